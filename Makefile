@@ -1,0 +1,59 @@
+# The verbs of the project. `make run` and `make test` work on a fresh Debian machine of this kind:
+# both install what is missing first (tools/install-deps, tools/npm-ci) and are idempotent.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+KINO := build/bin/kino
+
+.PHONY: help deps build server web run test test-unit test-asan test-integration test-web test-e2e \
+        fuzz bench format lint clean
+
+help:
+	@echo "make run    build and start Kino on http://127.0.0.1:8080"
+	@echo "make test   build and run every test layer (unit, asan, integration, web, e2e)"
+	@echo "make build | format | lint | clean"
+
+deps:
+	@tools/install-deps
+	@tools/npm-ci web
+	@tools/npm-ci tests
+
+server: deps
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev
+
+web: deps
+	@cd web && npm run --silent build
+	@rm -rf build/bin/web && mkdir -p build/bin && cp -r web/dist build/bin/web
+
+build: server web
+
+run: build
+	$(KINO) serve --config kino.toml
+
+test: build
+	@tools/test-all
+
+test-unit: server
+	@ctest --test-dir build --output-on-failure
+
+test-asan: deps
+	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests
+	@ctest --test-dir build/asan --output-on-failure
+
+test-integration: build
+	@node --test tests/integration/*.test.mjs
+
+test-web: deps
+	@cd web && npm test
+
+test-e2e: build
+	@node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+lint: server
+	@git ls-files 'server/*.cpp' | xargs clang-tidy -p build --quiet
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,23 @@
+#pragma once
+// Command-line parsing for `kino <command> [flags]`. Later flags override earlier ones.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kino/common/result.hpp"
+
+namespace kino::app {
+
+struct CommandLine {
+  std::string command;  // "serve", "migrate", "version", "help"
+  std::optional<std::filesystem::path> config_file;
+  std::optional<std::string> listen;
+  std::optional<std::filesystem::path> data_dir;
+};
+
+Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace kino::app

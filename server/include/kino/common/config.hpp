@@ -1,0 +1,67 @@
+#pragma once
+// Kino's configuration: built-in defaults, then a TOML file (kino.toml), then KINO_* environment
+// variables, then command-line flags (applied by the app). Every key is documented in kino.toml.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "kino/common/result.hpp"
+
+namespace kino::common {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+  int threads = 0;                        // I/O threads; 0 = one per core
+  int worker_threads = 0;                 // blocking-work threads; 0 = one per core (min 2)
+  std::filesystem::path data_dir = "./var";
+  std::filesystem::path web_root;         // empty = "web" beside the kino binary
+  std::string public_origin;              // e.g. "https://kino.example"; empty = from Host header
+  std::uint64_t max_body_bytes = 1024 * 1024;
+  int shutdown_grace_s = 10;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, off
+  bool access_log = true;
+};
+
+struct AccountsConfig {
+  int session_ttl_hours = 24 * 30;
+  std::uint64_t argon2_ops = 2;             // OWASP minimum for argon2id: t=2
+  std::uint64_t argon2_mem_kib = 19 * 1024;  // OWASP minimum: m=19 MiB
+  int login_window_s = 900;
+  int login_ip_max_attempts = 30;        // login attempts per IP per window
+  int login_account_max_failures = 5;    // failed logins per account per window
+  int register_ip_max_per_hour = 30;
+};
+
+struct Config {
+  ServerConfig server;
+  LogConfig log;
+  AccountsConfig accounts;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// Reads the process environment (only the KINO_* variables).
+Environment processEnvironment();
+
+// Defaults, overlaid by `file` (when given; a missing file is an error) and by `env`
+// (KINO_<SECTION>_<KEY>, e.g. KINO_SERVER_LISTEN). Unknown keys and bad values are errors that name
+// the key. Validates the result (ranges, listen address form).
+Result<Config> loadConfig(const std::optional<std::filesystem::path>& file, const Environment& env);
+
+// Same as loadConfig, from TOML text (for tests and tools).
+Result<Config> parseConfig(std::string_view toml_text, const Environment& env);
+
+// Splits "HOST:PORT" ("[::1]:80" for IPv6). Fails on a malformed address or a port > 65535.
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+Result<HostPort> parseHostPort(std::string_view listen);
+
+}  // namespace kino::common

@@ -1,0 +1,47 @@
+#pragma once
+// Sliding-window rate limiter keyed by string (an IP, an account, a room). Thread-safe; memory is
+// bounded: at most `max_events` timestamps per key and at most `max_keys` keys (oldest evicted).
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "kino/common/clock.hpp"
+
+namespace kino::common {
+
+class RateLimiter {
+ public:
+  struct Decision {
+    bool allowed = true;
+    std::chrono::seconds retry_after{0};  // when !allowed: seconds until one more event fits (>= 1)
+  };
+
+  RateLimiter(const Clock& clock, std::size_t max_events, std::chrono::seconds window,
+              std::size_t max_keys = 100000);
+
+  // Whether one more event for `key` fits in the window now; records nothing.
+  Decision check(const std::string& key);
+  // Records one event for `key`.
+  void record(const std::string& key);
+  // check() and, when allowed, record() in one step.
+  Decision consume(const std::string& key);
+  // Forgets `key` (e.g. after a successful login).
+  void reset(const std::string& key);
+
+ private:
+  Decision checkLocked(std::deque<TimePoint>& events, TimePoint now);
+  void evictIfFullLocked();
+
+  const Clock& clock_;
+  const std::size_t max_events_;
+  const std::chrono::seconds window_;
+  const std::size_t max_keys_;
+  std::mutex mu_;  // guards events_
+  std::unordered_map<std::string, std::deque<TimePoint>> events_;
+};
+
+}  // namespace kino::common

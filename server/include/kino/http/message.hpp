@@ -1,0 +1,61 @@
+#pragma once
+// Transport-neutral HTTP request/response values. Handlers and the router see only these; the Beast
+// adapter (server.cpp) converts at the edge, so domain code never includes Beast.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "kino/common/result.hpp"
+
+namespace kino::http {
+
+// Header list with case-insensitive lookup; keeps insertion order and repeats.
+class Headers {
+ public:
+  void add(std::string name, std::string value);
+  // Replaces every header of that name with one.
+  void set(std::string name, std::string value);
+  std::optional<std::string_view> get(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+  const std::vector<std::pair<std::string, std::string>>& all() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Request {
+  std::string method;     // "GET", "POST", ...
+  std::string target;     // as received: path and query
+  std::string path;       // target before '?', still percent-encoded
+  std::string query;      // after '?', without it
+  Headers headers;
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;  // set by the pipeline before routing
+  bool secure = false;     // arrived over TLS
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  static Response json(int status, const boost::json::value& body);
+  // {"error": {"code", "message", "field"?}} with the status of error.kind (and Retry-After).
+  static Response error(const Error& error);
+  static Response noContent();
+};
+
+// The HTTP status for an error kind.
+int statusFor(ErrorKind kind);
+
+// Decodes %XX escapes; nullopt on a malformed escape or an encoded NUL. '+' stays '+'.
+std::optional<std::string> percentDecode(std::string_view text);
+// The first value of `name` in an application/x-www-form-urlencoded query string, decoded.
+std::optional<std::string> queryParam(std::string_view query, std::string_view name);
+
+}  // namespace kino::http

@@ -1,0 +1,50 @@
+#pragma once
+// What happens to every request between the socket and a handler: request id, CSRF check,
+// routing (JSON 404/405 under /api/), the static SPA with history fallback, security headers, and
+// one catch for exceptions that escape a handler. Thread-safe after construction.
+
+#include <memory>
+#include <string>
+
+#include "kino/common/random.hpp"
+#include "kino/http/message.hpp"
+#include "kino/http/router.hpp"
+#include "kino/http/static_site.hpp"
+
+namespace kino::http {
+
+struct PipelineOptions {
+  std::string public_origin;  // "scheme://host[:port]"; empty = "http(s)://" + Host header
+};
+
+class Pipeline {
+ public:
+  Pipeline(Router router, std::unique_ptr<StaticSite> site, common::Random& random,
+           PipelineOptions options);
+
+  // Produces the response for `request` (sets request.request_id). Blocks: call on a worker thread.
+  Response handle(Request& request) const;
+  // The response for a request refused before it reached routing (e.g. its body was too large):
+  // `error` as JSON with the request id and security headers. Does not block.
+  Response refuse(Request& request, const Error& error) const;
+
+ private:
+  Response dispatch(const Request& request) const;
+  void assignRequestId(Request& request) const;
+  static void finish(const Request& request, Response& response);
+
+  Router router_;
+  std::unique_ptr<StaticSite> site_;
+  common::Random& random_;
+  PipelineOptions options_;
+};
+
+// The origin this server answers as for `request`.
+std::string ownOrigin(const Request& request, const std::string& configured_public_origin);
+// The API.md CSRF rule: safe methods pass; others need "X-Kino-CSRF: 1" and, when an Origin header is
+// present, Origin == own origin.
+bool csrfAllowed(const Request& request, const std::string& own_origin);
+// Adds CSP, nosniff, Referrer-Policy and friends to `response`.
+void addSecurityHeaders(Response& response);
+
+}  // namespace kino::http

@@ -1,0 +1,15 @@
+#pragma once
+// SQLite adapter of the Store port: one database file in WAL mode with a busy timeout.
+
+#include <filesystem>
+#include <memory>
+
+#include "kino/storage/store.hpp"
+
+namespace kino::storage {
+
+// Opens (creating if needed) the database at `path`. Does not migrate: call Store::migrate().
+// ":memory:" opens a private in-memory database (tests).
+Result<std::unique_ptr<Store>> openSqliteStore(const std::filesystem::path& path);
+
+}  // namespace kino::storage

@@ -1,0 +1,50 @@
+#pragma once
+// The Store port: durable state behind narrow repositories. Adapters (SQLite now, PostgreSQL later)
+// pass the same contract tests (tests/unit/storage/store_contract_test.cpp).
+//
+// Every call blocks on I/O: call it from the worker pool, never from an I/O thread or a room strand.
+// Implementations are thread-safe. Failures: kNotFound for a missing row, kConflict for a uniqueness
+// violation, kUnavailable when the database is busy or unreachable, kInternal otherwise.
+
+#include <memory>
+#include <string_view>
+
+#include "kino/common/result.hpp"
+#include "kino/storage/records.hpp"
+
+namespace kino::storage {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // Inserts a user. kConflict ("username_taken") if the username exists in any letter case.
+  virtual Result<UserRecord> create(const NewUser& user) = 0;
+  // Looks a user up by username, ignoring ASCII letter case.
+  virtual Result<UserRecord> findByUsername(std::string_view username) = 0;
+  virtual Result<UserRecord> findById(std::int64_t id) = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual Result<void> create(const SessionRecord& session) = 0;
+  // The session with this token hash whether or not it has expired; kNotFound if absent.
+  virtual Result<SessionRecord> find(std::string_view token_hash) = 0;
+  // Deletes the session; succeeds when it did not exist.
+  virtual Result<void> revoke(std::string_view token_hash) = 0;
+  // Deletes sessions that expired before `now`; returns how many.
+  virtual Result<int> deleteExpired(common::TimePoint now) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
+  // Cheap round trip for readiness checks.
+  virtual Result<void> ping() = 0;
+  // Applies pending schema migrations; returns the schema version now in force.
+  virtual Result<int> migrate() = 0;
+};
+
+}  // namespace kino::storage

@@ -1,0 +1,123 @@
+#include "kino/app/app.hpp"
+
+#include <iostream>
+#include <system_error>
+#include <thread>
+
+#include "kino/accounts/account_service.hpp"
+#include "kino/api/auth_routes.hpp"
+#include "kino/api/health_routes.hpp"
+#include "kino/common/config.hpp"
+#include "kino/common/log.hpp"
+#include "kino/http/server.hpp"
+#include "kino/storage/sqlite_store.hpp"
+
+#ifndef KINO_VERSION
+#define KINO_VERSION "dev"
+#endif
+
+namespace kino::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+int fail(std::string_view event, const Error& e) {
+  log::error(event, {{"code", e.code}, {"message", e.message}});
+  std::cerr << "kino: " << e.message << "\n";
+  return 1;
+}
+
+fs::path defaultWebRoot() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path("web") : exe.parent_path() / "web";
+}
+
+int threadsOr(int configured, int minimum) {
+  if (configured > 0) return configured;
+  return std::max(minimum, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) {
+  std::error_code ec;
+  fs::create_directories(config.server.data_dir, ec);
+  if (ec) {
+    return Error::make(ErrorKind::kUnavailable, "data_dir",
+                       "cannot create data directory " + config.server.data_dir.string() + ": " +
+                           ec.message());
+  }
+  auto store = storage::openSqliteStore(config.server.data_dir / "kino.db");
+  if (!store) return store.error();
+  auto version = (*store)->migrate();
+  if (!version) return version.error();
+  log::info("store_ready", {{"path", (config.server.data_dir / "kino.db").string()},
+                            {"schema_version", *version}});
+  return store;
+}
+
+int serve(const common::Config& config, storage::Store& store) {
+  common::SystemClock clock;
+  common::SecureRandom random;
+  (void)store.sessions().deleteExpired(clock.now());
+  accounts::AccountService accounts(store, clock, random, config.accounts);
+
+  http::Router router;
+  api::addHealthRoutes(router, store);
+  const bool https = config.server.public_origin.starts_with("https://");
+  api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
+
+  const fs::path web_root =
+      config.server.web_root.empty() ? defaultWebRoot() : config.server.web_root;
+  if (!fs::exists(web_root / "index.html")) {
+    log::warn("web_bundle_missing", {{"web_root", web_root.string()}});
+  }
+  http::Pipeline pipeline(std::move(router), std::make_unique<http::StaticSite>(web_root), random,
+                          http::PipelineOptions{config.server.public_origin});
+
+  auto hp = common::parseHostPort(config.server.listen);
+  if (!hp) return fail("config_invalid", hp.error());
+  http::ServerOptions options{
+      .host = hp->host,
+      .port = hp->port,
+      .io_threads = threadsOr(config.server.threads, 1),
+      .worker_threads = threadsOr(config.server.worker_threads, 2),
+      .max_body_bytes = config.server.max_body_bytes,
+      .shutdown_grace = std::chrono::seconds(config.server.shutdown_grace_s),
+      .access_log = config.log.access_log,
+  };
+  http::Server server(options, pipeline);
+  auto url = server.listen();
+  if (!url) return fail("listen_failed", url.error());
+  log::info("listening", {{"url", *url}, {"version", KINO_VERSION}});
+  server.run();
+  return 0;
+}
+
+}  // namespace
+
+int run(const CommandLine& cl) {
+  if (cl.command == "help") {
+    std::cout << usage();
+    return 0;
+  }
+  if (cl.command == "version") {
+    std::cout << "kino " << KINO_VERSION << "\n";
+    return 0;
+  }
+  auto loaded = common::loadConfig(cl.config_file, common::processEnvironment());
+  if (!loaded) return fail("config_invalid", loaded.error());
+  common::Config config = std::move(loaded).value();
+  if (cl.listen) config.server.listen = *cl.listen;
+  if (cl.data_dir) config.server.data_dir = *cl.data_dir;
+  if (auto hp = common::parseHostPort(config.server.listen); !hp) {
+    return fail("config_invalid", hp.error());
+  }
+  log::initLogging(log::parseLevel(config.log.level));
+
+  auto store = openStore(config);
+  if (!store) return fail("store_failed", store.error());
+  if (cl.command == "migrate") return 0;
+  return serve(config, **store);
+}
+
+}  // namespace kino::app

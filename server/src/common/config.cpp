@@ -1,0 +1,231 @@
+#include "kino/common/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <variant>
+#include <vector>
+
+extern char** environ;
+
+namespace kino::common {
+namespace {
+
+using Target = std::variant<int*, std::uint64_t*, std::string*, std::filesystem::path*, bool*>;
+
+struct Key {
+  std::string section;
+  std::string name;
+  Target target;
+};
+
+// The one table of configuration keys; kino.toml documents each of them.
+std::vector<Key> keysOf(Config& c) {
+  return {
+      {"server", "listen", &c.server.listen},
+      {"server", "threads", &c.server.threads},
+      {"server", "worker_threads", &c.server.worker_threads},
+      {"server", "data_dir", &c.server.data_dir},
+      {"server", "web_root", &c.server.web_root},
+      {"server", "public_origin", &c.server.public_origin},
+      {"server", "max_body_bytes", &c.server.max_body_bytes},
+      {"server", "shutdown_grace_s", &c.server.shutdown_grace_s},
+      {"log", "level", &c.log.level},
+      {"log", "access_log", &c.log.access_log},
+      {"accounts", "session_ttl_hours", &c.accounts.session_ttl_hours},
+      {"accounts", "argon2_ops", &c.accounts.argon2_ops},
+      {"accounts", "argon2_mem_kib", &c.accounts.argon2_mem_kib},
+      {"accounts", "login_window_s", &c.accounts.login_window_s},
+      {"accounts", "login_ip_max_attempts", &c.accounts.login_ip_max_attempts},
+      {"accounts", "login_account_max_failures", &c.accounts.login_account_max_failures},
+      {"accounts", "register_ip_max_per_hour", &c.accounts.register_ip_max_per_hour},
+  };
+}
+
+Error badKey(const std::string& where, const std::string& why) {
+  return Error::make(ErrorKind::kInvalid, "invalid_config", where + ": " + why);
+}
+
+template <class Int>
+Result<void> parseInt(std::string_view text, Int* out, const std::string& where) {
+  Int v{};
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size()) return badKey(where, "expected an integer");
+  *out = v;
+  return success();
+}
+
+// Sets a key from an environment string.
+Result<void> setFromString(Target target, std::string_view text, const std::string& where) {
+  if (auto ip = std::get_if<int*>(&target)) return parseInt(text, *ip, where);
+  if (auto up = std::get_if<std::uint64_t*>(&target)) return parseInt(text, *up, where);
+  if (auto sp = std::get_if<std::string*>(&target)) {
+    **sp = std::string(text);
+    return success();
+  }
+  if (auto pp = std::get_if<std::filesystem::path*>(&target)) {
+    **pp = std::filesystem::path(std::string(text));
+    return success();
+  }
+  auto b = std::get<bool*>(target);
+  if (text == "true" || text == "1" || text == "yes") *b = true;
+  else if (text == "false" || text == "0" || text == "no") *b = false;
+  else return badKey(where, "expected true or false");
+  return success();
+}
+
+// Sets a key from a TOML node.
+Result<void> setFromToml(Target target, const toml::node& node, const std::string& where) {
+  if (auto ip = std::get_if<int*>(&target)) {
+    auto v = node.value<std::int64_t>();
+    if (!v || *v < INT32_MIN || *v > INT32_MAX) return badKey(where, "expected an integer");
+    **ip = static_cast<int>(*v);
+  } else if (auto up = std::get_if<std::uint64_t*>(&target)) {
+    auto v = node.value<std::int64_t>();
+    if (!v || *v < 0) return badKey(where, "expected a non-negative integer");
+    **up = static_cast<std::uint64_t>(*v);
+  } else if (auto sp = std::get_if<std::string*>(&target)) {
+    auto v = node.value<std::string>();
+    if (!v) return badKey(where, "expected a string");
+    **sp = *v;
+  } else if (auto pp = std::get_if<std::filesystem::path*>(&target)) {
+    auto v = node.value<std::string>();
+    if (!v) return badKey(where, "expected a string");
+    **pp = *v;
+  } else {
+    auto v = node.value<bool>();
+    if (!v) return badKey(where, "expected true or false");
+    *std::get<bool*>(target) = *v;
+  }
+  return success();
+}
+
+std::string envName(const Key& k) {
+  std::string s = "KINO_" + k.section + "_" + k.name;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  return s;
+}
+
+Result<void> validate(const Config& c) {
+  if (auto hp = parseHostPort(c.server.listen); !hp) return hp.error();
+  if (c.server.threads < 0 || c.server.threads > 256) return badKey("server.threads", "0..256");
+  if (c.server.worker_threads < 0 || c.server.worker_threads > 256)
+    return badKey("server.worker_threads", "0..256");
+  if (c.server.max_body_bytes < 1024) return badKey("server.max_body_bytes", "at least 1024");
+  if (c.server.shutdown_grace_s < 0) return badKey("server.shutdown_grace_s", "must be >= 0");
+  if (!c.server.public_origin.empty() && c.server.public_origin.find("://") == std::string::npos)
+    return badKey("server.public_origin", "expected scheme://host[:port]");
+  if (c.accounts.session_ttl_hours < 1) return badKey("accounts.session_ttl_hours", "at least 1");
+  if (c.accounts.argon2_ops < 2) return badKey("accounts.argon2_ops", "at least 2 (OWASP)");
+  if (c.accounts.argon2_mem_kib < 19 * 1024)
+    return badKey("accounts.argon2_mem_kib", "at least 19456 (19 MiB, OWASP)");
+  if (c.accounts.login_window_s < 1) return badKey("accounts.login_window_s", "at least 1");
+  if (c.accounts.login_ip_max_attempts < 1 || c.accounts.login_account_max_failures < 1 ||
+      c.accounts.register_ip_max_per_hour < 1)
+    return badKey("accounts", "rate limits must be at least 1");
+  return success();
+}
+
+Result<Config> overlay(const toml::table* file, const Environment& env) {
+  Config c;
+  auto keys = keysOf(c);
+  if (file) {
+    for (auto&& [section, node] : *file) {
+      const auto* tbl = node.as_table();
+      const std::string sec(section.str());
+      if (!tbl) return badKey(sec, "expected a [section]");
+      for (auto&& [name, value] : *tbl) {
+        const std::string where = sec + "." + std::string(name.str());
+        auto it = std::find_if(keys.begin(), keys.end(), [&](const Key& k) {
+          return k.section == sec && k.name == name.str();
+        });
+        if (it == keys.end()) return badKey(where, "unknown key");
+        if (auto r = setFromToml(it->target, value, where); !r) return r.error();
+      }
+    }
+  }
+  for (const Key& k : keys) {
+    auto e = env.find(envName(k));
+    if (e == env.end()) continue;
+    if (auto r = setFromString(k.target, e->second, envName(k)); !r) return r.error();
+  }
+  if (auto r = validate(c); !r) return r.error();
+  return c;
+}
+
+}  // namespace
+
+Environment processEnvironment() {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    if (kv.rfind("KINO_", 0) != 0) continue;
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+  }
+  return env;
+}
+
+Result<Config> parseConfig(std::string_view toml_text, const Environment& env) {
+  toml::table parsed;
+  try {
+    parsed = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "line " << e.source().begin.line << ": " << e.description();
+    return Error::make(ErrorKind::kMalformed, "invalid_config", msg.str());
+  }
+  return overlay(&parsed, env);
+}
+
+Result<Config> loadConfig(const std::optional<std::filesystem::path>& file,
+                          const Environment& env) {
+  if (!file) return overlay(nullptr, env);
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) {
+    return Error::make(ErrorKind::kNotFound, "config_not_found",
+                       "cannot read config file " + file->string());
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto r = parseConfig(text.str(), env);
+  if (!r) {
+    Error e = r.error();
+    e.message = file->string() + ": " + e.message;
+    return e;
+  }
+  return r;
+}
+
+Result<HostPort> parseHostPort(std::string_view listen) {
+  auto bad = [&] {
+    return Error::make(ErrorKind::kInvalid, "invalid_config",
+                       "server.listen: expected HOST:PORT, got '" + std::string(listen) + "'");
+  };
+  HostPort hp;
+  std::string_view port;
+  if (!listen.empty() && listen.front() == '[') {
+    auto close = listen.find(']');
+    if (close == std::string_view::npos || close + 1 >= listen.size() || listen[close + 1] != ':')
+      return bad();
+    hp.host = std::string(listen.substr(1, close - 1));
+    port = listen.substr(close + 2);
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return bad();
+    hp.host = std::string(listen.substr(0, colon));
+    port = listen.substr(colon + 1);
+  }
+  unsigned v = 0;
+  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
+  if (port.empty() || ec != std::errc() || p != port.data() + port.size() || v > 65535) return bad();
+  hp.port = static_cast<std::uint16_t>(v);
+  return hp;
+}
+
+}  // namespace kino::common

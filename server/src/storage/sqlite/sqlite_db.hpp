@@ -1,0 +1,46 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API, private to the SQLite adapter.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kino/common/result.hpp"
+
+namespace kino::storage::sqlite {
+
+// Maps an SQLite result code to a kino::Error (busy/locked → kUnavailable, constraint → kConflict).
+Error toError(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);  // check ok() before use
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  int prepareCode() const { return prepare_rc_; }
+
+  Statement& bind(int index, std::int64_t v);
+  Statement& bind(int index, std::string_view v);
+  Statement& bindNull(int index);
+
+  // Steps once: SQLITE_ROW, SQLITE_DONE or an error code.
+  int step();
+  std::int64_t int64(int col) const;
+  std::string text(int col) const;
+  bool isNull(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int prepare_rc_ = SQLITE_OK;
+};
+
+// Runs one or more statements without results.
+Result<void> exec(sqlite3* db, std::string_view sql);
+
+}  // namespace kino::storage::sqlite

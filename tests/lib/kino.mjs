@@ -1,0 +1,53 @@
+// Starts an isolated `kino serve` for a test: its own data dir, port 0, the built web app.
+// Contract: startKino() resolves once the server logged its `listening` line; stop() sends SIGTERM and
+// resolves with the exit code. Logs are kept in memory (`logs()`) and printed when KINO_TEST_VERBOSE=1.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+export const kinoBinary = process.env.KINO_BIN || path.join(repoRoot, 'build', 'bin', 'kino');
+
+/**
+ * @param {{env?: Record<string,string>, args?: string[], timeoutMs?: number}} [opts]
+ * @returns {Promise<{url: string, dataDir: string, proc: import('node:child_process').ChildProcess,
+ *   logs: () => string, stop: (signal?: string) => Promise<number|null>}>}
+ */
+export async function startKino(opts = {}) {
+  if (!existsSync(kinoBinary)) throw new Error(`kino binary not found at ${kinoBinary}: run 'make build'`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kino-test-'));
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(opts.args || [])];
+  const proc = spawn(kinoBinary, args, {
+    env: { ...process.env, KINO_LOG_LEVEL: 'info', ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const verbose = process.env.KINO_TEST_VERBOSE === '1';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kino did not start in time:\n${output}`)),
+      opts.timeoutMs ?? 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (verbose) process.stderr.write(chunk);
+      const m = output.match(/"event":"listening"[^\n]*"url":"(http:\/\/[^"]+)"/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    proc.stdout.setEncoding('utf8').on('data', onData);
+    proc.stderr.setEncoding('utf8').on('data', onData);
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`kino exited (${code}) before listening:\n${output}`)); });
+  });
+  const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+  return {
+    url, dataDir, proc,
+    logs: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const code = await exited;
+      if (!process.env.KINO_TEST_KEEP) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+#include "kino/app/cli.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kino::app {
+namespace {
+
+TEST(CliTest, ServeIsTheDefaultAndLaterFlagsWin) {
+  auto cl = parseCommandLine({"--listen", "127.0.0.1:0", "--data", "a", "--data=b"});
+  ASSERT_TRUE(cl.ok());
+  EXPECT_EQ(cl->command, "serve");
+  EXPECT_EQ(cl->listen, "127.0.0.1:0");
+  EXPECT_EQ(cl->data_dir, "b");
+}
+
+TEST(CliTest, CommandsAndErrors) {
+  EXPECT_EQ(parseCommandLine({"migrate", "--config", "k.toml"})->config_file, "k.toml");
+  EXPECT_EQ(parseCommandLine({"--help"})->command, "help");
+  EXPECT_FALSE(parseCommandLine({"explode"}).ok());
+  EXPECT_FALSE(parseCommandLine({"serve", "--bogus"}).ok());
+  EXPECT_FALSE(parseCommandLine({"serve", "--listen"}).ok());
+}
+
+}  // namespace
+}  // namespace kino::app

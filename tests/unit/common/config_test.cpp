@@ -1,0 +1,72 @@
+#include "kino/common/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kino::common {
+namespace {
+
+TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
+  auto c = parseConfig("", {});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->server.data_dir, "./var");
+  EXPECT_EQ(c->server.max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(c->accounts.argon2_mem_kib, 19u * 1024u);
+}
+
+TEST(ConfigTest, FileOverridesDefaultsAndEnvironmentOverridesFile) {
+  auto c = parseConfig(R"([server]
+listen = "0.0.0.0:9000"
+max_body_bytes = 2048
+[log]
+access_log = false
+)", {{"KINO_SERVER_LISTEN", "127.0.0.1:0"}, {"KINO_ACCOUNTS_LOGIN_WINDOW_S", "60"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.listen, "127.0.0.1:0");
+  EXPECT_EQ(c->server.max_body_bytes, 2048u);
+  EXPECT_FALSE(c->log.access_log);
+  EXPECT_EQ(c->accounts.login_window_s, 60);
+}
+
+TEST(ConfigTest, UnknownFileKeyIsAnErrorNamingTheKey) {
+  auto c = parseConfig("[server]\nlisten_port = 5\n", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("server.listen_port"), std::string::npos);
+}
+
+TEST(ConfigTest, UnrelatedKinoEnvironmentVariablesAreIgnored) {
+  EXPECT_TRUE(parseConfig("", {{"KINO_TEST_VERBOSE", "1"}}).ok());
+}
+
+TEST(ConfigTest, BadValuesAreRejected) {
+  EXPECT_FALSE(parseConfig("[server]\nthreads = \"many\"\n", {}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_SERVER_THREADS", "x"}}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_LOG_ACCESS_LOG", "maybe"}}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_ACCOUNTS_ARGON2_MEM_KIB", "1024"}}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_SERVER_LISTEN", "nohostport"}}).ok());
+  EXPECT_FALSE(parseConfig("[server\nlisten=1", {}).ok());
+}
+
+TEST(ConfigTest, MissingFileIsAnError) {
+  auto c = loadConfig(std::filesystem::path("/nonexistent/kino.toml"), {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, "config_not_found");
+}
+
+TEST(HostPortTest, ParsesIpv4Ipv6AndRejectsJunk) {
+  auto a = parseHostPort("127.0.0.1:0");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 0);
+  auto b = parseHostPort("[::1]:8080");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->host, "::1");
+  EXPECT_EQ(b->port, 8080);
+  EXPECT_FALSE(parseHostPort("127.0.0.1:70000").ok());
+  EXPECT_FALSE(parseHostPort(":80").ok());
+  EXPECT_FALSE(parseHostPort("host:").ok());
+  EXPECT_FALSE(parseHostPort("[::1]80").ok());
+}
+
+}  // namespace
+}  // namespace kino::common

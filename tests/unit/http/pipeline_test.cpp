@@ -1,0 +1,107 @@
+#include "kino/http/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fakes/seeded_random.hpp"
+
+namespace kino::http {
+namespace {
+
+Request make(std::string method, std::string path) {
+  Request r;
+  r.method = std::move(method);
+  r.path = r.target = std::move(path);
+  r.headers.add("Host", "kino.test:8080");
+  return r;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  Pipeline build() {
+    Router router;
+    router.add("POST", "/api/v1/echo", [](const Request& req, const RouteParams&) {
+      Response r;
+      r.body = req.body;
+      return r;
+    });
+    router.add("GET", "/api/v1/boom", [](const Request&, const RouteParams&) -> Response {
+      throw std::runtime_error("boom");
+    });
+    return Pipeline(std::move(router), nullptr, random_, {});
+  }
+  testing::SeededRandom random_;
+};
+
+TEST_F(PipelineTest, StateChangingRequestWithoutCsrfHeaderIsRefused) {
+  auto p = build();
+  auto req = make("POST", "/api/v1/echo");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 403);
+  EXPECT_NE(res.body.find("csrf_rejected"), std::string::npos);
+}
+
+TEST_F(PipelineTest, CsrfHeaderAndMatchingOriginPass) {
+  auto p = build();
+  auto req = make("POST", "/api/v1/echo");
+  req.headers.add("X-Kino-CSRF", "1");
+  req.headers.add("Origin", "http://kino.test:8080");
+  req.body = "hi";
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "hi");
+}
+
+TEST_F(PipelineTest, ForeignOriginIsRefusedEvenWithTheHeader) {
+  auto p = build();
+  auto req = make("POST", "/api/v1/echo");
+  req.headers.add("X-Kino-CSRF", "1");
+  req.headers.add("Origin", "http://evil.example");
+  EXPECT_EQ(p.handle(req).status, 403);
+}
+
+TEST_F(PipelineTest, UnknownApiPathIsJson404AndWrongMethodIs405) {
+  auto p = build();
+  auto req = make("GET", "/api/v1/nope");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(res.headers.get("Content-Type"), "application/json");
+  auto get = make("GET", "/api/v1/echo");
+  auto res2 = p.handle(get);
+  EXPECT_EQ(res2.status, 405);
+  EXPECT_EQ(res2.headers.get("Allow"), "POST");
+}
+
+TEST_F(PipelineTest, HandlerExceptionBecomesJson500) {
+  auto p = build();
+  auto req = make("GET", "/api/v1/boom");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_NE(res.body.find("internal_error"), std::string::npos);
+}
+
+TEST_F(PipelineTest, EveryResponseHasSecurityHeadersAndARequestId) {
+  auto p = build();
+  auto req = make("GET", "/api/v1/nope");
+  req.headers.add("X-Request-Id", "abc-123");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.headers.get("X-Request-Id"), "abc-123");
+  EXPECT_NE(res.headers.get("Content-Security-Policy")->find("frame-ancestors 'none'"),
+            std::string::npos);
+  EXPECT_EQ(res.headers.get("X-Content-Type-Options"), "nosniff");
+  auto bad = make("GET", "/api/v1/nope");
+  bad.headers.add("X-Request-Id", "<script>");
+  auto res2 = p.handle(bad);
+  EXPECT_NE(res2.headers.get("X-Request-Id"), "<script>");
+  EXPECT_FALSE(res2.headers.get("X-Request-Id")->empty());
+}
+
+TEST_F(PipelineTest, NonApiPathsWithoutABundleGetThePlainErrorPage) {
+  auto p = build();
+  auto req = make("GET", "/some/page");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_NE(res.body.find("<html"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kino::http

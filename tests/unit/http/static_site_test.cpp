@@ -1,0 +1,80 @@
+#include "kino/http/static_site.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace kino::http {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StaticSiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::temp_directory_path() / ("kino-static-" + std::to_string(::getpid()));
+    fs::create_directories(base_ / "web" / "assets");
+    write(base_ / "web" / "index.html", "<html>app</html>");
+    write(base_ / "web" / "assets" / "app-1234.js", "console.log(1)");
+    write(base_ / "secret.txt", "root:x:0:0");
+    fs::create_symlink(base_ / "secret.txt", base_ / "web" / "link.txt");
+  }
+  void TearDown() override { fs::remove_all(base_); }
+  static void write(const fs::path& p, std::string_view text) { std::ofstream(p) << text; }
+  Response get(const StaticSite& site, std::string path) {
+    Request r;
+    r.method = "GET";
+    r.path = std::move(path);
+    return site.serve(r);
+  }
+  fs::path base_;
+};
+
+TEST_F(StaticSiteTest, ServesFilesWithTypesAndCacheHeaders) {
+  StaticSite site(base_ / "web");
+  auto js = get(site, "/assets/app-1234.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.body, "console.log(1)");
+  EXPECT_EQ(js.headers.get("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.headers.get("Cache-Control"), "public, max-age=31536000, immutable");
+  auto index = get(site, "/");
+  EXPECT_EQ(index.body, "<html>app</html>");
+  EXPECT_EQ(index.headers.get("Cache-Control"), "no-cache");
+}
+
+TEST_F(StaticSiteTest, UnknownRoutesFallBackToTheApp) {
+  StaticSite site(base_ / "web");
+  EXPECT_EQ(get(site, "/r/abc").body, "<html>app</html>");
+  EXPECT_EQ(get(site, "/assets/missing.js").status, 404);
+}
+
+TEST_F(StaticSiteTest, TraversalNeverLeavesTheRoot) {
+  StaticSite site(base_ / "web");
+  for (std::string p : {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt",
+                        "/link.txt", "/assets/%2e%2e/%2e%2e/secret.txt", "/..\\secret.txt"}) {
+    auto r = get(site, p);
+    EXPECT_EQ(r.body.find("root:"), std::string::npos) << p;
+  }
+}
+
+TEST_F(StaticSiteTest, EtagGivesNotModified) {
+  StaticSite site(base_ / "web");
+  auto first = get(site, "/assets/app-1234.js");
+  Request r;
+  r.method = "GET";
+  r.path = "/assets/app-1234.js";
+  r.headers.add("If-None-Match", std::string(*first.headers.get("ETag")));
+  auto second = site.serve(r);
+  EXPECT_EQ(second.status, 304);
+  EXPECT_TRUE(second.body.empty());
+}
+
+TEST_F(StaticSiteTest, MissingBundleGivesThePlainErrorPage) {
+  StaticSite site(base_ / "nope");
+  auto r = get(site, "/");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("could not be loaded"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kino::http
