@@ -1,15 +1,20 @@
 #include "kino/app/app.hpp"
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <system_error>
+#include <functional>
 #include <thread>
 
 #include "kino/accounts/account_service.hpp"
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/health_routes.hpp"
+#include "kino/api/room_routes.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/http/server.hpp"
+#include "kino/rooms/room_service.hpp"
 #include "kino/storage/sqlite_store.hpp"
 
 #ifndef KINO_VERSION
@@ -55,16 +60,56 @@ Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) 
   return store;
 }
 
+// Runs `task` every `period` on its own thread until destroyed.
+class PeriodicTask {
+ public:
+  PeriodicTask(std::chrono::seconds period, std::function<void()> task)
+      : thread_([this, period, task = std::move(task)] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+            lock.unlock();
+            task();
+            lock.lock();
+          }
+        }) {}
+  ~PeriodicTask() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;  // guards stop_
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 int serve(const common::Config& config, storage::Store& store) {
-  common::SystemClock clock;
+  common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
   (void)store.sessions().deleteExpired(clock.now());
   accounts::AccountService accounts(store, clock, random, config.accounts);
+  rooms::PresenceRegistry presence;
+  rooms::RoomService rooms(store, clock, random, presence, config.rooms,
+                           {config.accounts.argon2_ops, config.accounts.argon2_mem_kib});
 
   http::Router router;
   api::addHealthRoutes(router, store);
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
+  api::addRoomRoutes(router, rooms, accounts, random,
+                     {.public_origin = config.server.public_origin, .secure_cookies = https});
+  if (config.testing.clock_control) {
+    log::warn("testing_clock_control_enabled");
+    api::addTestingClockRoute(router, clock);
+  }
+  PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
+    if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
+  });
 
   const fs::path web_root =
       config.server.web_root.empty() ? defaultWebRoot() : config.server.web_root;

@@ -43,6 +43,15 @@ std::vector<Key> keysOf(Config& c) {
       {"accounts", "login_ip_max_attempts", &c.accounts.login_ip_max_attempts},
       {"accounts", "login_account_max_failures", &c.accounts.login_account_max_failures},
       {"accounts", "register_ip_max_per_hour", &c.accounts.register_ip_max_per_hour},
+      {"rooms", "slug_length", &c.rooms.slug_length},
+      {"rooms", "guests_allowed", &c.rooms.guests_allowed},
+      {"rooms", "empty_timeout_min", &c.rooms.empty_timeout_min},
+      {"rooms", "default_duration_min", &c.rooms.default_duration_min},
+      {"rooms", "join_window_s", &c.rooms.join_window_s},
+      {"rooms", "join_ip_max_failures", &c.rooms.join_ip_max_failures},
+      {"rooms", "join_room_max_failures", &c.rooms.join_room_max_failures},
+      {"rooms", "create_user_max_per_hour", &c.rooms.create_user_max_per_hour},
+      {"testing", "clock_control", &c.testing.clock_control},
   };
 }
 
@@ -127,6 +136,13 @@ Result<void> validate(const Config& c) {
   if (c.accounts.login_ip_max_attempts < 1 || c.accounts.login_account_max_failures < 1 ||
       c.accounts.register_ip_max_per_hour < 1)
     return badKey("accounts", "rate limits must be at least 1");
+  if (c.rooms.slug_length < 8 || c.rooms.slug_length > 32) return badKey("rooms.slug_length", "8..32");
+  if (c.rooms.empty_timeout_min < 1) return badKey("rooms.empty_timeout_min", "at least 1");
+  if (c.rooms.default_duration_min < 1 || c.rooms.default_duration_min > 24 * 60)
+    return badKey("rooms.default_duration_min", "1..1440");
+  if (c.rooms.join_window_s < 1 || c.rooms.join_ip_max_failures < 1 ||
+      c.rooms.join_room_max_failures < 1 || c.rooms.create_user_max_per_hour < 1)
+    return badKey("rooms", "rate limits must be at least 1");
   return success();
 }
 

@@ -298,18 +298,19 @@ Result<std::string> Server::listen() {
   const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                    : bound.address().to_string();
   asio::co_spawn(s.io, s.acceptLoop(), asio::detached);
+  // Signals are caught from here on, so a SIGTERM right after the caller logs the URL is graceful.
+  s.signals.add(SIGINT);
+  s.signals.add(SIGTERM);
+  s.signals.async_wait([&s](boost::system::error_code sig_ec, int signal) {
+    if (sig_ec) return;
+    log::info("signal", {{"signal", signal}});
+    s.beginShutdown();
+  });
   return "http://" + host + ":" + std::to_string(bound.port());
 }
 
 void Server::run() {
   Impl& s = *impl_;
-  s.signals.add(SIGINT);
-  s.signals.add(SIGTERM);
-  s.signals.async_wait([&s](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log::info("signal", {{"signal", signal}});
-    s.beginShutdown();
-  });
   std::vector<std::thread> threads;
   for (int i = 1; i < s.opts.io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });
   s.io.run();

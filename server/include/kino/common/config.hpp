@@ -38,10 +38,29 @@ struct AccountsConfig {
   int register_ip_max_per_hour = 30;
 };
 
+struct RoomsConfig {
+  int slug_length = 10;                // characters from an unambiguous 31-letter alphabet (min 8)
+  bool guests_allowed = true;          // false: joining needs an account
+  int empty_timeout_min = 30;          // a live room with nobody in it ends after this long
+  int default_duration_min = 120;      // expected length of a meeting (calendar DTEND)
+  int join_window_s = 900;
+  int join_ip_max_failures = 10;       // wrong room keys per client IP per window
+  int join_room_max_failures = 30;     // wrong keys per room per window
+  int create_user_max_per_hour = 30;   // rooms one account may create per hour
+};
+
+// Switches for tests only; every one is off by default and must stay off in production.
+struct TestingConfig {
+  // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
+  bool clock_control = false;
+};
+
 struct Config {
   ServerConfig server;
   LogConfig log;
   AccountsConfig accounts;
+  RoomsConfig rooms;
+  TestingConfig testing;
 };
 
 using Environment = std::map<std::string, std::string>;

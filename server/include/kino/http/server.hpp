@@ -31,7 +31,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Returns the URL actually bound, e.g. "http://127.0.0.1:43125".
+  // Binds and listens, and from then on catches SIGINT/SIGTERM (handled once run() runs). Returns the
+  // URL actually bound, e.g. "http://127.0.0.1:43125".
   Result<std::string> listen();
   // Serves until SIGINT/SIGTERM or stop(); then drains and returns. Call after listen().
   void run();

@@ -2,6 +2,7 @@
 // Plain rows the storage ports read and write. Times are UTC.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "kino/common/clock.hpp"
@@ -28,6 +29,50 @@ struct SessionRecord {
   std::int64_t user_id = 0;
   common::TimePoint created_at;
   common::TimePoint expires_at;
+};
+
+struct NewRoom {
+  std::string slug;
+  std::int64_t owner_id = 0;
+  std::string title;
+  std::string description;
+  std::string video_url;
+  std::string visibility;  // "public" | "private"
+  std::string key_kind;    // "" (public) | "password" | "access_key"
+  std::string key_hash;    // argon2id of the password or access key; empty for public rooms
+  std::optional<common::TimePoint> starts_at;  // nullopt = not scheduled
+  int duration_minutes = 120;
+  std::string status;  // "scheduled" | "live"
+  common::TimePoint created_at;
+};
+
+struct RoomRecord {
+  std::int64_t id = 0;
+  std::string slug;
+  std::int64_t owner_id = 0;
+  std::string owner_username;      // joined from users
+  std::string owner_display_name;  // joined from users
+  std::string title;
+  std::string description;
+  std::string video_url;
+  std::string visibility;
+  std::string key_kind;
+  std::string key_hash;
+  std::optional<common::TimePoint> starts_at;
+  int duration_minutes = 120;
+  std::string status;        // "scheduled" | "live" | "ended"
+  std::string ended_reason;  // "" | "owner_ended" | "cancelled" | "empty"
+  common::TimePoint created_at;
+  std::optional<common::TimePoint> live_at;
+  std::optional<common::TimePoint> ended_at;
+  common::TimePoint last_active_at;  // last time someone joined or was present
+};
+
+struct GrantRecord {
+  std::int64_t room_id = 0;
+  std::string principal;  // "user:<id>" or "guest:<hex sha256 of the guest token>"
+  std::string display_name;
+  common::TimePoint created_at;
 };
 
 }  // namespace kino::storage

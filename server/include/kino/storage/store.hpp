@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "kino/common/result.hpp"
 #include "kino/storage/records.hpp"
@@ -36,11 +37,31 @@ class SessionRepository {
   virtual Result<int> deleteExpired(common::TimePoint now) = 0;
 };
 
+class RoomRepository {
+ public:
+  virtual ~RoomRepository() = default;
+  // Inserts a room. kConflict "slug_taken" when the slug exists (the caller retries with another).
+  virtual Result<RoomRecord> create(const NewRoom& room) = 0;
+  virtual Result<RoomRecord> findBySlug(std::string_view slug) = 0;
+  // Public rooms with `status`, soonest start (scheduled) or newest (live) first, at most `limit`.
+  virtual Result<std::vector<RoomRecord>> listPublic(std::string_view status, int limit) = 0;
+  // Rewrites the mutable fields (title, description, starts_at, duration, status, ended_reason,
+  // live_at, ended_at, last_active_at) of the room with `room.id`.
+  virtual Result<void> update(const RoomRecord& room) = 0;
+  // Rooms whose stored status is "scheduled" or "live" (the lifecycle sweeper reads these).
+  virtual Result<std::vector<RoomRecord>> listOpen(int limit) = 0;
+
+  // Creates or renames the grant of `principal` for the room.
+  virtual Result<void> putGrant(const GrantRecord& grant) = 0;
+  virtual Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
+  virtual RoomRepository& rooms() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations; returns the schema version now in force.

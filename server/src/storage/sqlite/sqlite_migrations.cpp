@@ -5,7 +5,7 @@
 namespace kino::storage::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: accounts and sessions
     R"sql(
 CREATE TABLE users (
@@ -24,6 +24,36 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_id);
 CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+)sql",
+    // 2: rooms and access grants
+    R"sql(
+CREATE TABLE rooms (
+  id               INTEGER PRIMARY KEY,
+  slug             TEXT    NOT NULL UNIQUE,
+  owner_id         INTEGER NOT NULL REFERENCES users(id),
+  title            TEXT    NOT NULL,
+  description      TEXT    NOT NULL DEFAULT '',
+  video_url        TEXT    NOT NULL,
+  visibility       TEXT    NOT NULL CHECK (visibility IN ('public', 'private')),
+  key_kind         TEXT    NOT NULL DEFAULT '',   -- '', 'password' or 'access_key'
+  key_hash         TEXT    NOT NULL DEFAULT '',   -- argon2id; never the key itself
+  starts_at        INTEGER,                       -- NULL: not scheduled
+  duration_minutes INTEGER NOT NULL,
+  status           TEXT    NOT NULL CHECK (status IN ('scheduled', 'live', 'ended')),
+  ended_reason     TEXT    NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  live_at          INTEGER,
+  ended_at         INTEGER,
+  last_active_at   INTEGER NOT NULL
+);
+CREATE INDEX rooms_listing ON rooms(visibility, status, starts_at);
+CREATE TABLE room_grants (
+  room_id      INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  principal    TEXT    NOT NULL,   -- 'user:<id>' or 'guest:<sha256 of the guest token>'
+  display_name TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (room_id, principal)
+);
 )sql",
 };
 

@@ -148,13 +148,192 @@ class SqliteSessions final : public SessionRepository {
   Connection& c_;
 };
 
+constexpr std::string_view kRoomColumns =
+    "r.id, r.slug, r.owner_id, u.username, u.display_name, r.title, r.description, r.video_url,"
+    " r.visibility, r.key_kind, r.key_hash, r.starts_at, r.duration_minutes, r.status,"
+    " r.ended_reason, r.created_at, r.live_at, r.ended_at, r.last_active_at"
+    " FROM rooms r JOIN users u ON u.id = r.owner_id";
+
+std::optional<common::TimePoint> optionalTime(Statement& s, int col) {
+  if (s.isNull(col)) return std::nullopt;
+  return fromUnixMillis(s.int64(col));
+}
+
+void bindOptionalTime(Statement& s, int index, const std::optional<common::TimePoint>& t) {
+  if (t) s.bind(index, toUnixMillis(*t));
+  else s.bindNull(index);
+}
+
+RoomRecord readRoom(Statement& s) {
+  RoomRecord r;
+  r.id = s.int64(0);
+  r.slug = s.text(1);
+  r.owner_id = s.int64(2);
+  r.owner_username = s.text(3);
+  r.owner_display_name = s.text(4);
+  r.title = s.text(5);
+  r.description = s.text(6);
+  r.video_url = s.text(7);
+  r.visibility = s.text(8);
+  r.key_kind = s.text(9);
+  r.key_hash = s.text(10);
+  r.starts_at = optionalTime(s, 11);
+  r.duration_minutes = static_cast<int>(s.int64(12));
+  r.status = s.text(13);
+  r.ended_reason = s.text(14);
+  r.created_at = fromUnixMillis(s.int64(15));
+  r.live_at = optionalTime(s, 16);
+  r.ended_at = optionalTime(s, 17);
+  r.last_active_at = fromUnixMillis(s.int64(18));
+  return r;
+}
+
+class SqliteRooms final : public RoomRepository {
+ public:
+  explicit SqliteRooms(Connection& c) : c_(c) {}
+
+  Result<RoomRecord> create(const NewRoom& n) override {
+    std::int64_t id = 0;
+    {
+      std::lock_guard lock(c_.mu);
+      Statement s(c_.db,
+                  "INSERT INTO rooms (slug, owner_id, title, description, video_url, visibility,"
+                  " key_kind, key_hash, starts_at, duration_minutes, status, created_at, live_at,"
+                  " last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare insert room");
+      s.bind(1, n.slug).bind(2, n.owner_id).bind(3, n.title).bind(4, n.description);
+      s.bind(5, n.video_url).bind(6, n.visibility).bind(7, n.key_kind).bind(8, n.key_hash);
+      bindOptionalTime(s, 9, n.starts_at);
+      s.bind(10, std::int64_t{n.duration_minutes}).bind(11, n.status);
+      s.bind(12, toUnixMillis(n.created_at));
+      if (n.status == "live") s.bind(13, toUnixMillis(n.created_at));
+      else s.bindNull(13);
+      s.bind(14, toUnixMillis(n.created_at));
+      const int rc = s.step();
+      if (rc != SQLITE_ROW) {
+        Error e = toError(c_.db, rc, "insert room");
+        if (e.kind == ErrorKind::kConflict &&
+            std::string_view(sqlite3_errmsg(c_.db)).find("rooms.slug") != std::string_view::npos) {
+          return Error::make(ErrorKind::kConflict, "slug_taken", "slug collision");
+        }
+        return e;
+      }
+      id = s.int64(0);
+    }
+    return findById(id);
+  }
+
+  Result<RoomRecord> findBySlug(std::string_view slug) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) + " WHERE r.slug = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find room");
+    s.bind(1, slug);
+    return readOne(s);
+  }
+
+  Result<std::vector<RoomRecord>> listPublic(std::string_view status, int limit) override {
+    std::lock_guard lock(c_.mu);
+    const std::string order = status == "scheduled" ? " ORDER BY r.starts_at ASC, r.id ASC"
+                                                    : " ORDER BY r.id DESC";
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
+                           " WHERE r.visibility = 'public' AND r.status = ?" + order + " LIMIT ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list rooms");
+    s.bind(1, status).bind(2, std::int64_t{limit});
+    return readAll(s);
+  }
+
+  Result<std::vector<RoomRecord>> listOpen(int limit) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
+                           " WHERE r.status IN ('scheduled', 'live') ORDER BY r.id LIMIT ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list open rooms");
+    s.bind(1, std::int64_t{limit});
+    return readAll(s);
+  }
+
+  Result<void> update(const RoomRecord& r) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "UPDATE rooms SET title = ?, description = ?, starts_at = ?, duration_minutes = ?,"
+                " status = ?, ended_reason = ?, live_at = ?, ended_at = ?, last_active_at = ?"
+                " WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare update room");
+    s.bind(1, r.title).bind(2, r.description);
+    bindOptionalTime(s, 3, r.starts_at);
+    s.bind(4, std::int64_t{r.duration_minutes}).bind(5, r.status).bind(6, r.ended_reason);
+    bindOptionalTime(s, 7, r.live_at);
+    bindOptionalTime(s, 8, r.ended_at);
+    s.bind(9, toUnixMillis(r.last_active_at)).bind(10, r.id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "update room");
+    if (sqlite3_changes(c_.db) == 0) return notFound("room");
+    return success();
+  }
+
+  Result<void> putGrant(const GrantRecord& g) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "INSERT INTO room_grants (room_id, principal, display_name, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (room_id, principal)"
+                " DO UPDATE SET display_name = excluded.display_name");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare put grant");
+    s.bind(1, g.room_id).bind(2, g.principal).bind(3, g.display_name);
+    s.bind(4, toUnixMillis(g.created_at));
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "put grant");
+    return success();
+  }
+
+  Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "SELECT room_id, principal, display_name, created_at FROM room_grants"
+                " WHERE room_id = ? AND principal = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find grant");
+    s.bind(1, room_id).bind(2, principal);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return notFound("grant");
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "find grant");
+    return GrantRecord{s.int64(0), s.text(1), s.text(2), fromUnixMillis(s.int64(3))};
+  }
+
+ private:
+  Result<RoomRecord> findById(std::int64_t id) {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) + " WHERE r.id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find room");
+    s.bind(1, id);
+    return readOne(s);
+  }
+
+  Result<RoomRecord> readOne(Statement& s) {
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) return readRoom(s);
+    if (rc == SQLITE_DONE) return notFound("room");
+    return toError(c_.db, rc, "find room");
+  }
+
+  Result<std::vector<RoomRecord>> readAll(Statement& s) {
+    std::vector<RoomRecord> out;
+    for (;;) {
+      const int rc = s.step();
+      if (rc == SQLITE_DONE) return out;
+      if (rc != SQLITE_ROW) return toError(c_.db, rc, "list rooms");
+      out.push_back(readRoom(s));
+    }
+  }
+
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
-      : c_(std::move(c)), users_(*c_), sessions_(*c_) {}
+      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
+  RoomRepository& rooms() override { return rooms_; }
 
   Result<void> ping() override {
     std::lock_guard lock(c_->mu);
@@ -191,6 +370,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> c_;
   SqliteUsers users_;
   SqliteSessions sessions_;
+  SqliteRooms rooms_;
 };
 
 }  // namespace

@@ -1,0 +1,29 @@
+#pragma once
+// REST routes of rooms (API.md): create, list, get, update, end, join, calendar.ics; and the guest
+// cookie that identifies visitors without an account.
+
+#include <string>
+
+#include "kino/accounts/account_service.hpp"
+#include "kino/common/clock.hpp"
+#include "kino/http/router.hpp"
+#include "kino/rooms/room_service.hpp"
+
+namespace kino::api {
+
+inline constexpr std::string_view kGuestCookie = "kino_guest";
+
+struct RoomRoutesOptions {
+  std::string public_origin;  // for absolute room URLs; empty = from the Host header
+  bool secure_cookies = false;
+};
+
+void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
+                   accounts::AccountService& accounts, common::Random& random,
+                   RoomRoutesOptions options);
+
+// POST /api/v1/testing/clock {"advance_s": N}: moves `clock` forward. Only wired when the
+// testing.clock_control switch is on.
+void addTestingClockRoute(http::Router& router, common::OffsetClock& clock);
+
+}  // namespace kino::api

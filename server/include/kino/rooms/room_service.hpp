@@ -1,0 +1,73 @@
+#pragma once
+// Rooms: creation with short links, private-room access (password or generated key, argon2id-hashed,
+// rate-limited), grants for users and guests, the lifecycle, listings. Thread-safe; every call may
+// block on the Store and argon2id: call it from the worker pool.
+
+#include <atomic>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "kino/accounts/password_hasher.hpp"
+#include "kino/common/clock.hpp"
+#include "kino/common/config.hpp"
+#include "kino/common/random.hpp"
+#include "kino/common/rate_limiter.hpp"
+#include "kino/rooms/presence.hpp"
+#include "kino/rooms/room.hpp"
+#include "kino/storage/store.hpp"
+
+namespace kino::rooms {
+
+class RoomService {
+ public:
+  RoomService(storage::Store& store, const common::Clock& clock, common::Random& random,
+              const PresenceRegistry& presence, const common::RoomsConfig& config,
+              accounts::Argon2Params argon2);
+
+  // Validates and creates the room with a fresh slug (retrying on collision). kInvalid with `field`,
+  // kRateLimited when the owner creates too many.
+  Result<CreatedRoom> create(const accounts::User& owner, const CreateRoomRequest& request);
+  // The room for `visitor`. kNotFound for an unknown slug; kForbidden "room_private" for a private
+  // room the visitor has no grant for.
+  Result<RoomView> view(std::string_view slug, const Visitor& visitor);
+  // Grants `visitor` entry. Private rooms need the right key (kForbidden "wrong_room_key",
+  // kRateLimited per IP and per room). Guests need a display name and guests_allowed
+  // (kUnauthenticated "account_required"). Ended rooms can still be joined (their archive).
+  Result<RoomView> join(std::string_view slug, const Visitor& visitor, const JoinRequest& request,
+                        std::string_view client_ip);
+  // Public rooms with status "live" or "scheduled".
+  Result<std::vector<RoomView>> listPublic(std::string_view status, const Visitor& visitor);
+  // Owner only (kForbidden "not_owner"). Times only while scheduled (kConflict "room_started").
+  Result<RoomView> update(std::string_view slug, const accounts::User& user, const RoomPatch& patch);
+  // Owner only: a live room ends ("owner_ended"); a scheduled one is cancelled ("cancelled").
+  Result<RoomView> end(std::string_view slug, const accounts::User& user);
+  // Records that someone is active in the room now (joins, presence changes).
+  Result<void> touch(std::string_view slug);
+  // Applies due lifecycle transitions to every open room; returns how many changed. `min_interval`
+  // skips the work when the last sweep was more recent than that (listings call it on every read).
+  Result<int> sweep(std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
+
+ private:
+  Result<storage::RoomRecord> load(std::string_view slug);
+  Result<storage::RoomRecord> loadOwned(std::string_view slug, const accounts::User& user);
+  RoomView viewOf(storage::RoomRecord room, const Visitor& visitor, bool joined,
+                  std::string display_name) const;
+  Result<bool> hasAccess(const storage::RoomRecord& room, const Visitor& visitor,
+                         std::string& display_name);
+  Result<void> checkKey(const storage::RoomRecord& room, const std::optional<std::string>& key,
+                        std::string_view client_ip);
+
+  storage::Store& store_;
+  const common::Clock& clock_;
+  common::Random& random_;
+  const PresenceRegistry& presence_;
+  const common::RoomsConfig config_;
+  accounts::PasswordHasher hasher_;
+  common::RateLimiter failures_by_ip_;
+  common::RateLimiter failures_by_room_;
+  common::RateLimiter creates_by_user_;
+  std::atomic<std::int64_t> last_sweep_ms_{0};
+};
+
+}  // namespace kino::rooms

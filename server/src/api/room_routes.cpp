@@ -1,0 +1,267 @@
+#include "kino/api/room_routes.hpp"
+
+#include "kino/api/auth_routes.hpp"
+#include "kino/api/json_body.hpp"
+#include "kino/http/cookies.hpp"
+#include "kino/http/pipeline.hpp"
+#include "kino/rooms/calendar.hpp"
+
+namespace kino::api {
+namespace {
+
+using http::Request;
+using http::Response;
+using http::RouteParams;
+
+constexpr auto kGuestCookieAge = std::chrono::hours(24 * 400);
+
+// The visitor behind a request; `new_guest_token` is set when one was minted for this response.
+struct VisitorContext {
+  rooms::Visitor visitor;
+  std::string new_guest_token;
+};
+
+VisitorContext resolveVisitor(const Request& req, accounts::AccountService& accounts,
+                              common::Random& random, bool mint_guest) {
+  VisitorContext ctx;
+  if (auto user = currentUser(req, accounts)) ctx.visitor.user = std::move(user).value();
+  const auto header = req.headers.get("Cookie");
+  std::string token = header ? http::cookieValue(*header, kGuestCookie).value_or("") : "";
+  if (token.size() > 128) token.clear();
+  if (token.empty() && mint_guest && !ctx.visitor.user) {
+    token = common::randomToken(random, 32);
+    ctx.new_guest_token = token;
+  }
+  if (!token.empty()) ctx.visitor.guest_id = accounts::sessionTokenHash(token);
+  return ctx;
+}
+
+Response withGuestCookie(Response r, const VisitorContext& ctx, bool secure) {
+  if (!ctx.new_guest_token.empty()) {
+    r.headers.add("Set-Cookie",
+                  http::setCookieHeader(kGuestCookie, ctx.new_guest_token,
+                                        {.max_age = kGuestCookieAge, .secure = secure}));
+  }
+  return r;
+}
+
+boost::json::value optionalTime(const std::optional<common::TimePoint>& t) {
+  if (!t) return nullptr;
+  return boost::json::value(common::toRfc3339(*t));
+}
+
+boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin) {
+  const auto& r = v.room;
+  boost::json::object o{
+      {"slug", r.slug},
+      {"title", r.title},
+      {"description", r.description},
+      {"visibility", r.visibility},
+      {"status", r.status},
+      {"starts_at", optionalTime(r.starts_at)},
+      {"duration_minutes", r.duration_minutes},
+      {"owner", {{"id", std::to_string(r.owner_id)},
+                 {"username", r.owner_username},
+                 {"display_name", r.owner_display_name}}},
+      {"participants", v.participants},
+      {"url", origin + "/r/" + r.slug},
+      {"media", {{"state", "pending"}}},
+      {"created_at", common::toRfc3339(r.created_at)},
+      {"live_at", optionalTime(r.live_at)},
+      {"ended_at", optionalTime(r.ended_at)},
+      {"ended_reason", r.ended_reason.empty() ? boost::json::value(nullptr)
+                                              : boost::json::value(r.ended_reason)},
+      {"is_owner", v.is_owner},
+      {"joined", v.joined},
+      {"display_name", v.joined ? boost::json::value(v.display_name) : boost::json::value(nullptr)},
+  };
+  if (r.visibility == "private") o["protected_by"] = r.key_kind;
+  if (v.joined) o["video_url"] = r.video_url;
+  return o;
+}
+
+Result<std::optional<common::TimePoint>> optionalStart(const boost::json::object& body) {
+  auto text = optionalString(body, "starts_at");
+  if (!text) return text.error();
+  if (!*text || (*text)->empty()) return std::optional<common::TimePoint>{};
+  auto t = common::parseRfc3339(**text);
+  if (!t) {
+    return Error::make(ErrorKind::kInvalid, "invalid_field",
+                       "The start time must be a date and time like 2026-12-01T18:30:00Z.",
+                       "starts_at");
+  }
+  return std::optional<common::TimePoint>(*t);
+}
+
+Result<std::optional<int>> optionalInt(const boost::json::object& body, std::string_view key) {
+  const auto* v = body.if_contains(key);
+  if (!v || v->is_null()) return std::optional<int>{};
+  if (!v->is_int64() || v->as_int64() < INT32_MIN || v->as_int64() > INT32_MAX) {
+    return Error::make(ErrorKind::kInvalid, "invalid_field",
+                       std::string(key) + " must be a whole number.", std::string(key));
+  }
+  return std::optional<int>(static_cast<int>(v->as_int64()));
+}
+
+Result<rooms::CreateRoomRequest> parseCreate(const boost::json::object& body) {
+  rooms::CreateRoomRequest r;
+  auto title = optionalString(body, "title");
+  if (!title) return title.error();
+  r.title = title->value_or("");
+  auto url = optionalString(body, "video_url");
+  if (!url) return url.error();
+  r.video_url = url->value_or("");
+  auto vis = optionalString(body, "visibility");
+  if (!vis) return vis.error();
+  r.visibility = vis->value_or("");
+  auto password = optionalString(body, "password");
+  if (!password) return password.error();
+  r.password = *password;
+  auto desc = optionalString(body, "description");
+  if (!desc) return desc.error();
+  r.description = desc->value_or("");
+  auto start = optionalStart(body);
+  if (!start) return start.error();
+  r.starts_at = *start;
+  auto duration = optionalInt(body, "duration_minutes");
+  if (!duration) return duration.error();
+  r.duration_minutes = *duration;
+  return r;
+}
+
+Result<rooms::RoomPatch> parsePatch(const boost::json::object& body) {
+  rooms::RoomPatch p;
+  auto title = optionalString(body, "title");
+  if (!title) return title.error();
+  p.title = *title;
+  auto desc = optionalString(body, "description");
+  if (!desc) return desc.error();
+  p.description = *desc;
+  auto start = optionalStart(body);
+  if (!start) return start.error();
+  p.starts_at = *start;
+  auto duration = optionalInt(body, "duration_minutes");
+  if (!duration) return duration.error();
+  p.duration_minutes = *duration;
+  return p;
+}
+
+}  // namespace
+
+void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
+                   accounts::AccountService& accounts, common::Random& random,
+                   RoomRoutesOptions options) {
+  const auto origin = [options](const Request& req) {
+    return http::ownOrigin(req, options.public_origin);
+  };
+
+  router.add("POST", "/api/v1/rooms", [&, origin](const Request& req, const RouteParams&) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto body = parseObject(req);
+    if (!body) return Response::error(body.error());
+    auto create = parseCreate(*body);
+    if (!create) return Response::error(create.error());
+    auto created = rooms.create(*user, *create);
+    if (!created) return Response::error(created.error());
+    const std::string url = origin(req) + "/r/" + created->view.room.slug;
+    boost::json::object out{{"url", url}, {"room", roomJson(created->view, origin(req))}};
+    if (created->access_key) out["access_key"] = *created->access_key;
+    return Response::json(201, out);
+  });
+
+  router.add("GET", "/api/v1/rooms", [&, origin](const Request& req, const RouteParams&) {
+    const std::string status = http::queryParam(req.query, "status").value_or("live");
+    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto list = rooms.listPublic(status, ctx.visitor);
+    if (!list) return Response::error(list.error());
+    boost::json::array out;
+    for (const auto& v : *list) out.push_back(roomJson(v, origin(req)));
+    return Response::json(200, boost::json::object{{"rooms", std::move(out)}});
+  });
+
+  router.add("GET", "/api/v1/rooms/{slug}", [&, origin](const Request& req, const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto view = rooms.view(p.get("slug"), ctx.visitor);
+    if (!view) return Response::error(view.error());
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+  });
+
+  router.add("PATCH", "/api/v1/rooms/{slug}", [&, origin](const Request& req,
+                                                          const RouteParams& p) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto body = parseObject(req);
+    if (!body) return Response::error(body.error());
+    auto patch = parsePatch(*body);
+    if (!patch) return Response::error(patch.error());
+    auto view = rooms.update(p.get("slug"), *user, *patch);
+    if (!view) return Response::error(view.error());
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+  });
+
+  router.add("POST", "/api/v1/rooms/{slug}/end", [&, origin](const Request& req,
+                                                             const RouteParams& p) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto view = rooms.end(p.get("slug"), *user);
+    if (!view) return Response::error(view.error());
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+  });
+
+  router.add("POST", "/api/v1/rooms/{slug}/join", [&, origin, options](const Request& req,
+                                                                       const RouteParams& p) {
+    auto body = parseObject(req);
+    if (!body) return Response::error(body.error());
+    rooms::JoinRequest join;
+    for (const char* field : {"key", "access_key", "password"}) {
+      auto k = optionalString(*body, field);
+      if (!k) return Response::error(k.error());
+      if (*k && !(*k)->empty()) join.key = *k;
+    }
+    auto name = optionalString(*body, "display_name");
+    if (!name) return Response::error(name.error());
+    join.display_name = *name;
+    auto ctx = resolveVisitor(req, accounts, random, true);
+    auto view = rooms.join(p.get("slug"), ctx.visitor, join, req.remote_ip);
+    if (!view) return Response::error(view.error());
+    boost::json::object grant{{"room", view->room.slug},
+                              {"display_name", view->display_name},
+                              {"guest", !ctx.visitor.user.has_value()}};
+    return withGuestCookie(
+        Response::json(200, boost::json::object{{"grant", std::move(grant)},
+                                                {"room", roomJson(*view, origin(req))}}),
+        ctx, options.secure_cookies);
+  });
+
+  router.add("GET", "/api/v1/rooms/{slug}/calendar.ics", [&, origin](const Request& req,
+                                                                     const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto view = rooms.view(p.get("slug"), ctx.visitor);
+    if (!view) return Response::error(view.error());
+    Response r;
+    r.headers.set("Content-Type", "text/calendar; charset=utf-8");
+    r.headers.set("Content-Disposition",
+                  "attachment; filename=\"kino-" + view->room.slug + ".ics\"");
+    r.body = rooms::calendarFor(view->room, origin(req) + "/r/" + view->room.slug,
+                                std::chrono::system_clock::now());
+    return r;
+  });
+}
+
+void addTestingClockRoute(http::Router& router, common::OffsetClock& clock) {
+  router.add("POST", "/api/v1/testing/clock", [&clock](const Request& req, const RouteParams&) {
+    auto body = parseObject(req);
+    if (!body) return Response::error(body.error());
+    auto advance = optionalInt(*body, "advance_s");
+    if (!advance) return Response::error(advance.error());
+    if (!*advance || **advance < 0) {
+      return Response::error(Error::make(ErrorKind::kInvalid, "invalid_field",
+                                         "advance_s must be a non-negative number.", "advance_s"));
+    }
+    clock.advance(std::chrono::seconds(**advance));
+    return Response::json(200, boost::json::object{{"now", common::toRfc3339(clock.now())}});
+  });
+}
+
+}  // namespace kino::api

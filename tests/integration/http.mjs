@@ -1,0 +1,130 @@
+// Small HTTP helpers for the integration tests: JSON requests against a running `kino` (see
+// tests/lib/kino.mjs), cookie parsing, a raw node:http client for requests fetch() would normalise, and
+// assertions for Kino's JSON error shape. Node 20 built-ins only.
+import http from 'node:http';
+import assert from 'node:assert/strict';
+
+export const CSRF = { 'X-Kino-CSRF': '1' };
+
+/**
+ * Env for a server whose tests make many logins and registrations from 127.0.0.1: the login and
+ * registration rate limits are raised out of the way (rate_limit.test.mjs tests them with small values).
+ */
+export const relaxedLimits = {
+  KINO_ACCOUNTS_LOGIN_ACCOUNT_MAX_FAILURES: '1000',
+  KINO_ACCOUNTS_LOGIN_IP_MAX_ATTEMPTS: '1000',
+  KINO_ACCOUNTS_REGISTER_IP_MAX_PER_HOUR: '1000',
+};
+
+/**
+ * Sends one request and reads the whole body.
+ * @param {{url: string}} k  a started server
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: unknown, raw?: string|Uint8Array, cookie?: string, headers?: Record<string,string>,
+ *   csrf?: boolean}} [opts]  `body` is JSON-encoded; `raw` is sent as is (with a JSON content type);
+ *   `csrf` (default true for non-GET/HEAD) adds `X-Kino-CSRF: 1`.
+ * @returns {Promise<{status: number, headers: Headers, text: string, json: any, cookies: string[]}>}
+ */
+export async function request(k, method, path, opts = {}) {
+  const headers = {};
+  const safe = method === 'GET' || method === 'HEAD';
+  if (opts.csrf ?? !safe) Object.assign(headers, CSRF);
+  let body;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.cookie) headers.Cookie = opts.cookie;
+  Object.assign(headers, opts.headers || {});
+  const res = await fetch(k.url + path, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json, cookies: res.headers.getSetCookie() };
+}
+
+export const get = (k, path, opts) => request(k, 'GET', path, opts);
+export const post = (k, path, body, opts = {}) => request(k, 'POST', path, { ...opts, body });
+
+/** The parsed `kino_session` Set-Cookie of a response, or undefined. */
+export function sessionCookie(res) {
+  const line = res.cookies.find((c) => /^\s*kino_session=/i.test(c));
+  if (!line) return undefined;
+  const [pair, ...attrs] = line.split(';').map((s) => s.trim());
+  const value = pair.slice(pair.indexOf('=') + 1);
+  const attributes = {};
+  for (const a of attrs) {
+    const i = a.indexOf('=');
+    const name = (i < 0 ? a : a.slice(0, i)).toLowerCase();
+    attributes[name] = i < 0 ? true : a.slice(i + 1);
+  }
+  return { line, value, attributes };
+}
+
+/** `kino_session=<token>` for a Cookie header, from a response that set it (asserts it did). */
+export function cookieFrom(res) {
+  const c = sessionCookie(res);
+  assert.ok(c && c.value, `expected a kino_session cookie, got Set-Cookie: ${JSON.stringify(res.cookies)}`);
+  return `kino_session=${c.value}`;
+}
+
+/** Asserts `res` is Kino's JSON error with this status and code (and field, when given). */
+export function assertError(res, status, code, field) {
+  const where = `(status ${res.status}, body ${res.text.slice(0, 300)})`;
+  assert.equal(res.status, status, `expected status ${status} ${where}`);
+  assert.match(res.headers.get('content-type') || '', /^application\/json\b/i, `error content type ${where}`);
+  assert.ok(res.json && typeof res.json.error === 'object' && res.json.error !== null, `error envelope ${where}`);
+  if (Array.isArray(code)) assert.ok(code.includes(res.json.error.code), `error code in ${code} ${where}`);
+  else assert.equal(res.json.error.code, code, `error code ${where}`);
+  assert.equal(typeof res.json.error.message, 'string', `error message ${where}`);
+  assert.ok(res.json.error.message.length > 0, `error message non-empty ${where}`);
+  if (field !== undefined) assert.equal(res.json.error.field, field, `error field ${where}`);
+}
+
+/** Asserts a rejected body: 400 malformed_json or 422 invalid_field (either is allowed), never 500. */
+export function assertBadInput(res) {
+  if (res.status === 400) assertError(res, 400, 'malformed_json');
+  else assertError(res, 422, 'invalid_field');
+}
+
+let counter = 0;
+/** A fresh valid username (unique within this process and across runs on the same data dir). */
+export function uniqueName(prefix = 'u') {
+  counter += 1;
+  return `${prefix}_${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}${counter}`.slice(0, 32);
+}
+
+/** Registers a fresh user; returns {user, cookie, username, password}. */
+export async function registerUser(k, { username = uniqueName(), password = 'correct horse battery', display_name } = {}) {
+  const body = { username, password };
+  if (display_name !== undefined) body.display_name = display_name;
+  const res = await post(k, '/api/v1/auth/register', body);
+  assert.equal(res.status, 201, `register ${username}: ${res.status} ${res.text.slice(0, 300)}`);
+  return { user: res.json.user, cookie: cookieFrom(res), username, password };
+}
+
+/**
+ * A request through node:http, sending `path` byte for byte (fetch would resolve `..` and `%2e%2e`).
+ * `onWritten` is called once the request has been handed to the kernel; `agent` defaults to a fresh
+ * connection per request.
+ * @returns {Promise<{status: number, headers: import('node:http').IncomingHttpHeaders, text: string}>}
+ */
+export function rawRequest(baseUrl, { method = 'GET', path = '/', headers = {}, body, onWritten, agent = false } = {}) {
+  const u = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: u.hostname, port: u.port, method, path, headers, agent,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (onWritten) req.on('finish', onWritten);
+    req.end(body);
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,233 @@
+#include "kino/rooms/room_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fakes/fake_clock.hpp"
+#include "fakes/scripted_random.hpp"
+#include "fakes/seeded_random.hpp"
+#include "kino/storage/sqlite_store.hpp"
+
+namespace kino::rooms {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RoomServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(storage::openSqliteStore(":memory:")).value();
+    ASSERT_TRUE(store_->migrate().ok());
+    owner_ = addUser("owner");
+    other_ = addUser("other");
+    config_.join_ip_max_failures = 3;
+    config_.join_room_max_failures = 5;
+    service_ = std::make_unique<RoomService>(*store_, clock_, random_, presence_, config_,
+                                             accounts::Argon2Params{});
+  }
+  accounts::User addUser(const std::string& name) {
+    auto r = store_->users().create({name, name + " D", "x", clock_.now()});
+    return {r->id, r->username, r->display_name, r->created_at};
+  }
+  CreateRoomRequest publicRoom() {
+    return {"Movie night", "https://videos.example/film.mp4", "public", {}, {}, {}, ""};
+  }
+  CreatedRoom create(CreateRoomRequest r) {
+    auto c = service_->create(owner_, r);
+    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
+    return c.value();
+  }
+  Visitor guest(const std::string& id) { return Visitor{std::nullopt, id}; }
+
+  testing::FakeClock clock_;
+  testing::SeededRandom random_;
+  PresenceRegistry presence_;
+  common::RoomsConfig config_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<RoomService> service_;
+  accounts::User owner_, other_;
+};
+
+TEST_F(RoomServiceTest, UnscheduledRoomIsLiveWithAnUnambiguousSlug) {
+  auto c = create(publicRoom());
+  EXPECT_EQ(c.view.room.status, "live");
+  EXPECT_EQ(c.view.room.slug.size(), 10u);
+  EXPECT_EQ(c.view.room.slug.find_first_not_of(kSlugAlphabet), std::string::npos);
+  EXPECT_FALSE(c.access_key.has_value());
+  EXPECT_TRUE(c.view.is_owner);
+}
+
+TEST_F(RoomServiceTest, SlugCollisionsAreRetried) {
+  // A tiny slug space: the scripted bytes give the same first slug twice, then another.
+  testing::ScriptedRandom scripted({0, 0, 1});
+  config_.slug_length = 8;
+  RoomService service(*store_, clock_, scripted, presence_, config_, {});
+  auto first = service.create(owner_, publicRoom());
+  ASSERT_TRUE(first.ok());
+  auto second = service.create(owner_, publicRoom());  // draws slug 0 again → collision → slug 1
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_NE(first->view.room.slug, second->view.room.slug);
+  EXPECT_EQ(second->view.room.slug, std::string(8, kSlugAlphabet[1]));
+}
+
+TEST_F(RoomServiceTest, SlugSpaceExhaustedGivesAClearError) {
+  testing::ScriptedRandom scripted({0});
+  RoomService service(*store_, clock_, scripted, presence_, config_, {});
+  ASSERT_TRUE(service.create(owner_, publicRoom()).ok());
+  auto again = service.create(owner_, publicRoom());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "slug_exhausted");
+}
+
+TEST_F(RoomServiceTest, PrivateRoomWithGeneratedKeyNeedsTheKey) {
+  auto r = publicRoom();
+  r.visibility = "private";
+  auto c = create(r);
+  ASSERT_TRUE(c.access_key.has_value());
+  EXPECT_EQ(c.access_key->size(), 19u);  // xxxx-xxxx-xxxx-xxxx
+  const auto slug = c.view.room.slug;
+  EXPECT_EQ(service_->view(slug, guest("g1")).error().code, "room_private");
+  EXPECT_EQ(service_->join(slug, guest("g1"), {"nope", "Gus"}, "ip").error().code,
+            "wrong_room_key");
+  std::string typed = *c.access_key;
+  for (auto& ch : typed) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto joined = service_->join(slug, guest("g1"), {typed, "Gus"}, "ip");
+  ASSERT_TRUE(joined.ok()) << joined.error().message;
+  EXPECT_EQ(joined->display_name, "Gus");
+  auto again = service_->view(slug, guest("g1"));  // the grant is remembered
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->joined);
+  EXPECT_EQ(service_->view(slug, guest("g2")).error().code, "room_private");
+  EXPECT_TRUE(service_->view(slug, Visitor{owner_, {}}).ok());
+}
+
+TEST_F(RoomServiceTest, KeyIsStoredOnlyAsArgon2idHash) {
+  auto r = publicRoom();
+  r.visibility = "private";
+  r.password = "secret-pw";
+  auto c = create(r);
+  auto stored = store_->rooms().findBySlug(c.view.room.slug);
+  EXPECT_EQ(stored->key_hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ(stored->key_hash.find("secret-pw"), std::string::npos);
+  EXPECT_TRUE(service_->join(c.view.room.slug, Visitor{other_, {}}, {"secret-pw", {}}, "ip").ok());
+}
+
+TEST_F(RoomServiceTest, WrongKeysAreRateLimitedPerIpAndPerRoom) {
+  auto r = publicRoom();
+  r.visibility = "private";
+  r.password = "secret-pw";
+  const auto slug = create(r).view.room.slug;
+  for (int i = 0; i < 3; ++i) service_->join(slug, guest("g"), {"bad", "G"}, "1.1.1.1").ok();
+  auto limited = service_->join(slug, guest("g"), {"secret-pw", "G"}, "1.1.1.1");
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error().kind, ErrorKind::kRateLimited);
+  EXPECT_GT(limited.error().retry_after.count(), 0);
+  // Other IPs keep trying until the room's own limit (5) is reached.
+  service_->join(slug, guest("h"), {"bad", "H"}, "2.2.2.2").ok();
+  service_->join(slug, guest("h"), {"bad", "H"}, "3.3.3.3").ok();
+  auto room_limited = service_->join(slug, guest("h"), {"secret-pw", "H"}, "4.4.4.4");
+  ASSERT_FALSE(room_limited.ok());
+  EXPECT_EQ(room_limited.error().kind, ErrorKind::kRateLimited);
+  clock_.advance(std::chrono::seconds(config_.join_window_s + 1));
+  EXPECT_TRUE(service_->join(slug, guest("h"), {"secret-pw", "H"}, "4.4.4.4").ok());
+}
+
+TEST_F(RoomServiceTest, GuestsNeedANameAndCanBeSwitchedOff) {
+  const auto slug = create(publicRoom()).view.room.slug;
+  EXPECT_EQ(service_->join(slug, guest("g"), {{}, {}}, "ip").error().field, "display_name");
+  config_.guests_allowed = false;
+  RoomService strict(*store_, clock_, random_, presence_, config_, {});
+  EXPECT_EQ(strict.join(slug, guest("g"), {{}, "G"}, "ip").error().code, "account_required");
+  EXPECT_TRUE(strict.join(slug, Visitor{other_, {}}, {{}, {}}, "ip").ok());
+}
+
+TEST_F(RoomServiceTest, ScheduledRoomGoesLiveAtItsStartTime) {
+  auto r = publicRoom();
+  r.starts_at = clock_.now() + 2h;
+  const auto slug = create(r).view.room.slug;
+  EXPECT_EQ(service_->view(slug, guest("g"))->room.status, "scheduled");
+  EXPECT_EQ(service_->listPublic("scheduled", guest("g"))->size(), 1u);
+  clock_.advance(2h + 1s);
+  EXPECT_EQ(service_->view(slug, guest("g"))->room.status, "live");
+  EXPECT_EQ(service_->listPublic("scheduled", guest("g"))->size(), 0u);
+  EXPECT_EQ(service_->listPublic("live", guest("g"))->size(), 1u);
+}
+
+TEST_F(RoomServiceTest, EmptyLiveRoomEndsAfterTheTimeoutButNotWhilePeopleAreIn) {
+  const auto slug = create(publicRoom()).view.room.slug;
+  presence_.entered(slug);
+  clock_.advance(45min);
+  ASSERT_TRUE(service_->sweep().ok());
+  EXPECT_EQ(service_->view(slug, guest("g"))->room.status, "live");
+  presence_.left(slug);
+  ASSERT_TRUE(service_->touch(slug).ok());
+  clock_.advance(29min);
+  EXPECT_EQ(service_->view(slug, guest("g"))->room.status, "live");
+  clock_.advance(2min);
+  auto ended = service_->view(slug, guest("g"));
+  EXPECT_EQ(ended->room.status, "ended");
+  EXPECT_EQ(ended->room.ended_reason, "empty");
+}
+
+TEST_F(RoomServiceTest, OnlyTheOwnerEditsCancelsOrEnds) {
+  auto r = publicRoom();
+  r.starts_at = clock_.now() + 1h;
+  const auto slug = create(r).view.room.slug;
+  RoomPatch patch;
+  patch.title = "New title";
+  patch.starts_at = clock_.now() + 3h;
+  EXPECT_EQ(service_->update(slug, other_, patch).error().code, "not_owner");
+  auto updated = service_->update(slug, owner_, patch);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->room.title, "New title");
+  EXPECT_EQ(updated->room.starts_at, clock_.now() + 3h);
+  EXPECT_EQ(service_->end(slug, other_).error().code, "not_owner");
+  auto cancelled = service_->end(slug, owner_);
+  EXPECT_EQ(cancelled->room.status, "ended");
+  EXPECT_EQ(cancelled->room.ended_reason, "cancelled");
+  EXPECT_EQ(service_->update(slug, owner_, patch).error().code, "room_ended");
+}
+
+TEST_F(RoomServiceTest, StartedRoomsKeepTheirTimes) {
+  const auto slug = create(publicRoom()).view.room.slug;
+  RoomPatch patch;
+  patch.starts_at = clock_.now() + 1h;
+  EXPECT_EQ(service_->update(slug, owner_, patch).error().code, "room_started");
+  auto ended = service_->end(slug, owner_);
+  EXPECT_EQ(ended->room.ended_reason, "owner_ended");
+}
+
+TEST_F(RoomServiceTest, ValidationNamesTheField) {
+  struct Case { std::function<void(CreateRoomRequest&)> edit; std::string field; } cases[] = {
+      {[](auto& r) { r.title = ""; }, "title"},
+      {[](auto& r) { r.title = std::string(121, 'x'); }, "title"},
+      {[](auto& r) { r.video_url = "ftp://x/y.mp4"; }, "video_url"},
+      {[](auto& r) { r.video_url = "not a url"; }, "video_url"},
+      {[](auto& r) { r.visibility = "secret"; }, "visibility"},
+      {[](auto& r) { r.visibility = "private"; r.password = "123"; }, "password"},
+      {[this](auto& r) { r.starts_at = clock_.now() - 1h; }, "starts_at"},
+      {[this](auto& r) { r.starts_at = clock_.now() + std::chrono::hours(24 * 400); }, "starts_at"},
+      {[](auto& r) { r.duration_minutes = 0; }, "duration_minutes"},
+  };
+  for (auto& c : cases) {
+    auto r = publicRoom();
+    c.edit(r);
+    auto result = service_->create(owner_, r);
+    ASSERT_FALSE(result.ok()) << c.field;
+    EXPECT_EQ(result.error().field, c.field);
+  }
+}
+
+TEST_F(RoomServiceTest, ListingsShowOnlyPublicRooms) {
+  auto priv = publicRoom();
+  priv.visibility = "private";
+  create(priv);
+  create(publicRoom());
+  auto live = service_->listPublic("live", guest("g"));
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ(live->front().room.visibility, "public");
+  EXPECT_FALSE(service_->listPublic("ended", guest("g")).ok());
+}
+
+}  // namespace
+}  // namespace kino::rooms

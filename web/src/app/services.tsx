@@ -1,0 +1,62 @@
+// The app's services (API client, stores) handed to React through one context, plus the hooks that read
+// the stores with useSyncExternalStore. Components never construct services themselves.
+import { createContext, useCallback, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import type { KinoApi } from '../core/api';
+import type { Announcer, Announcement, Tone } from '../core/announcer';
+import type { I18nStore, Locale, MessageKey, Params } from '../core/i18n';
+import type { SessionState, SessionStore } from '../core/session';
+
+export interface Services {
+  api: KinoApi;
+  session: SessionStore;
+  i18n: I18nStore;
+  announcer: Announcer;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('useServices outside <ServicesProvider>');
+  return s;
+}
+
+export function useSession(): SessionState {
+  const { session } = useServices();
+  return useSyncExternalStore(session.subscribe, session.getState, session.getState);
+}
+
+export interface I18n {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  t(key: MessageKey, params?: Params): string;
+}
+
+/** The current language; components using it re-render when it changes. */
+export function useI18n(): I18n {
+  const { i18n } = useServices();
+  const locale = useSyncExternalStore(i18n.subscribe, i18n.getLocale, i18n.getLocale);
+  // `t` changes identity with the locale so memoised children notice the switch.
+  const t = useCallback((key: MessageKey, params?: Params) => i18n.t(key, params), [i18n, locale]);
+  return { locale, setLocale: i18n.setLocale, t };
+}
+
+export function useAnnouncement(): Announcement | null {
+  const { announcer } = useServices();
+  return useSyncExternalStore(announcer.subscribe, announcer.getCurrent, announcer.getCurrent);
+}
+
+export function useAnnounce(): (text: string, tone?: Tone) => void {
+  return useServices().announcer.announce;
+}
+
+/** Sets `document.title` to "<title> · Kino" while the component is shown. */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Kino` : 'Kino';
+  }, [title]);
+}

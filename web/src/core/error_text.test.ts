@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api';
+import { errorText, formError } from './error_text';
+
+const err = (status: number, code: string, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
+  new ApiError({ status, code, message: 'server text', ...extra });
+
+describe('errorText', () => {
+  it('rate limit shows the seconds from Retry-After', () => {
+    expect(errorText(err(429, 'rate_limited', { retryAfterS: 30 }))).toEqual({ key: 'error.rateLimited', params: { seconds: 30 } });
+    expect(errorText(err(429, 'rate_limited'))).toEqual({ key: 'error.rateLimitedSoon' });
+  });
+  it('maps known codes to sentences', () => {
+    expect(errorText(err(401, 'invalid_credentials')).key).toBe('error.invalidCredentials');
+    expect(errorText(err(0, 'network_error')).key).toBe('error.network');
+    expect(errorText(err(403, 'csrf_rejected')).key).toBe('error.csrf');
+    expect(errorText(err(413, 'payload_too_large')).key).toBe('error.tooLarge');
+    expect(errorText(err(500, 'internal_error')).key).toBe('error.server');
+    expect(errorText(err(503, 'whatever')).key).toBe('error.server');
+    expect(errorText(err(400, 'malformed_json')).key).toBe('error.generic');
+    expect(errorText(new Error('x')).key).toBe('error.generic');
+  });
+});
+
+describe('formError', () => {
+  it('puts invalid_field under the named field with that field’s rule', () => {
+    expect(formError(err(422, 'invalid_field', { field: 'password' }))).toEqual({
+      field: 'password',
+      text: { key: 'validation.password.rules' },
+    });
+  });
+  it('puts username_taken under the username', () => {
+    expect(formError(err(409, 'username_taken', { field: 'username' }))).toEqual({
+      field: 'username',
+      text: { key: 'error.usernameTaken' },
+    });
+  });
+  it('keeps bad credentials general, since it must not say which part was wrong', () => {
+    expect(formError(err(401, 'invalid_credentials')).field).toBeUndefined();
+  });
+});

@@ -1,0 +1,21 @@
+// Validates the `?next=` target after login: only a same-origin relative path, never another site.
+
+/**
+ * Returns `next` normalised to `/path?query#hash` when it is a same-origin relative path
+ * (starts with a single '/'), otherwise `fallback`. Rejects `//host`, `/\host`, schemes, and
+ * control characters, which browsers may strip to turn a path into another origin.
+ */
+export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
+  if (!next || next.length > 2048) return fallback;
+  if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+  const origin = 'https://kino.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== origin) return fallback;
+  return url.pathname + url.search + url.hash;
+}

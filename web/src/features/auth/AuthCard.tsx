@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+import { PageHeading } from '../../ui/PageHeading';
+import './auth.css';
+
+/** The frame of the login and register pages: a centred card with a heading, a lead and a footer link. */
+export function AuthCard({ title, lead, children, footer }: { title: string; lead: string; children: ReactNode; footer: ReactNode }) {
+  return (
+    <div className="auth-page">
+      <section className="auth-card card">
+        <PageHeading>{title}</PageHeading>
+        <p className="auth-lead">{lead}</p>
+        {children}
+      </section>
+      <p className="auth-switch">{footer}</p>
+    </div>
+  );
+}
+
+/** The form-wide error (e.g. wrong credentials, rate limit), announced as an alert. */
+export function FormAlert({ message }: { message: string | null }) {
+  return (
+    <div className="form-alert-region" role="alert">
+      {message && <p className="form-alert">{message}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { useState, type FormEvent } from 'react';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { useAnnounce, useDocumentTitle, useI18n, useServices, useSession } from '../../app/services';
+import { safeNextPath } from '../../core/next_path';
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX, validateRegistration } from '../../core/validation';
+import { Button } from '../../ui/Button';
+import { TextField } from '../../ui/TextField';
+import { AuthCard, FormAlert } from './AuthCard';
+import { useAuthForm } from './use_auth_form';
+
+const ORDER = ['username', 'display_name', 'password'] as const;
+
+export function RegisterPage() {
+  const { t } = useI18n();
+  const { api, session: store } = useServices();
+  const session = useSession();
+  const announce = useAnnounce();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const rawNext = params.get('next');
+  const next = safeNextPath(rawNext);
+  const form = useAuthForm(ORDER);
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  useDocumentTitle(t('auth.register.docTitle'));
+
+  if (session.status === 'authenticated' && !form.busy) return <Navigate to={next} replace />;
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const values = { username: username.trim(), password, display_name: displayName.trim() };
+    void form.submit(validateRegistration(values), async () => {
+      const user = await api.register(values);
+      store.signedIn(user);
+      announce(t('announce.registered', { name: user.display_name }));
+      navigate(next, { replace: true });
+    });
+  }
+
+  const toLogin = rawNext ? `/login?next=${encodeURIComponent(next)}` : '/login';
+  return (
+    <AuthCard
+      title={t('auth.register.title')}
+      lead={t('auth.register.lead')}
+      footer={
+        <>
+          {t('auth.register.haveAccount')} <Link to={toLogin}>{t('auth.register.toLogin')}</Link>
+        </>
+      }
+    >
+      <form className="auth-form" noValidate onSubmit={onSubmit}>
+        <TextField
+          ref={form.bind('username')}
+          label={t('field.username')}
+          hint={t('field.username.hint')}
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          maxLength={USERNAME_MAX * 2}
+          value={username}
+          error={form.fieldError('username')}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            form.clearField('username');
+          }}
+        />
+        <TextField
+          ref={form.bind('display_name')}
+          label={t('field.displayName')}
+          hint={t('field.displayName.hint')}
+          name="display_name"
+          autoComplete="nickname"
+          maxLength={DISPLAY_NAME_MAX * 2}
+          value={displayName}
+          error={form.fieldError('display_name')}
+          onChange={(e) => {
+            setDisplayName(e.target.value);
+            form.clearField('display_name');
+          }}
+        />
+        <TextField
+          ref={form.bind('password')}
+          label={t('field.password')}
+          hint={t('field.password.hint')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={PASSWORD_MAX * 2}
+          value={password}
+          error={form.fieldError('password')}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            form.clearField('password');
+          }}
+        />
+        <FormAlert message={form.generalError} />
+        <Button type="submit" size="lg" className="auth-submit" busy={form.busy}>
+          {form.busy ? t('auth.register.submitting') : t('auth.register.submit')}
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}
