@@ -4,13 +4,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KINO := build/bin/kino
 
-.PHONY: help deps build server web run test test-unit test-asan test-integration test-web test-e2e \
+.PHONY: help deps build server web run test test-unit test-asan test-integration test-web test-e2e test-fuzz \
         fuzz bench format lint clean
 
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
-	@echo "make test   build and run every test layer (unit, asan, integration, web, e2e)"
-	@echo "make build | format | lint | clean"
+	@echo "make test   build and run every test layer (unit, asan, fuzz, integration, web, e2e)"
+	@echo "make build | fuzz | format | lint | clean"
 
 deps:
 	@tools/install-deps
@@ -48,6 +48,12 @@ test-web: deps
 
 test-e2e: build
 	@node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+test-fuzz: deps
+	@tools/run-fuzzers 20
+
+fuzz: deps
+	@tools/run-fuzzers 300
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

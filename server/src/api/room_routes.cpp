@@ -1,9 +1,11 @@
 #include "kino/api/room_routes.hpp"
 
 #include "kino/api/auth_routes.hpp"
+#include "kino/api/room_json.hpp"
 #include "kino/api/json_body.hpp"
 #include "kino/http/cookies.hpp"
 #include "kino/http/pipeline.hpp"
+#include "kino/realtime/protocol.hpp"
 #include "kino/rooms/calendar.hpp"
 
 namespace kino::api {
@@ -12,73 +14,6 @@ namespace {
 using http::Request;
 using http::Response;
 using http::RouteParams;
-
-constexpr auto kGuestCookieAge = std::chrono::hours(24 * 400);
-
-// The visitor behind a request; `new_guest_token` is set when one was minted for this response.
-struct VisitorContext {
-  rooms::Visitor visitor;
-  std::string new_guest_token;
-};
-
-VisitorContext resolveVisitor(const Request& req, accounts::AccountService& accounts,
-                              common::Random& random, bool mint_guest) {
-  VisitorContext ctx;
-  if (auto user = currentUser(req, accounts)) ctx.visitor.user = std::move(user).value();
-  const auto header = req.headers.get("Cookie");
-  std::string token = header ? http::cookieValue(*header, kGuestCookie).value_or("") : "";
-  if (token.size() > 128) token.clear();
-  if (token.empty() && mint_guest && !ctx.visitor.user) {
-    token = common::randomToken(random, 32);
-    ctx.new_guest_token = token;
-  }
-  if (!token.empty()) ctx.visitor.guest_id = accounts::sessionTokenHash(token);
-  return ctx;
-}
-
-Response withGuestCookie(Response r, const VisitorContext& ctx, bool secure) {
-  if (!ctx.new_guest_token.empty()) {
-    r.headers.add("Set-Cookie",
-                  http::setCookieHeader(kGuestCookie, ctx.new_guest_token,
-                                        {.max_age = kGuestCookieAge, .secure = secure}));
-  }
-  return r;
-}
-
-boost::json::value optionalTime(const std::optional<common::TimePoint>& t) {
-  if (!t) return nullptr;
-  return boost::json::value(common::toRfc3339(*t));
-}
-
-boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin) {
-  const auto& r = v.room;
-  boost::json::object o{
-      {"slug", r.slug},
-      {"title", r.title},
-      {"description", r.description},
-      {"visibility", r.visibility},
-      {"status", r.status},
-      {"starts_at", optionalTime(r.starts_at)},
-      {"duration_minutes", r.duration_minutes},
-      {"owner", {{"id", std::to_string(r.owner_id)},
-                 {"username", r.owner_username},
-                 {"display_name", r.owner_display_name}}},
-      {"participants", v.participants},
-      {"url", origin + "/r/" + r.slug},
-      {"media", {{"state", "pending"}}},
-      {"created_at", common::toRfc3339(r.created_at)},
-      {"live_at", optionalTime(r.live_at)},
-      {"ended_at", optionalTime(r.ended_at)},
-      {"ended_reason", r.ended_reason.empty() ? boost::json::value(nullptr)
-                                              : boost::json::value(r.ended_reason)},
-      {"is_owner", v.is_owner},
-      {"joined", v.joined},
-      {"display_name", v.joined ? boost::json::value(v.display_name) : boost::json::value(nullptr)},
-  };
-  if (r.visibility == "private") o["protected_by"] = r.key_kind;
-  if (v.joined) o["video_url"] = r.video_url;
-  return o;
-}
 
 Result<std::optional<common::TimePoint>> optionalStart(const boost::json::object& body) {
   auto text = optionalString(body, "starts_at");
@@ -232,6 +167,26 @@ void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
         Response::json(200, boost::json::object{{"grant", std::move(grant)},
                                                 {"room", roomJson(*view, origin(req))}}),
         ctx, options.secure_cookies);
+  });
+
+  router.add("GET", "/api/v1/rooms/{slug}/messages", [&](const Request& req,
+                                                        const RouteParams& p) {
+    std::optional<std::int64_t> before;
+    int limit = 50;
+    try {
+      if (auto b = http::queryParam(req.query, "before"); b && !b->empty()) before = std::stoll(*b);
+      if (auto l = http::queryParam(req.query, "limit"); l && !l->empty()) limit = std::stoi(*l);
+    } catch (const std::exception&) {
+      return Response::error(Error::make(ErrorKind::kMalformed, "invalid_query",
+                                         "before and limit must be whole numbers."));
+    }
+    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto page = rooms.messages(p.get("slug"), ctx.visitor, before, limit);
+    if (!page) return Response::error(page.error());
+    boost::json::array out;
+    for (const auto& m : page->messages) out.push_back(realtime::messageJson(m));
+    return Response::json(200, boost::json::object{{"messages", std::move(out)},
+                                                   {"has_more", page->has_more}});
   });
 
   router.add("GET", "/api/v1/rooms/{slug}/calendar.ics", [&, origin](const Request& req,

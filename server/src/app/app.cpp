@@ -10,10 +10,13 @@
 #include "kino/accounts/account_service.hpp"
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/health_routes.hpp"
+#include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/http/server.hpp"
+#include "kino/realtime/room_hub.hpp"
+#include "kino/realtime/ws_endpoint.hpp"
 #include "kino/rooms/room_service.hpp"
 #include "kino/storage/sqlite_store.hpp"
 
@@ -133,6 +136,24 @@ int serve(const common::Config& config, storage::Store& store) {
   http::Server server(options, pipeline);
   auto url = server.listen();
   if (!url) return fail("listen_failed", url.error());
+
+  const auto& rt = config.realtime;
+  realtime::RoomHub hub(server.io(), server.workers(), store, presence, clock,
+                        {.chat_max_per_10s = static_cast<std::size_t>(rt.chat_max_per_10s),
+                         .core = {}},
+                        [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
+  server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
+      hub, server.workers(),
+      [&](const http::Request& request, const std::string& slug) {
+        return api::admitRealtime(request, slug, accounts, rooms, random,
+                                  config.server.public_origin);
+      },
+      random,
+      {.max_outbound_frames = static_cast<std::size_t>(rt.max_outbound_frames),
+       .max_outbound_bytes = static_cast<std::size_t>(rt.max_outbound_bytes),
+       .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),
+       .access_log = config.log.access_log}));
+  server.onShutdown([&hub] { hub.closeAll(); });
   log::info("listening", {{"url", *url}, {"version", KINO_VERSION}});
   server.run();
   return 0;

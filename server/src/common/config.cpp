@@ -51,6 +51,10 @@ std::vector<Key> keysOf(Config& c) {
       {"rooms", "join_ip_max_failures", &c.rooms.join_ip_max_failures},
       {"rooms", "join_room_max_failures", &c.rooms.join_room_max_failures},
       {"rooms", "create_user_max_per_hour", &c.rooms.create_user_max_per_hour},
+      {"realtime", "chat_max_per_10s", &c.realtime.chat_max_per_10s},
+      {"realtime", "max_outbound_frames", &c.realtime.max_outbound_frames},
+      {"realtime", "max_outbound_bytes", &c.realtime.max_outbound_bytes},
+      {"realtime", "idle_timeout_s", &c.realtime.idle_timeout_s},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -143,6 +147,11 @@ Result<void> validate(const Config& c) {
   if (c.rooms.join_window_s < 1 || c.rooms.join_ip_max_failures < 1 ||
       c.rooms.join_room_max_failures < 1 || c.rooms.create_user_max_per_hour < 1)
     return badKey("rooms", "rate limits must be at least 1");
+  if (c.realtime.chat_max_per_10s < 1 || c.realtime.max_outbound_frames < 1 ||
+      c.realtime.max_outbound_bytes < 1024)
+    return badKey("realtime", "limits must be positive (max_outbound_bytes >= 1024)");
+  if (c.realtime.idle_timeout_s < 2 || c.realtime.idle_timeout_s > 30)
+    return badKey("realtime.idle_timeout_s", "2..30");
   return success();
 }
 

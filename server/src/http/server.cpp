@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <list>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "kino/common/log.hpp"
+#include "kino/http/upgrade.hpp"
 
 namespace kino::http {
 namespace {
@@ -41,8 +43,9 @@ constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::uint32_t kHeaderLimit = 32 * 1024;
 
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  explicit Connection(tcp::socket s) : stream(std::move(s)), executor(stream.get_executor()) {}
+  beast::tcp_stream stream;  // moved out when the connection is upgraded to a WebSocket
+  asio::any_io_executor executor;  // the connection's strand; stays valid after an upgrade
   bool busy = false;  // a request is being handled or answered; touched only on the strand
 };
 
@@ -95,6 +98,8 @@ struct Server::Impl {
   std::atomic<int> open_connections{0};
   std::mutex mu;  // guards connections
   std::list<std::weak_ptr<Connection>> connections;
+  std::function<void(Upgrade&&)> upgrade_handler;
+  std::vector<std::function<void()>> shutdown_hooks;
 
   awaitable<void> acceptLoop();
   awaitable<void> serve(std::shared_ptr<Connection> c, std::string remote_ip);
@@ -171,6 +176,14 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c, std::string r
       break;  // closed, timed out or reset: nothing to answer
     }
     c->busy = true;
+    if (beast::websocket::is_upgrade(parser.get()) && upgrade_handler && !stopping) {
+      ++open_connections;
+      Upgrade up{std::move(c->stream), parser.release(), {}, {}};
+      up.request = toRequest(up.beast_request, remote_ip);
+      up.open_guard = std::shared_ptr<void>(nullptr, [this](void*) { --open_connections; });
+      upgrade_handler(std::move(up));
+      co_return;  // the WebSocket owns the socket now; `c->busy` keeps shutdown's hands off it
+    }
     const auto started = std::chrono::steady_clock::now();
     const BeastRequest& in = parser.get();
     Request req = toRequest(in, remote_ip);
@@ -235,11 +248,12 @@ void Server::Impl::beginShutdown() {
   boost::system::error_code ignored;
   acceptor.close(ignored);
   signals.cancel(ignored);
+  for (auto& hook : shutdown_hooks) hook();
   {
     std::lock_guard lock(mu);
     for (auto& weak : connections) {
       if (auto c = weak.lock()) {
-        asio::post(c->stream.get_executor(), [c] {
+        asio::post(c->executor, [c] {
           if (!c->busy) c->stream.socket().close();  // idle keep-alive: nothing in flight
         });
       }
@@ -318,6 +332,18 @@ void Server::run() {
   s.workers.join();
   log::info("shutdown_complete");
 }
+
+void Server::setUpgradeHandler(std::function<void(Upgrade&&)> handler) {
+  impl_->upgrade_handler = std::move(handler);
+}
+
+void Server::onShutdown(std::function<void()> hook) {
+  impl_->shutdown_hooks.push_back(std::move(hook));
+}
+
+asio::io_context& Server::io() { return impl_->io; }
+
+asio::thread_pool& Server::workers() { return impl_->workers; }
 
 void Server::stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->beginShutdown(); });

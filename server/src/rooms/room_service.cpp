@@ -301,6 +301,22 @@ Result<std::vector<RoomView>> RoomService::listPublic(std::string_view status,
   return out;
 }
 
+Result<MessagePage> RoomService::messages(std::string_view slug, const Visitor& visitor,
+                                          std::optional<std::int64_t> before, int limit) {
+  if (limit < 1 || limit > 100) return invalid("limit", "limit must be between 1 and 100.");
+  auto v = view(slug, visitor);
+  if (!v) return v.error();
+  auto page = store_.messages().page(v->room.id, before, limit + 1);
+  if (!page) return page.error();
+  MessagePage out;
+  out.messages = std::move(page).value();
+  if (out.messages.size() > static_cast<std::size_t>(limit)) {
+    out.has_more = true;
+    out.messages.erase(out.messages.begin());
+  }
+  return out;
+}
+
 Result<RoomView> RoomService::update(std::string_view slug, const accounts::User& user,
                                      const RoomPatch& patch) {
   auto room = loadOwned(slug, user);

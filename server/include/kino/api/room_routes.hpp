@@ -11,7 +11,7 @@
 
 namespace kino::api {
 
-inline constexpr std::string_view kGuestCookie = "kino_guest";
+
 
 struct RoomRoutesOptions {
   std::string public_origin;  // for absolute room URLs; empty = from the Host header

@@ -49,6 +49,13 @@ struct RoomsConfig {
   int create_user_max_per_hour = 30;   // rooms one account may create per hour
 };
 
+struct RealtimeConfig {
+  int chat_max_per_10s = 10;             // chat messages one person may send per 10 s
+  int max_outbound_frames = 1024;        // frames queued for one client before it is dropped
+  int max_outbound_bytes = 4 * 1024 * 1024;
+  int idle_timeout_s = 20;               // a socket silent this long (pings unanswered) is dropped
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -60,6 +67,7 @@ struct Config {
   LogConfig log;
   AccountsConfig accounts;
   RoomsConfig rooms;
+  RealtimeConfig realtime;
   TestingConfig testing;
 };
 

@@ -6,13 +6,21 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "kino/common/result.hpp"
 #include "kino/http/pipeline.hpp"
 
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}  // namespace boost::asio
+
 namespace kino::http {
+
+struct Upgrade;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -38,6 +46,14 @@ class Server {
   void run();
   // Starts the graceful shutdown. Thread-safe.
   void stop();
+
+  // WebSocket upgrades go to `handler` (without one they get 404). Set before run().
+  void setUpgradeHandler(std::function<void(Upgrade&&)> handler);
+  // Runs when the graceful shutdown starts (e.g. to close WebSockets with "going away").
+  void onShutdown(std::function<void()> hook);
+  // The I/O context and the worker pool, for adapters that share them (the realtime hub).
+  boost::asio::io_context& io();
+  boost::asio::thread_pool& workers();
 
  private:
   struct Impl;

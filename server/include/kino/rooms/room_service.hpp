@@ -19,6 +19,11 @@
 
 namespace kino::rooms {
 
+struct MessagePage {
+  std::vector<storage::MessageRecord> messages;  // oldest first
+  bool has_more = false;                         // older messages exist before the first one
+};
+
 class RoomService {
  public:
   RoomService(storage::Store& store, const common::Clock& clock, common::Random& random,
@@ -36,6 +41,10 @@ class RoomService {
   // (kUnauthenticated "account_required"). Ended rooms can still be joined (their archive).
   Result<RoomView> join(std::string_view slug, const Visitor& visitor, const JoinRequest& request,
                         std::string_view client_ip);
+  // A page of chat history for a visitor who may see the room (same rule as view()): up to `limit`
+  // (1–100) messages with seq < `before` (the newest when absent).
+  Result<MessagePage> messages(std::string_view slug, const Visitor& visitor,
+                               std::optional<std::int64_t> before, int limit);
   // Public rooms with status "live" or "scheduled".
   Result<std::vector<RoomView>> listPublic(std::string_view status, const Visitor& visitor);
   // Owner only (kForbidden "not_owner"). Times only while scheduled (kConflict "room_started").

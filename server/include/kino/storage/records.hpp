@@ -75,4 +75,26 @@ struct GrantRecord {
   common::TimePoint created_at;
 };
 
+struct NewMessage {
+  std::int64_t room_id = 0;
+  std::int64_t seq = 0;         // the room event sequence number given by the room actor
+  std::string principal;        // "user:<id>" or "guest:<hash>" of the author
+  std::string author_name;      // display name at the time of writing
+  std::string client_id;        // the sender's idempotency key; unique per (room, principal)
+  std::string text;
+  common::TimePoint sent_at;
+};
+
+struct MessageRecord {
+  std::int64_t id = 0;
+  std::int64_t room_id = 0;
+  std::int64_t seq = 0;
+  std::string principal;
+  std::string author_name;
+  std::string client_id;
+  std::string text;
+  common::TimePoint sent_at;
+  bool duplicate = false;  // appendBatch: this (room, principal, client_id) was already stored
+};
+
 }  // namespace kino::storage

@@ -7,6 +7,7 @@
 // violation, kUnavailable when the database is busy or unreachable, kInternal otherwise.
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -56,12 +57,29 @@ class RoomRepository {
   virtual Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) = 0;
 };
 
+class MessageRepository {
+ public:
+  virtual ~MessageRepository() = default;
+  // Stores the messages in one transaction, in order, and returns one record per input: the stored
+  // one, or, when (room, principal, client_id) already existed, the earlier record with
+  // `duplicate` set. Durable when it returns.
+  virtual Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) = 0;
+  // Up to `limit` messages of the room with seq < `before_seq` (all when nullopt), the newest of
+  // those, returned oldest first.
+  virtual Result<std::vector<MessageRecord>> page(std::int64_t room_id,
+                                                  std::optional<std::int64_t> before_seq,
+                                                  int limit) = 0;
+  // The highest seq stored for the room, 0 when none.
+  virtual Result<std::int64_t> lastSeq(std::int64_t room_id) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual RoomRepository& rooms() = 0;
+  virtual MessageRepository& messages() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations; returns the schema version now in force.

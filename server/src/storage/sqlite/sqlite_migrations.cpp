@@ -5,7 +5,7 @@
 namespace kino::storage::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: accounts and sessions
     R"sql(
 CREATE TABLE users (
@@ -53,6 +53,21 @@ CREATE TABLE room_grants (
   display_name TEXT    NOT NULL,
   created_at   INTEGER NOT NULL,
   PRIMARY KEY (room_id, principal)
+);
+)sql",
+    // 3: chat messages (kept as long as the room: years)
+    R"sql(
+CREATE TABLE messages (
+  id           INTEGER PRIMARY KEY,
+  room_id      INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  seq          INTEGER NOT NULL,          -- room event sequence number
+  principal    TEXT    NOT NULL,          -- 'user:<id>' or 'guest:<hash>'
+  author_name  TEXT    NOT NULL,
+  client_id    TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  sent_at      INTEGER NOT NULL,
+  UNIQUE (room_id, seq),
+  UNIQUE (room_id, principal, client_id)
 );
 )sql",
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <mutex>
 
 #include "sqlite_db.hpp"
@@ -326,14 +327,109 @@ class SqliteRooms final : public RoomRepository {
   Connection& c_;
 };
 
+MessageRecord readMessage(Statement& s) {
+  MessageRecord m;
+  m.id = s.int64(0);
+  m.room_id = s.int64(1);
+  m.seq = s.int64(2);
+  m.principal = s.text(3);
+  m.author_name = s.text(4);
+  m.client_id = s.text(5);
+  m.text = s.text(6);
+  m.sent_at = fromUnixMillis(s.int64(7));
+  return m;
+}
+
+constexpr std::string_view kMessageColumns =
+    "id, room_id, seq, principal, author_name, client_id, text, sent_at FROM messages";
+
+class SqliteMessages final : public MessageRepository {
+ public:
+  explicit SqliteMessages(Connection& c) : c_(c) {}
+
+  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) override {
+    std::lock_guard lock(c_.mu);
+    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
+    auto result = appendLocked(batch);
+    if (!result) {
+      (void)sqlite::exec(c_.db, "ROLLBACK");
+      return result;
+    }
+    if (auto r = sqlite::exec(c_.db, "COMMIT"); !r) {
+      (void)sqlite::exec(c_.db, "ROLLBACK");
+      return r.error();
+    }
+    return result;
+  }
+
+  Result<std::vector<MessageRecord>> page(std::int64_t room_id, std::optional<std::int64_t> before,
+                                          int limit) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT * FROM (SELECT " + std::string(kMessageColumns) +
+                           " WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare message page");
+    s.bind(1, room_id).bind(2, before.value_or(INT64_MAX)).bind(3, std::int64_t{limit});
+    std::vector<MessageRecord> out;
+    for (;;) {
+      const int rc = s.step();
+      if (rc == SQLITE_DONE) return out;
+      if (rc != SQLITE_ROW) return toError(c_.db, rc, "message page");
+      out.push_back(readMessage(s));
+    }
+  }
+
+  Result<std::int64_t> lastSeq(std::int64_t room_id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare last seq");
+    s.bind(1, room_id);
+    if (const int rc = s.step(); rc != SQLITE_ROW) return toError(c_.db, rc, "last seq");
+    return s.int64(0);
+  }
+
+ private:
+  Result<std::vector<MessageRecord>> appendLocked(const std::vector<NewMessage>& batch) {
+    std::vector<MessageRecord> out;
+    out.reserve(batch.size());
+    for (const NewMessage& n : batch) {
+      Statement find(c_.db, "SELECT " + std::string(kMessageColumns) +
+                                " WHERE room_id = ? AND principal = ? AND client_id = ?");
+      if (!find.ok()) return toError(c_.db, find.prepareCode(), "prepare find message");
+      find.bind(1, n.room_id).bind(2, n.principal).bind(3, n.client_id);
+      const int frc = find.step();
+      if (frc == SQLITE_ROW) {
+        MessageRecord existing = readMessage(find);
+        existing.duplicate = true;
+        out.push_back(std::move(existing));
+        continue;
+      }
+      if (frc != SQLITE_DONE) return toError(c_.db, frc, "find message");
+      Statement ins(c_.db,
+                    "INSERT INTO messages (room_id, seq, principal, author_name, client_id, text,"
+                    " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      if (!ins.ok()) return toError(c_.db, ins.prepareCode(), "prepare insert message");
+      ins.bind(1, n.room_id).bind(2, n.seq).bind(3, n.principal).bind(4, n.author_name);
+      ins.bind(5, n.client_id).bind(6, n.text).bind(7, toUnixMillis(n.sent_at));
+      const int rc = ins.step();
+      if (rc != SQLITE_ROW) return toError(c_.db, rc, "insert message");
+      out.push_back(MessageRecord{ins.int64(0), n.room_id, n.seq, n.principal, n.author_name,
+                                  n.client_id, n.text, n.sent_at, false});
+    }
+    return out;
+  }
+
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
-      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_) {}
+      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   RoomRepository& rooms() override { return rooms_; }
+  MessageRepository& messages() override { return messages_; }
 
   Result<void> ping() override {
     std::lock_guard lock(c_->mu);
@@ -371,6 +467,7 @@ class SqliteStore final : public Store {
   SqliteUsers users_;
   SqliteSessions sessions_;
   SqliteRooms rooms_;
+  SqliteMessages messages_;
 };
 
 }  // namespace

@@ -1,0 +1,19 @@
+#pragma once
+// The rule for opening a room's WebSocket (API.md): the Origin, when present, is Kino's own; the
+// visitor (session or guest cookie) has joined the room (grant or owner).
+
+#include <string>
+
+#include "kino/accounts/account_service.hpp"
+#include "kino/common/random.hpp"
+#include "kino/realtime/admission.hpp"
+#include "kino/rooms/room_service.hpp"
+
+namespace kino::api {
+
+Result<realtime::Admission> admitRealtime(const http::Request& request, const std::string& slug,
+                                          accounts::AccountService& accounts,
+                                          rooms::RoomService& rooms, common::Random& random,
+                                          const std::string& public_origin);
+
+}  // namespace kino::api

@@ -1,0 +1,136 @@
+#pragma once
+// The state of one live room — connections, members, the chat sequence, the replay buffer — as a
+// pure state machine. Not thread-safe by design: its owner (RoomActor) calls it only on the room's
+// strand. Every call returns Effects for the owner to carry out (frames to send, messages to persist,
+// connections to close); nothing here does I/O, sleeps, or reads a clock other than the injected one.
+//
+// Ordering: every room event gets the next `seq` when it happens and is delivered strictly in seq
+// order. A chat message is delivered (and acked) only after the store has made it durable, so events
+// behind it wait in the outbox. Seq numbers of messages that turned out to be duplicates are skipped.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "kino/common/clock.hpp"
+#include "kino/common/rate_limiter.hpp"
+#include "kino/common/result.hpp"
+#include "kino/storage/records.hpp"
+
+namespace kino::realtime {
+
+using ConnId = std::uint64_t;
+using Frame = std::shared_ptr<const std::string>;
+
+struct Member {
+  std::string id;    // memberIdFor(principal)
+  std::string name;
+  std::optional<std::int64_t> user_id;
+};
+
+struct Connect {
+  ConnId conn = 0;
+  std::string participant_id;  // random per connection
+  std::string principal;       // "user:<id>" | "guest:<hash>"
+  Member member;
+  boost::json::object room;    // the room as this visitor sees it (for the snapshot)
+  std::optional<std::int64_t> resume_from;
+};
+
+struct Effects {
+  std::vector<std::pair<ConnId, Frame>> sends;
+  std::vector<storage::NewMessage> persist;  // when non-empty: persist, then call persisted()
+  std::vector<std::pair<ConnId, std::string>> closes;
+  int members_entered = 0;  // people who arrived (first connection)
+  int members_left = 0;     // people who left (last connection)
+  bool now_empty = false;   // the last person left
+};
+
+struct RoomCoreOptions {
+  std::size_t snapshot_messages = 50;  // chat messages in the hello snapshot
+  std::size_t replay_events = 1024;    // events kept for resume
+  std::size_t dedupe_keys = 4096;      // client ids remembered for idempotent resends
+};
+
+class RoomCore {
+ public:
+  // `last_seq`: the highest seq already used (stored messages); `recent`: the latest stored
+  // messages, oldest first. `chat_limiter` is keyed by member id.
+  RoomCore(std::int64_t room_id, std::int64_t last_seq, std::vector<storage::MessageRecord> recent,
+           const common::Clock& clock, common::RateLimiter& chat_limiter,
+           RoomCoreOptions options = {});
+
+  // Adds a connection: sends it hello (+ replay after resume_from when possible); announces the
+  // member when it is their first connection.
+  Effects connect(Connect c);
+  // Removes a connection (closed, timed out, or too slow); announces the member's departure when it
+  // was their last one. Unknown ids are ignored.
+  Effects disconnect(ConnId conn);
+  // Handles one text frame from a connection.
+  Effects receive(ConnId conn, std::string_view text);
+  // Completes the persist batch handed out last (in the same order).
+  Effects persisted(const Result<std::vector<storage::MessageRecord>>& result);
+
+  std::int64_t lastSeq() const { return last_delivered_seq_; }
+  std::size_t connectionCount() const { return conns_.size(); }
+  std::size_t memberCount() const { return members_.size(); }
+  bool persisting() const { return in_flight_ > 0; }
+
+ private:
+  struct Conn {
+    std::string participant_id;
+    std::string principal;
+  };
+  struct MemberState {
+    Member member;
+    std::set<ConnId> conns;
+  };
+  struct Outgoing {
+    std::int64_t seq = 0;
+    Frame frame;          // set when ready
+    bool ready = false;
+    bool skip = false;    // a duplicate or a failed write: nothing to deliver
+    ConnId ack_to = 0;    // chat: the sender to ack
+    std::string ack_id;   // chat: the client id
+    std::string dedupe_key;
+  };
+
+  void onChat(ConnId conn, const std::string& id, const std::string& text, Effects& fx);
+  void enqueueReady(std::int64_t seq, std::string frame, Effects& fx);
+  void flush(Effects& fx);
+  void startPersistIfIdle(Effects& fx);
+  void send(Effects& fx, ConnId to, std::string frame) const;
+  void ackTo(Effects& fx, ConnId to, const std::string& id, const storage::MessageRecord& m) const;
+  boost::json::array membersJson() const;
+  boost::json::array recentJson() const;
+  void remember(const std::string& key, std::int64_t seq);
+
+  const std::int64_t room_id_;
+  const common::Clock& clock_;
+  common::RateLimiter& chat_limiter_;
+  const RoomCoreOptions options_;
+
+  std::int64_t next_seq_;
+  std::int64_t last_delivered_seq_;
+  std::map<ConnId, Conn> conns_;
+  std::map<std::string, MemberState> members_;  // by principal
+  std::deque<Outgoing> outbox_;                  // seq order
+  std::deque<std::pair<std::int64_t, Frame>> replay_;
+  std::deque<storage::MessageRecord> recent_;
+  std::vector<storage::NewMessage> queued_;  // waiting for the next persist batch
+  std::size_t in_flight_ = 0;                // size of the batch being persisted
+  std::unordered_map<std::string, std::int64_t> dedupe_;  // principal\nclient_id → seq
+  std::deque<std::string> dedupe_order_;
+  std::map<std::int64_t, storage::MessageRecord> delivered_;  // seq → message, for re-acks (bounded)
+};
+
+}  // namespace kino::realtime

@@ -1,0 +1,33 @@
+#pragma once
+// WS /api/v1/rooms/{slug}/ws: admits the upgrade (Admit, on the worker pool), accepts the WebSocket,
+// and connects it to the room's actor. Heartbeats: Beast pings an idle socket and drops it when
+// nothing arrives for `idle_timeout`. Frames to a client wait in a bounded queue; overflow disconnects.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "kino/common/random.hpp"
+#include "kino/realtime/admission.hpp"
+#include "kino/realtime/room_hub.hpp"
+
+namespace kino::http {
+struct Upgrade;
+}  // namespace kino::http
+
+namespace kino::realtime {
+
+struct WsOptions {
+  std::size_t max_outbound_frames = 1024;
+  std::size_t max_outbound_bytes = 4 * 1024 * 1024;
+  std::chrono::seconds idle_timeout{20};  // dead sockets are noticed within this
+  std::size_t max_message_bytes = 1024 * 1024;  // hard cap; larger frames close the socket (1009)
+  bool access_log = true;
+};
+
+std::function<void(http::Upgrade&&)> makeWebSocketEndpoint(RoomHub& hub,
+                                                           boost::asio::thread_pool& workers,
+                                                           Admit admit, common::Random& random,
+                                                           WsOptions options);
+
+}  // namespace kino::realtime

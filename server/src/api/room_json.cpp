@@ -1,0 +1,76 @@
+#include "kino/api/room_json.hpp"
+
+#include "kino/api/auth_routes.hpp"
+#include "kino/http/cookies.hpp"
+
+namespace kino::api {
+
+using http::Request;
+using http::Response;
+
+namespace {
+constexpr auto kGuestCookieAge = std::chrono::hours(24 * 400);
+
+boost::json::value optionalTimeJson(const std::optional<common::TimePoint>& t) {
+  if (!t) return nullptr;
+  return boost::json::value(common::toRfc3339(*t));
+}
+}  // namespace
+
+VisitorContext resolveVisitor(const Request& req, accounts::AccountService& accounts,
+                              common::Random& random, bool mint_guest) {
+  VisitorContext ctx;
+  if (auto user = currentUser(req, accounts)) ctx.visitor.user = std::move(user).value();
+  const auto header = req.headers.get("Cookie");
+  std::string token = header ? http::cookieValue(*header, kGuestCookie).value_or("") : "";
+  if (token.size() > 128) token.clear();
+  if (token.empty() && mint_guest && !ctx.visitor.user) {
+    token = common::randomToken(random, 32);
+    ctx.new_guest_token = token;
+  }
+  if (!token.empty()) ctx.visitor.guest_id = accounts::sessionTokenHash(token);
+  return ctx;
+}
+
+Response withGuestCookie(Response r, const VisitorContext& ctx, bool secure) {
+  if (!ctx.new_guest_token.empty()) {
+    r.headers.add("Set-Cookie",
+                  http::setCookieHeader(kGuestCookie, ctx.new_guest_token,
+                                        {.max_age = kGuestCookieAge, .secure = secure}));
+  }
+  return r;
+}
+
+
+boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin) {
+  const auto& r = v.room;
+  boost::json::object o{
+      {"slug", r.slug},
+      {"title", r.title},
+      {"description", r.description},
+      {"visibility", r.visibility},
+      {"status", r.status},
+      {"starts_at", optionalTimeJson(r.starts_at)},
+      {"duration_minutes", r.duration_minutes},
+      {"owner", {{"id", std::to_string(r.owner_id)},
+                 {"username", r.owner_username},
+                 {"display_name", r.owner_display_name}}},
+      {"participants", v.participants},
+      {"url", origin + "/r/" + r.slug},
+      {"media", {{"state", "pending"}}},
+      {"created_at", common::toRfc3339(r.created_at)},
+      {"live_at", optionalTimeJson(r.live_at)},
+      {"ended_at", optionalTimeJson(r.ended_at)},
+      {"ended_reason", r.ended_reason.empty() ? boost::json::value(nullptr)
+                                              : boost::json::value(r.ended_reason)},
+      {"is_owner", v.is_owner},
+      {"joined", v.joined},
+      {"display_name", v.joined ? boost::json::value(v.display_name) : boost::json::value(nullptr)},
+  };
+  if (r.visibility == "private") o["protected_by"] = r.key_kind;
+  if (v.joined) o["video_url"] = r.video_url;
+  return o;
+}
+
+
+}  // namespace kino::api

@@ -1,0 +1,277 @@
+#include "kino/realtime/room_core.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "kino/common/text.hpp"
+#include "kino/realtime/protocol.hpp"
+
+namespace kino::realtime {
+namespace {
+
+std::string toText(const boost::json::object& o) { return boost::json::serialize(o); }
+
+boost::json::object memberJson(const Member& m, std::size_t connections) {
+  boost::json::object o{{"id", m.id}, {"name", m.name}, {"connections", connections}};
+  o["user_id"] = m.user_id ? boost::json::value(std::to_string(*m.user_id))
+                           : boost::json::value(nullptr);
+  o["guest"] = !m.user_id.has_value();
+  return o;
+}
+
+}  // namespace
+
+RoomCore::RoomCore(std::int64_t room_id, std::int64_t last_seq,
+                   std::vector<storage::MessageRecord> recent, const common::Clock& clock,
+                   common::RateLimiter& chat_limiter, RoomCoreOptions options)
+    : room_id_(room_id), clock_(clock), chat_limiter_(chat_limiter), options_(options),
+      next_seq_(last_seq + 1), last_delivered_seq_(last_seq) {
+  for (auto& m : recent) recent_.push_back(std::move(m));
+  while (recent_.size() > options_.snapshot_messages) recent_.pop_front();
+}
+
+void RoomCore::send(Effects& fx, ConnId to, std::string frame) const {
+  fx.sends.emplace_back(to, std::make_shared<const std::string>(std::move(frame)));
+}
+
+boost::json::array RoomCore::membersJson() const {
+  boost::json::array out;
+  for (const auto& [principal, state] : members_) {
+    out.push_back(memberJson(state.member, state.conns.size()));
+  }
+  return out;
+}
+
+boost::json::array RoomCore::recentJson() const {
+  boost::json::array out;
+  for (const auto& m : recent_) out.push_back(messageJson(m));
+  return out;
+}
+
+Effects RoomCore::connect(Connect c) {
+  Effects fx;
+  conns_[c.conn] = Conn{c.participant_id, c.principal};
+  auto [it, is_new] = members_.try_emplace(c.principal, MemberState{c.member, {}});
+  it->second.conns.insert(c.conn);
+  if (!is_new) it->second.member.name = c.member.name;  // the latest grant name wins
+
+  bool resumed = false;
+  std::vector<Frame> replay;
+  if (c.resume_from) {
+    const std::int64_t from = *c.resume_from;
+    if (from == last_delivered_seq_) {
+      resumed = true;
+    } else if (from < last_delivered_seq_ && !replay_.empty() && from >= replay_.front().first - 1) {
+      resumed = true;
+      for (const auto& [seq, frame] : replay_) {
+        if (seq > from) replay.push_back(frame);
+      }
+    }
+  }
+  boost::json::object snapshot{{"room", std::move(c.room)},
+                               {"members", membersJson()},
+                               {"messages", recentJson()},
+                               {"last_seq", last_delivered_seq_}};
+  send(fx, c.conn,
+       toText({{"type", "hello"},
+                  {"protocol", kProtocolVersion},
+                  {"participant_id", c.participant_id},
+                  {"member_id", c.member.id},
+                  {"server_time", common::toUnixMillis(clock_.now())},
+                  {"resumed", resumed},
+                  {"snapshot", std::move(snapshot)}}));
+  for (auto& f : replay) fx.sends.emplace_back(c.conn, std::move(f));
+
+  if (is_new) {
+    fx.members_entered = 1;
+    const std::int64_t seq = next_seq_++;
+    enqueueReady(seq,
+                 toText({{"type", "member.joined"},
+                            {"seq", seq},
+                            {"member", memberJson(it->second.member, it->second.conns.size())}}),
+                 fx);
+  }
+  return fx;
+}
+
+Effects RoomCore::disconnect(ConnId conn) {
+  Effects fx;
+  auto c = conns_.find(conn);
+  if (c == conns_.end()) return fx;
+  const std::string principal = c->second.principal;
+  conns_.erase(c);
+  auto m = members_.find(principal);
+  if (m == members_.end()) return fx;
+  m->second.conns.erase(conn);
+  if (!m->second.conns.empty()) return fx;
+  const std::string member_id = m->second.member.id;
+  members_.erase(m);
+  fx.members_left = 1;
+  fx.now_empty = members_.empty();
+  const std::int64_t seq = next_seq_++;
+  enqueueReady(seq, toText({{"type", "member.left"}, {"seq", seq}, {"member_id", member_id}}),
+               fx);
+  return fx;
+}
+
+Effects RoomCore::receive(ConnId conn, std::string_view text) {
+  Effects fx;
+  if (!conns_.contains(conn)) return fx;
+  Decoded d = decodeClientFrame(text);
+  if (auto* err = std::get_if<FrameError>(&d)) {
+    send(fx, conn, errorFrame(err->code, err->message, err->id));
+  } else if (auto* ping = std::get_if<Ping>(&d)) {
+    boost::json::object pong{{"type", "pong"},
+                             {"t0", ping->t0},
+                             {"server_time", common::toUnixMillis(clock_.now())}};
+    if (!ping->id.empty()) pong["id"] = ping->id;
+    send(fx, conn, toText(pong));
+  } else {
+    const auto& chat = std::get<ChatSend>(d);
+    onChat(conn, chat.id, chat.text, fx);
+  }
+  return fx;
+}
+
+void RoomCore::onChat(ConnId conn, const std::string& id, const std::string& text, Effects& fx) {
+  const Conn& c = conns_.at(conn);
+  const MemberState& member = members_.at(c.principal);
+  const std::string key = c.principal + "\n" + id;
+  if (auto seen = dedupe_.find(key); seen != dedupe_.end()) {
+    if (auto done = delivered_.find(seen->second); done != delivered_.end()) {
+      ackTo(fx, conn, id, done->second);  // a resend of a delivered message: ack again, no repeat
+    } else {
+      for (auto& o : outbox_) {
+        if (o.seq == seen->second) o.ack_to = conn;  // still being stored: ack the latest sender
+      }
+    }
+    return;
+  }
+  const long length = common::utf8Length(text);
+  if (length > kMaxChatLength) {
+    send(fx, conn,
+         errorFrame("message_too_long",
+                    "Messages can be at most " + std::to_string(kMaxChatLength) + " characters.",
+                    id));
+    return;
+  }
+  if (auto v = common::validateText(text, "text", "Message", {1, 2000, true}); !v) {
+    send(fx, conn, errorFrame("invalid_message", v.error().message, id));
+    return;
+  }
+  if (auto d = chat_limiter_.consume(member.member.id); !d.allowed) {
+    send(fx, conn,
+         errorFrame("rate_limited",
+                    "You are sending messages too fast. Wait " +
+                        std::to_string(d.retry_after.count()) + " s.",
+                    id));
+    return;
+  }
+  const std::int64_t seq = next_seq_++;
+  queued_.push_back(storage::NewMessage{room_id_, seq, c.principal, member.member.name, id, text,
+                                        clock_.now()});
+  Outgoing o;
+  o.seq = seq;
+  o.ack_to = conn;
+  o.ack_id = id;
+  o.dedupe_key = key;
+  outbox_.push_back(std::move(o));
+  remember(key, seq);
+  startPersistIfIdle(fx);
+}
+
+void RoomCore::remember(const std::string& key, std::int64_t seq) {
+  dedupe_[key] = seq;
+  dedupe_order_.push_back(key);
+  while (dedupe_order_.size() > options_.dedupe_keys) {
+    auto old = dedupe_.find(dedupe_order_.front());
+    if (old != dedupe_.end()) {
+      delivered_.erase(old->second);
+      dedupe_.erase(old);
+    }
+    dedupe_order_.pop_front();
+  }
+}
+
+void RoomCore::startPersistIfIdle(Effects& fx) {
+  if (in_flight_ > 0 || queued_.empty()) return;
+  in_flight_ = queued_.size();
+  fx.persist = std::move(queued_);
+  queued_.clear();
+}
+
+void RoomCore::ackTo(Effects& fx, ConnId to, const std::string& id,
+                     const storage::MessageRecord& m) const {
+  if (!conns_.contains(to)) return;
+  send(fx, to,
+       toText({{"type", "chat.ack"}, {"id", id}, {"seq", m.seq}, {"message", messageJson(m)}}));
+}
+
+Effects RoomCore::persisted(const Result<std::vector<storage::MessageRecord>>& result) {
+  Effects fx;
+  // The batch is the first `in_flight_` chat entries of the outbox that are not ready yet.
+  std::vector<Outgoing*> batch;
+  for (auto& o : outbox_) {
+    if (batch.size() == in_flight_) break;
+    if (!o.ready && !o.ack_id.empty()) batch.push_back(&o);
+  }
+  in_flight_ = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Outgoing& o = *batch[i];
+    o.ready = true;
+    if (!result.ok() || i >= result.value().size()) {
+      o.skip = true;
+      dedupe_.erase(o.dedupe_key);  // so that the client's retry is accepted
+      if (conns_.contains(o.ack_to)) {
+        send(fx, o.ack_to,
+             errorFrame("chat_unavailable",
+                        "Your message could not be saved. It is kept here; send it again.",
+                        o.ack_id));
+      }
+      continue;
+    }
+    const storage::MessageRecord& m = result.value()[i];
+    if (m.duplicate) {
+      o.skip = true;  // stored before (e.g. sent again after a restart): ack, don't repeat
+      dedupe_[o.dedupe_key] = m.seq;
+      delivered_[m.seq] = m;
+      ackTo(fx, o.ack_to, o.ack_id, m);
+      continue;
+    }
+    delivered_[m.seq] = m;
+    o.frame = std::make_shared<const std::string>(
+        toText({{"type", "chat.message"}, {"seq", m.seq}, {"message", messageJson(m)}}));
+    recent_.push_back(m);
+    while (recent_.size() > options_.snapshot_messages) recent_.pop_front();
+  }
+  flush(fx);
+  startPersistIfIdle(fx);
+  return fx;
+}
+
+void RoomCore::enqueueReady(std::int64_t seq, std::string frame, Effects& fx) {
+  Outgoing o;
+  o.seq = seq;
+  o.frame = std::make_shared<const std::string>(std::move(frame));
+  o.ready = true;
+  outbox_.push_back(std::move(o));
+  flush(fx);
+}
+
+void RoomCore::flush(Effects& fx) {
+  while (!outbox_.empty() && outbox_.front().ready) {
+    Outgoing o = std::move(outbox_.front());
+    outbox_.pop_front();
+    if (o.skip) continue;
+    for (const auto& [conn, c] : conns_) fx.sends.emplace_back(conn, o.frame);
+    replay_.emplace_back(o.seq, o.frame);
+    while (replay_.size() > options_.replay_events) replay_.pop_front();
+    last_delivered_seq_ = o.seq;
+    if (!o.ack_id.empty()) {
+      if (auto m = delivered_.find(o.seq); m != delivered_.end()) {
+        ackTo(fx, o.ack_to, o.ack_id, m->second);
+      }
+    }
+  }
+}
+
+}  // namespace kino::realtime

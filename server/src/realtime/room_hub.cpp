@@ -1,0 +1,133 @@
+// The Asio side of room actors: strands and the worker pool. No Beast here.
+#include "kino/realtime/room_hub.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "kino/common/log.hpp"
+
+namespace kino::realtime {
+
+namespace asio = boost::asio;
+
+struct RoomHub::Shared {
+  Shared(asio::io_context& i, asio::thread_pool& w, storage::Store& st,
+         rooms::PresenceRegistry& p, const common::Clock& c, HubOptions o,
+         std::function<void(const std::string&)> empty)
+      : io(i), workers(w), store(st), presence(p), clock(c), options(o),
+        on_room_empty(std::move(empty)),
+        chat_limiter(c, o.chat_max_per_10s, std::chrono::seconds(10)) {}
+
+  asio::io_context& io;
+  asio::thread_pool& workers;
+  storage::Store& store;
+  rooms::PresenceRegistry& presence;
+  const common::Clock& clock;
+  HubOptions options;
+  std::function<void(const std::string&)> on_room_empty;
+  common::RateLimiter chat_limiter;
+};
+
+struct RoomActor::Impl {
+  Impl(std::shared_ptr<RoomHub::Shared> h, std::int64_t room_id, std::string s,
+       std::int64_t last_seq, std::vector<storage::MessageRecord> recent)
+      : hub(std::move(h)), slug(std::move(s)), strand(asio::make_strand(hub->io)),
+        core(room_id, last_seq, std::move(recent), hub->clock, hub->chat_limiter,
+             hub->options.core) {}
+
+  // Carries out what the core decided. Runs on `strand`.
+  void apply(Effects fx, const std::shared_ptr<RoomActor>& self) {
+    for (auto& [conn, frame] : fx.sends) {
+      if (auto it = outlets.find(conn); it != outlets.end()) it->second->deliver(std::move(frame));
+    }
+    for (auto& [conn, reason] : fx.closes) {
+      if (auto it = outlets.find(conn); it != outlets.end()) it->second->close(1008, reason);
+    }
+    for (int i = 0; i < fx.members_entered; ++i) hub->presence.entered(slug);
+    for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
+    if (fx.now_empty && hub->on_room_empty) {
+      asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
+    }
+    if (!fx.persist.empty()) {
+      // Durable before delivery: the store call blocks, so it runs on the worker pool; the result
+      // comes back to the strand.
+      asio::post(hub->workers, [self, batch = std::move(fx.persist)] {
+        auto result = self->impl_->hub->store.messages().appendBatch(batch);
+        if (!result) {
+          log::error("chat_persist_failed", {{"room", self->impl_->slug},
+                                             {"message", result.error().message}});
+        }
+        asio::post(self->impl_->strand, [self, result = std::move(result)] {
+          self->impl_->apply(self->impl_->core.persisted(result), self);
+        });
+      });
+    }
+  }
+
+  std::shared_ptr<RoomHub::Shared> hub;
+  std::string slug;
+  asio::strand<asio::io_context::executor_type> strand;
+  RoomCore core;
+  std::map<ConnId, std::shared_ptr<Outlet>> outlets;
+};
+
+RoomActor::RoomActor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RoomActor::~RoomActor() = default;
+
+void RoomActor::connect(Connect c, std::shared_ptr<Outlet> outlet) {
+  asio::post(impl_->strand, [self = shared_from_this(), c = std::move(c),
+                             outlet = std::move(outlet)]() mutable {
+    self->impl_->outlets[c.conn] = std::move(outlet);
+    self->impl_->apply(self->impl_->core.connect(std::move(c)), self);
+  });
+}
+
+void RoomActor::disconnect(ConnId conn) {
+  asio::post(impl_->strand, [self = shared_from_this(), conn] {
+    self->impl_->outlets.erase(conn);
+    self->impl_->apply(self->impl_->core.disconnect(conn), self);
+  });
+}
+
+void RoomActor::receive(ConnId conn, std::string text) {
+  asio::post(impl_->strand, [self = shared_from_this(), conn, text = std::move(text)] {
+    self->impl_->apply(self->impl_->core.receive(conn, text), self);
+  });
+}
+
+void RoomActor::closeAll(int code, std::string reason) {
+  asio::post(impl_->strand, [self = shared_from_this(), code, reason = std::move(reason)] {
+    for (auto& [conn, outlet] : self->impl_->outlets) outlet->close(code, reason);
+  });
+}
+
+RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Store& store,
+                 rooms::PresenceRegistry& presence, const common::Clock& clock, HubOptions options,
+                 std::function<void(const std::string&)> on_room_empty)
+    : shared_(std::make_shared<Shared>(io, workers, store, presence, clock, options,
+                                       std::move(on_room_empty))) {}
+
+RoomHub::~RoomHub() = default;
+
+Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const std::string& slug) {
+  std::lock_guard lock(mu_);
+  if (auto it = actors_.find(room_id); it != actors_.end()) return it->second;
+  auto last = shared_->store.messages().lastSeq(room_id);
+  if (!last) return last.error();
+  auto recent = shared_->store.messages().page(
+      room_id, std::nullopt, static_cast<int>(shared_->options.core.snapshot_messages));
+  if (!recent) return recent.error();
+  auto actor = std::make_shared<RoomActor>(std::make_unique<RoomActor::Impl>(
+      shared_, room_id, slug, *last, std::move(recent).value()));
+  actors_.emplace(room_id, actor);
+  return actor;
+}
+
+void RoomHub::closeAll() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, actor] : actors_) actor->closeAll(1001, "server shutting down");
+}
+
+}  // namespace kino::realtime

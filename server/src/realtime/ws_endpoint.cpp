@@ -1,0 +1,243 @@
+// The Beast WebSocket adapter: the only TU of the realtime module that includes Beast.
+#include "kino/realtime/ws_endpoint.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+
+#include "kino/common/log.hpp"
+#include "kino/http/pipeline.hpp"
+#include "kino/http/upgrade.hpp"
+#include "kino/realtime/outbound_queue.hpp"
+#include "kino/realtime/protocol.hpp"
+
+namespace kino::realtime {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kTuple = asio::as_tuple(use_awaitable);
+using WsStream = websocket::stream<beast::tcp_stream>;
+
+// "/api/v1/rooms/{slug}/ws" → slug
+std::optional<std::string> slugFromPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/api/v1/rooms/", kSuffix = "/ws";
+  if (!path.starts_with(kPrefix) || !path.ends_with(kSuffix)) return std::nullopt;
+  auto slug = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  if (slug.empty() || slug.find('/') != std::string_view::npos) return std::nullopt;
+  return http::percentDecode(slug);
+}
+
+// One accepted WebSocket: the outlet the room actor writes to, and the read loop.
+class WsSession final : public Outlet, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(WsStream ws, const WsOptions& o, std::shared_ptr<void> open_guard)
+      : ws_(std::move(ws)), queue_(o.max_outbound_frames, o.max_outbound_bytes),
+        open_guard_(std::move(open_guard)) {}
+
+  void deliver(Frame frame) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+      self->enqueue(std::move(frame));
+    });
+  }
+
+  void close(int code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      self->startClose(code, reason);
+    });
+  }
+
+  // Reads frames until the socket closes, then tells the actor the connection is gone.
+  awaitable<void> readLoop(std::shared_ptr<RoomActor> actor, ConnId conn) {
+    for (;;) {
+      beast::flat_buffer buffer;
+      auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
+      if (ec) {
+        if (ec == websocket::error::message_too_big) {
+          log::info("ws_frame_too_big", {{"conn", conn}});
+        }
+        break;
+      }
+      if (!ws_.got_text()) {
+        enqueue(std::make_shared<const std::string>(
+            errorFrame("malformed_frame", "Only text frames with JSON are understood.")));
+        continue;
+      }
+      actor->receive(conn, beast::buffers_to_string(buffer.data()));
+    }
+    closing_ = true;
+    actor->disconnect(conn);
+  }
+
+ private:
+  void enqueue(Frame frame) {
+    if (closing_) return;
+    if (!queue_.push(std::move(frame))) {
+      // The client does not read fast enough: drop it rather than slow the room or grow memory.
+      log::warn("ws_slow_consumer", {{"queued_bytes", queue_.bytes()}});
+      closing_ = true;
+      beast::get_lowest_layer(ws_).close();
+      return;
+    }
+    if (writing_) return;
+    writing_ = true;
+    asio::co_spawn(ws_.get_executor(), writeLoop(shared_from_this()), asio::detached);
+  }
+
+  static awaitable<void> writeLoop(std::shared_ptr<WsSession> self) {
+    while (!self->queue_.empty() && !self->closing_) {
+      self->ws_.text(true);
+      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*self->queue_.front()), kTuple);
+      if (ec) break;
+      self->queue_.pop();
+    }
+    self->writing_ = false;
+  }
+
+  void startClose(int code, const std::string& reason) {
+    if (closing_) return;
+    closing_ = true;
+    asio::co_spawn(
+        ws_.get_executor(),
+        [self = shared_from_this(), code, reason]() -> awaitable<void> {
+          co_await self->ws_.async_close(
+              websocket::close_reason(static_cast<websocket::close_code>(code), reason), kTuple);
+        },
+        asio::detached);
+  }
+
+  WsStream ws_;
+  OutboundQueue queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  std::shared_ptr<void> open_guard_;
+};
+
+struct Endpoint {
+  RoomHub& hub;
+  asio::thread_pool& workers;
+  Admit admit;
+  common::Random& random;
+  WsOptions options;
+  std::atomic<ConnId> next_conn{1};
+};
+
+void accessLog(const Endpoint& ep, const http::Request& req, int status,
+               std::chrono::steady_clock::time_point started) {
+  if (!ep.options.access_log) return;
+  const auto dur =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  log::info("access", {{"request_id", req.request_id},
+                       {"remote", req.remote_ip},
+                       {"method", req.method},
+                       {"path", req.path},
+                       {"status", status},
+                       {"dur_ms", std::round(dur.count() * 100) / 100}});
+}
+
+awaitable<void> refuse(http::Upgrade& up, const Error& error, const Endpoint& ep,
+                       std::chrono::steady_clock::time_point started) {
+  http::Response res = http::Response::error(error);
+  res.headers.set("X-Request-Id", up.request.request_id);
+  http::addSecurityHeaders(res);
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status),
+                                          up.beast_request.version()};
+  for (auto& [name, value] : res.headers.all()) out.insert(name, value);
+  out.body() = std::move(res.body);
+  out.keep_alive(false);
+  out.prepare_payload();
+  up.stream.expires_after(std::chrono::seconds(10));
+  co_await bhttp::async_write(up.stream, out, kTuple);
+  boost::system::error_code ignored;
+  up.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  accessLog(ep, up.request, res.status, started);
+}
+
+awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
+  const auto started = std::chrono::steady_clock::now();
+  up.request.request_id = common::randomToken(ep->random, 12);
+  const auto slug = slugFromPath(up.request.path);
+  if (!slug) {
+    co_await refuse(up, Error::make(ErrorKind::kNotFound, "not_found", "There is no such socket."),
+                    *ep, started);
+    co_return;
+  }
+  struct Admitted {
+    Result<Admission> admission = Error::internal("not admitted");
+    std::shared_ptr<RoomActor> actor;
+  };
+  Admitted a = co_await asio::co_spawn(
+      ep->workers,
+      [&]() -> awaitable<Admitted> {
+        Admitted out;
+        out.admission = ep->admit(up.request, *slug);
+        if (!out.admission) co_return out;
+        auto actor = ep->hub.acquire(out.admission->room_id, out.admission->slug);
+        if (!actor) {
+          out.admission = actor.error();
+          co_return out;
+        }
+        out.actor = std::move(actor).value();
+        co_return out;
+      },
+      use_awaitable);
+  if (!a.admission) {
+    co_await refuse(up, a.admission.error(), *ep, started);
+    co_return;
+  }
+
+  WsStream ws(std::move(up.stream));
+  beast::get_lowest_layer(ws).expires_never();
+  ws.set_option(websocket::stream_base::timeout{std::chrono::seconds(10), ep->options.idle_timeout,
+                                                /*keep_alive_pings=*/true});
+  ws.read_message_max(ep->options.max_message_bytes);
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(bhttp::field::server, "kino");
+  }));
+  auto [ec] = co_await ws.async_accept(up.beast_request, kTuple);
+  if (ec) co_return;
+  accessLog(*ep, up.request, 101, started);
+
+  auto session = std::make_shared<WsSession>(std::move(ws), ep->options, std::move(up.open_guard));
+  const ConnId conn = ep->next_conn++;
+  Admission& adm = a.admission.value();
+  a.actor->connect(Connect{conn, common::randomToken(ep->random, 9), adm.principal, adm.member,
+                           std::move(adm.room), adm.resume_from},
+                   session);
+  co_await session->readLoop(a.actor, conn);
+}
+
+}  // namespace
+
+std::function<void(http::Upgrade&&)> makeWebSocketEndpoint(RoomHub& hub,
+                                                           boost::asio::thread_pool& workers,
+                                                           Admit admit, common::Random& random,
+                                                           WsOptions options) {
+  auto ep = std::make_shared<Endpoint>(hub, workers, std::move(admit), random, options);
+  return [ep](http::Upgrade&& up) {
+    auto ex = up.stream.get_executor();
+    asio::co_spawn(ex, serveUpgrade(std::move(up), ep), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& failure) {
+        log::error("websocket_failed", {{"what", failure.what()}});
+      }
+    });
+  };
+}
+
+}  // namespace kino::realtime

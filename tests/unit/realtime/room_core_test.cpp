@@ -1,0 +1,262 @@
+// The room protocol driven over in-memory connections: frames in, effects out, no sockets, no sleeps.
+#include "kino/realtime/room_core.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "fakes/fake_clock.hpp"
+
+namespace kino::realtime {
+namespace {
+
+using boost::json::object;
+using namespace std::chrono_literals;
+
+class RoomCoreTest : public ::testing::Test {
+ protected:
+  RoomCoreTest() : limiter_(clock_, 5, 10s) {}
+
+  std::unique_ptr<RoomCore> makeCore(std::int64_t last_seq = 0,
+                                     std::vector<storage::MessageRecord> recent = {}) {
+    return std::make_unique<RoomCore>(7, last_seq, std::move(recent), clock_, limiter_);
+  }
+
+  Connect person(ConnId conn, std::string principal, std::string name,
+                 std::optional<std::int64_t> resume_from = std::nullopt) {
+    Connect c;
+    c.conn = conn;
+    c.participant_id = "p" + std::to_string(conn);
+    c.principal = principal;
+    c.member = {principal == "user:1" ? "u1" : "u" + principal.substr(5), name, std::nullopt};
+    c.room = object{{"slug", "abc"}};
+    c.resume_from = resume_from;
+    return c;
+  }
+
+  // Frames addressed to `conn` in `fx`, parsed.
+  static std::vector<object> to(const Effects& fx, ConnId conn) {
+    std::vector<object> out;
+    for (const auto& [c, f] : fx.sends) {
+      if (c == conn) out.push_back(boost::json::parse(*f).as_object());
+    }
+    return out;
+  }
+
+  // Completes a persist batch as the store would.
+  static Result<std::vector<storage::MessageRecord>> stored(const std::vector<storage::NewMessage>& b,
+                                                           std::int64_t first_id = 1) {
+    std::vector<storage::MessageRecord> out;
+    for (const auto& n : b) {
+      out.push_back({first_id++, n.room_id, n.seq, n.principal, n.author_name, n.client_id, n.text,
+                     n.sent_at, false});
+    }
+    return out;
+  }
+
+  static std::string chat(std::string id, std::string text) {
+    return R"({"type":"chat.send","id":")" + id + R"(","text":")" + text + R"("})";
+  }
+
+  testing::FakeClock clock_;
+  common::RateLimiter limiter_;
+};
+
+TEST_F(RoomCoreTest, HelloCarriesTheSnapshotAndJoinIsAnnouncedToEveryone) {
+  storage::MessageRecord old{1, 7, 3, "user:9", "Ann", "c", "first!", clock_.now(), false};
+  auto core = makeCore(3, {old});
+  auto fx = core->connect(person(1, "user:1", "Anna"));
+  auto frames = to(fx, 1);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0]["type"], "hello");
+  EXPECT_EQ(frames[0]["protocol"], 1);
+  EXPECT_EQ(frames[0]["participant_id"], "p1");
+  EXPECT_EQ(frames[0]["snapshot"].at("last_seq"), 3);
+  EXPECT_EQ(frames[0]["snapshot"].at("messages").as_array().size(), 1u);
+  EXPECT_EQ(frames[0]["snapshot"].at("messages").as_array()[0].at("text"), "first!");
+  EXPECT_EQ(frames[1]["type"], "member.joined");
+  EXPECT_EQ(frames[1]["seq"], 4);
+  EXPECT_EQ(fx.members_entered, 1);
+
+  auto fx2 = core->connect(person(2, "user:2", "Boris"));
+  EXPECT_EQ(to(fx2, 1).at(0)["type"], "member.joined");
+  EXPECT_EQ(to(fx2, 1).at(0)["seq"], 5);
+  EXPECT_EQ(to(fx2, 2).at(0)["snapshot"].at("members").as_array().size(), 2u);
+}
+
+TEST_F(RoomCoreTest, SecondTabOfTheSamePersonIsOneMember) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->connect(person(2, "user:1", "Anna"));
+  EXPECT_EQ(fx.members_entered, 0);
+  EXPECT_EQ(core->memberCount(), 1u);
+  auto left = core->disconnect(1);
+  EXPECT_EQ(left.members_left, 0);
+  left = core->disconnect(2);
+  EXPECT_EQ(left.members_left, 1);
+  EXPECT_TRUE(left.now_empty);
+}
+
+TEST_F(RoomCoreTest, ChatIsDeliveredOnlyAfterItIsStoredThenAcked) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  core->connect(person(2, "user:2", "Boris"));
+  auto fx = core->receive(1, chat("m1", "hello"));
+  EXPECT_TRUE(fx.sends.empty());  // nothing before durability
+  ASSERT_EQ(fx.persist.size(), 1u);
+  EXPECT_EQ(fx.persist[0].text, "hello");
+  EXPECT_EQ(fx.persist[0].principal, "user:1");
+  auto done = core->persisted(stored(fx.persist));
+  auto boris = to(done, 2);
+  ASSERT_EQ(boris.size(), 1u);
+  EXPECT_EQ(boris[0]["type"], "chat.message");
+  EXPECT_EQ(boris[0]["message"].at("text"), "hello");
+  EXPECT_EQ(boris[0]["message"].at("author").at("name"), "Anna");
+  auto anna = to(done, 1);
+  ASSERT_EQ(anna.size(), 2u);
+  EXPECT_EQ(anna[0]["type"], "chat.message");
+  EXPECT_EQ(anna[1]["type"], "chat.ack");
+  EXPECT_EQ(anna[1]["id"], "m1");
+}
+
+TEST_F(RoomCoreTest, EventsStayInSeqOrderBehindAMessageBeingStored) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->receive(1, chat("m1", "first"));
+  auto batch = fx.persist;
+  auto join = core->connect(person(2, "user:2", "Boris"));  // its member.joined waits behind m1
+  EXPECT_TRUE(to(join, 1).empty());
+  auto second = core->receive(1, chat("m2", "second"));
+  EXPECT_TRUE(second.persist.empty());  // one batch at a time
+  auto done = core->persisted(stored(batch));
+  auto frames = to(done, 1);
+  ASSERT_GE(frames.size(), 2u);
+  EXPECT_EQ(frames[0]["type"], "chat.message");
+  EXPECT_EQ(frames[1]["type"], "chat.ack");
+  EXPECT_EQ(frames[2]["type"], "member.joined");
+  EXPECT_LT(frames[0]["seq"].as_int64(), frames[2]["seq"].as_int64());
+  ASSERT_EQ(done.persist.size(), 1u);  // the next batch starts
+  EXPECT_EQ(done.persist[0].text, "second");
+}
+
+TEST_F(RoomCoreTest, ResendingTheSameClientIdIsAppliedOnce) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->receive(1, chat("m1", "hello"));
+  auto again = core->receive(1, chat("m1", "hello"));
+  EXPECT_TRUE(again.persist.empty());
+  core->persisted(stored(fx.persist));
+  auto third = core->receive(1, chat("m1", "hello"));
+  EXPECT_TRUE(third.persist.empty());
+  auto frames = to(third, 1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["type"], "chat.ack");  // acked again, not repeated to the room
+  // The same id from another person is a different message.
+  core->connect(person(2, "user:2", "Boris"));
+  EXPECT_EQ(core->receive(2, chat("m1", "mine")).persist.size(), 1u);
+}
+
+TEST_F(RoomCoreTest, ResendAfterARestartIsRecognisedByTheStore) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->receive(1, chat("m1", "hello"));
+  auto existing = stored(fx.persist).value();
+  existing[0].duplicate = true;
+  existing[0].seq = 1;  // stored long ago
+  auto done = core->persisted(existing);
+  auto frames = to(done, 1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["type"], "chat.ack");
+}
+
+TEST_F(RoomCoreTest, FailedStoreTellsTheSenderAndAcceptsTheRetry) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->receive(1, chat("m1", "hello"));
+  auto done = core->persisted(Error::make(ErrorKind::kUnavailable, "store_busy", "busy"));
+  auto frames = to(done, 1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["code"], "chat_unavailable");
+  EXPECT_EQ(frames[0]["id"], "m1");
+  EXPECT_EQ(core->receive(1, chat("m1", "hello")).persist.size(), 1u);
+}
+
+TEST_F(RoomCoreTest, BadFramesGetErrorFramesAndChangeNothing) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  struct Case { std::string frame; std::string code; } cases[] = {
+      {"{oops", "malformed_frame"},
+      {R"({"type":"nope"})", "unknown_type"},
+      {chat("m1", std::string(2001, 'a')), "message_too_long"},
+      {chat("m2", "   "), "invalid_message"},
+      {chat("m3", "bell\\u0007"), "invalid_message"},
+  };
+  for (const auto& c : cases) {
+    auto fx = core->receive(1, c.frame);
+    EXPECT_TRUE(fx.persist.empty()) << c.frame;
+    auto frames = to(fx, 1);
+    ASSERT_EQ(frames.size(), 1u) << c.frame;
+    EXPECT_EQ(frames[0]["code"].as_string(), c.code);
+  }
+  EXPECT_EQ(core->receive(1, chat("m9", std::string(2000, 'a'))).persist.size(), 1u);
+}
+
+TEST_F(RoomCoreTest, ChatIsRateLimitedPerPerson) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  std::vector<storage::NewMessage> all;
+  for (int i = 0; i < 5; ++i) {
+    auto fx = core->receive(1, chat("m" + std::to_string(i), "x"));
+    for (auto& n : fx.persist) all.push_back(n);
+    if (!fx.persist.empty()) core->persisted(stored(fx.persist));
+  }
+  auto limited = core->receive(1, chat("m6", "x"));
+  EXPECT_TRUE(limited.persist.empty());
+  EXPECT_EQ(to(limited, 1).at(0)["code"], "rate_limited");
+  clock_.advance(10s);
+  EXPECT_EQ(core->receive(1, chat("m7", "x")).persist.size(), 1u);
+}
+
+TEST_F(RoomCoreTest, ResumeReplaysExactlyWhatWasMissed) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));                       // seq 1 joined
+  core->connect(person(2, "user:2", "Boris"));                      // seq 2 joined
+  core->disconnect(2);                                              // seq 3 left
+  for (int i = 0; i < 3; ++i) {                                     // seq 4..6 messages
+    auto fx = core->receive(1, chat("m" + std::to_string(i), "msg" + std::to_string(i)));
+    core->persisted(stored(fx.persist, 10 + i));
+  }
+  auto fx = core->connect(person(3, "user:2", "Boris", /*resume_from=*/3));
+  auto frames = to(fx, 3);
+  ASSERT_GE(frames.size(), 4u);
+  EXPECT_EQ(frames[0]["resumed"], true);
+  std::vector<std::int64_t> seqs;
+  for (std::size_t i = 1; i < frames.size(); ++i) seqs.push_back(frames[i]["seq"].as_int64());
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{4, 5, 6, 7}));  // 4–6 replayed, 7 = joined again
+  EXPECT_EQ(frames[1]["message"].at("text"), "msg0");
+}
+
+TEST_F(RoomCoreTest, ResumeFromTheFutureOrTooFarBackFallsBackToTheSnapshot) {
+  auto core = std::make_unique<RoomCore>(7, 100, std::vector<storage::MessageRecord>{}, clock_,
+                                         limiter_, RoomCoreOptions{50, 2, 100});
+  core->connect(person(1, "user:1", "Anna"));  // 101
+  core->connect(person(2, "user:2", "B"));     // 102
+  core->connect(person(3, "user:3", "C"));     // 103: the replay buffer holds 102, 103
+  EXPECT_EQ(to(core->connect(person(4, "user:4", "D", 500)), 4).at(0)["resumed"], false);
+  EXPECT_EQ(to(core->connect(person(5, "user:5", "E", 100)), 5).at(0)["resumed"], false);
+  // D and E joined as 104 and 105, so the buffer now holds 104–105: resuming from 103 works.
+  auto ok = to(core->connect(person(6, "user:6", "F", 103)), 6);
+  EXPECT_EQ(ok.at(0)["resumed"], true);
+}
+
+TEST_F(RoomCoreTest, PingIsAnsweredWithTheServerClock) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto frames = to(core->receive(1, R"({"type":"ping","id":"p","t0":5})"), 1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["type"], "pong");
+  EXPECT_EQ(frames[0]["server_time"], common::toUnixMillis(clock_.now()));
+}
+
+}  // namespace
+}  // namespace kino::realtime
