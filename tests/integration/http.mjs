@@ -128,3 +128,67 @@ export function rawRequest(baseUrl, { method = 'GET', path = '/', headers = {}, 
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- Rooms helpers (rooms*.test.mjs) ----
+
+/** The 31-letter alphabet of slugs and access keys (no 0/1/i/l/o). */
+export const ROOM_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
+export const SLUG_RE = new RegExp(`^[${ROOM_ALPHABET}]{10}$`);
+export const ACCESS_KEY_RE = new RegExp(`^[${ROOM_ALPHABET}]{4}(?:-[${ROOM_ALPHABET}]{4}){3}$`);
+export const VIDEO_URL = 'https://videos.example.com/movie.mp4';
+
+/** The parsed Set-Cookie named `name` of a response, or undefined (attribute names lower-cased). */
+export function namedCookie(res, name) {
+  const re = new RegExp(`^\\s*${name}=`, 'i');
+  const line = res.cookies.find((c) => re.test(c));
+  if (!line) return undefined;
+  const [pair, ...attrs] = line.split(';').map((s) => s.trim());
+  const value = pair.slice(pair.indexOf('=') + 1);
+  const attributes = {};
+  for (const a of attrs) {
+    const i = a.indexOf('=');
+    attributes[(i < 0 ? a : a.slice(0, i)).toLowerCase()] = i < 0 ? true : a.slice(i + 1);
+  }
+  return { line, value, attributes };
+}
+
+/** `kino_guest=<value>` for a Cookie header, from a response that set it (asserts it did). */
+export function guestCookieFrom(res) {
+  const c = namedCookie(res, 'kino_guest');
+  assert.ok(c && c.value, `expected a kino_guest cookie, got Set-Cookie: ${JSON.stringify(res.cookies)}`);
+  return `kino_guest=${c.value}`;
+}
+
+/** The server's current time in ms, as far as this process has moved it with advanceClock(). */
+export const serverNow = (k) => Date.now() + (k.clockOffsetMs || 0);
+
+/** ISO time `seconds` from the server's now. */
+export const serverIso = (k, seconds) => new Date(serverNow(k) + seconds * 1000).toISOString();
+
+/** Moves the server's clock (KINO_TESTING_CLOCK_CONTROL=true) forward; returns the server's new now (ms). */
+export async function advanceClock(k, seconds) {
+  const res = await post(k, '/api/v1/testing/clock', { advance_s: seconds });
+  assert.equal(res.status, 200, `advance clock ${seconds}s: ${res.status} ${res.text.slice(0, 300)}`);
+  const now = Date.parse(res.json?.now);
+  assert.ok(Number.isFinite(now), `clock answer has {now}: ${res.text}`);
+  k.clockOffsetMs = now - Date.now();
+  return now;
+}
+
+/** Creates a room as `cookie` (public, live, unless `fields` say otherwise); asserts 201; returns the body. */
+export async function createRoom(k, cookie, fields = {}) {
+  const body = { title: `Room ${uniqueName('r')}`, video_url: VIDEO_URL, visibility: 'public', ...fields };
+  for (const [key, v] of Object.entries(body)) if (v === undefined) delete body[key];
+  const res = await post(k, '/api/v1/rooms', body, { cookie });
+  assert.equal(res.status, 201, `create room: ${res.status} ${res.text.slice(0, 300)}`);
+  return res.json;
+}
+
+/** Asserts a 429 rate_limited answer with an integer Retry-After > 0; returns Retry-After in seconds. */
+export function assertRateLimited(res) {
+  assertError(res, 429, 'rate_limited');
+  const retryAfter = res.headers.get('retry-after');
+  assert.match(retryAfter || '', /^\d+$/, `Retry-After is integer seconds: ${retryAfter}`);
+  assert.ok(Number(retryAfter) > 0, `Retry-After > 0: ${retryAfter}`);
+  return Number(retryAfter);
+}
