@@ -6,6 +6,7 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 # Asio is used header-only; these keep every TU's Asio configuration identical.
 add_library(kino_asio INTERFACE)
 target_compile_definitions(kino_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

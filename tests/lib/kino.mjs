@@ -21,7 +21,9 @@ export async function startKino(opts = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kino-test-'));
   const args = ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(opts.args || [])];
   const proc = spawn(kinoBinary, args, {
-    env: { ...process.env, KINO_LOG_LEVEL: 'info', ...(opts.env || {}) },
+    // Ingest is off unless a test turns it on: room tests use made-up video links, and a download
+    // attempt would look their host names up outside this machine.
+    env: { ...process.env, KINO_LOG_LEVEL: 'info', KINO_INGEST_ENABLED: 'false', ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

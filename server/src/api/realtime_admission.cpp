@@ -11,6 +11,7 @@ namespace kino::api {
 Result<realtime::Admission> admitRealtime(const http::Request& req, const std::string& slug,
                                           accounts::AccountService& accounts,
                                           rooms::RoomService& rooms, common::Random& random,
+                                          const MediaLookup& media,
                                           const std::string& public_origin) {
   const std::string origin = http::ownOrigin(req, public_origin);
   if (auto o = req.headers.get("Origin"); o && *o != origin) {
@@ -41,7 +42,7 @@ Result<realtime::Admission> admitRealtime(const http::Request& req, const std::s
   a.member.id = realtime::memberIdFor(a.principal);
   a.member.name = view->display_name;
   if (ctx.visitor.user) a.member.user_id = ctx.visitor.user->id;
-  a.room = roomJson(*view, origin);
+  a.room = roomJson(*view, origin, media);
   a.resume_from = resume_from;
   return a;
 }

@@ -1,6 +1,9 @@
 #include "kino/api/room_json.hpp"
 
 #include "kino/api/auth_routes.hpp"
+#include "kino/api/media_routes.hpp"
+#include <boost/json/parse.hpp>
+#include <cmath>
 #include "kino/http/cookies.hpp"
 
 namespace kino::api {
@@ -42,7 +45,32 @@ Response withGuestCookie(Response r, const VisitorContext& ctx, bool secure) {
 }
 
 
-boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin) {
+boost::json::object MediaLookup::describe(const storage::RoomRecord& room, bool with_history) const {
+  if (room.asset_id.empty()) return {{"state", "none"}};
+  auto asset = store.assets().find(room.asset_id);
+  if (!asset) return {{"state", "none"}};
+  boost::json::object m{{"state", asset->state},
+                        {"percent", std::round(asset->percent * 10) / 10},
+                        {"playable", asset->playable}};
+  m["eta_s"] = asset->eta_s ? boost::json::value(*asset->eta_s) : boost::json::value(nullptr);
+  m["error"] = asset->error.empty() ? boost::json::value(nullptr) : boost::json::value(asset->error);
+  m["duration_s"] = asset->duration_s ? boost::json::value(*asset->duration_s)
+                                      : boost::json::value(nullptr);
+  if (asset->playable || asset->state == "ready") {
+    const std::string prefix = mediaPrefix(asset->id, room.visibility == "public", signer, clock.now());
+    if (asset->playable) m["hls_url"] = prefix + "/master.m3u8";
+    if (asset->state == "ready") m["poster_url"] = prefix + "/poster.jpg";
+  }
+  if (with_history) {
+    boost::system::error_code ec;
+    auto h = boost::json::parse(asset->history, ec);
+    m["history"] = ec ? boost::json::value(boost::json::array{}) : h;
+  }
+  return m;
+}
+
+boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin,
+                             const MediaLookup& media) {
   const auto& r = v.room;
   boost::json::object o{
       {"slug", r.slug},
@@ -57,7 +85,7 @@ boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin
                  {"display_name", r.owner_display_name}}},
       {"participants", v.participants},
       {"url", origin + "/r/" + r.slug},
-      {"media", {{"state", "pending"}}},
+      {"media", media.describe(r)},
       {"created_at", common::toRfc3339(r.created_at)},
       {"live_at", optionalTimeJson(r.live_at)},
       {"ended_at", optionalTimeJson(r.ended_at)},

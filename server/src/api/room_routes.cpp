@@ -83,14 +83,20 @@ Result<rooms::RoomPatch> parsePatch(const boost::json::object& body) {
 
 }  // namespace
 
-void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
-                   accounts::AccountService& accounts, common::Random& random,
-                   RoomRoutesOptions options) {
+void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions options) {
   const auto origin = [options](const Request& req) {
     return http::ownOrigin(req, options.public_origin);
   };
+  // The lambdas below outlive this call: they capture the services (references to long-lived
+  // objects) and `media` by value.
+  auto& rooms = deps.rooms;
+  auto& accounts = deps.accounts;
+  auto& random = deps.random;
+  auto& ingest = deps.ingest;
+  auto& store = deps.store;
+  const MediaLookup media = deps.media;
 
-  router.add("POST", "/api/v1/rooms", [&, origin](const Request& req, const RouteParams&) {
+  router.add("POST", "/api/v1/rooms", [&, origin, media](const Request& req, const RouteParams&) {
     auto user = currentUser(req, accounts);
     if (!user) return Response::error(user.error());
     auto body = parseObject(req);
@@ -99,30 +105,36 @@ void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
     if (!create) return Response::error(create.error());
     auto created = rooms.create(*user, *create);
     if (!created) return Response::error(created.error());
+    // The download starts now; a failure to queue it shows as media "none" with a retry button.
+    if (auto asset = ingest.request(created->view.room.video_url)) {
+      if (store.assets().attachToRoom(created->view.room.id, asset->id)) {
+        created->view.room.asset_id = asset->id;
+      }
+    }
     const std::string url = origin(req) + "/r/" + created->view.room.slug;
-    boost::json::object out{{"url", url}, {"room", roomJson(created->view, origin(req))}};
+    boost::json::object out{{"url", url}, {"room", roomJson(created->view, origin(req), media)}};
     if (created->access_key) out["access_key"] = *created->access_key;
     return Response::json(201, out);
   });
 
-  router.add("GET", "/api/v1/rooms", [&, origin](const Request& req, const RouteParams&) {
+  router.add("GET", "/api/v1/rooms", [&, origin, media](const Request& req, const RouteParams&) {
     const std::string status = http::queryParam(req.query, "status").value_or("live");
     auto ctx = resolveVisitor(req, accounts, random, false);
     auto list = rooms.listPublic(status, ctx.visitor);
     if (!list) return Response::error(list.error());
     boost::json::array out;
-    for (const auto& v : *list) out.push_back(roomJson(v, origin(req)));
+    for (const auto& v : *list) out.push_back(roomJson(v, origin(req), media));
     return Response::json(200, boost::json::object{{"rooms", std::move(out)}});
   });
 
-  router.add("GET", "/api/v1/rooms/{slug}", [&, origin](const Request& req, const RouteParams& p) {
+  router.add("GET", "/api/v1/rooms/{slug}", [&, origin, media](const Request& req, const RouteParams& p) {
     auto ctx = resolveVisitor(req, accounts, random, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);
     if (!view) return Response::error(view.error());
-    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
   });
 
-  router.add("PATCH", "/api/v1/rooms/{slug}", [&, origin](const Request& req,
+  router.add("PATCH", "/api/v1/rooms/{slug}", [&, origin, media](const Request& req,
                                                           const RouteParams& p) {
     auto user = currentUser(req, accounts);
     if (!user) return Response::error(user.error());
@@ -132,19 +144,19 @@ void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
     if (!patch) return Response::error(patch.error());
     auto view = rooms.update(p.get("slug"), *user, *patch);
     if (!view) return Response::error(view.error());
-    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
   });
 
-  router.add("POST", "/api/v1/rooms/{slug}/end", [&, origin](const Request& req,
+  router.add("POST", "/api/v1/rooms/{slug}/end", [&, origin, media](const Request& req,
                                                              const RouteParams& p) {
     auto user = currentUser(req, accounts);
     if (!user) return Response::error(user.error());
     auto view = rooms.end(p.get("slug"), *user);
     if (!view) return Response::error(view.error());
-    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req))}});
+    return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
   });
 
-  router.add("POST", "/api/v1/rooms/{slug}/join", [&, origin, options](const Request& req,
+  router.add("POST", "/api/v1/rooms/{slug}/join", [&, origin, options, media](const Request& req,
                                                                        const RouteParams& p) {
     auto body = parseObject(req);
     if (!body) return Response::error(body.error());
@@ -165,11 +177,11 @@ void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
                               {"guest", !ctx.visitor.user.has_value()}};
     return withGuestCookie(
         Response::json(200, boost::json::object{{"grant", std::move(grant)},
-                                                {"room", roomJson(*view, origin(req))}}),
+                                                {"room", roomJson(*view, origin(req), media)}}),
         ctx, options.secure_cookies);
   });
 
-  router.add("GET", "/api/v1/rooms/{slug}/messages", [&](const Request& req,
+  router.add("GET", "/api/v1/rooms/{slug}/messages", [&, media](const Request& req,
                                                         const RouteParams& p) {
     std::optional<std::int64_t> before;
     int limit = 50;
@@ -189,7 +201,37 @@ void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
                                                    {"has_more", page->has_more}});
   });
 
-  router.add("GET", "/api/v1/rooms/{slug}/calendar.ics", [&, origin](const Request& req,
+  router.add("GET", "/api/v1/rooms/{slug}/ingest", [&, media](const Request& req, const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto view = rooms.view(p.get("slug"), ctx.visitor);
+    if (!view) return Response::error(view.error());
+    return Response::json(200, media.describe(view->room, /*with_history=*/true));
+  });
+
+  router.add("POST", "/api/v1/rooms/{slug}/ingest/retry", [&, media](const Request& req,
+                                                              const RouteParams& p) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto view = rooms.view(p.get("slug"), rooms::Visitor{*user, {}});
+    if (!view) return Response::error(view.error());
+    if (!view->is_owner) {
+      return Response::error(Error::make(ErrorKind::kForbidden, "not_owner",
+                                         "Only the room's owner can retry the download."));
+    }
+    if (view->room.asset_id.empty()) {
+      auto asset = ingest.request(view->room.video_url);
+      if (!asset) return Response::error(asset.error());
+      if (auto a = store.assets().attachToRoom(view->room.id, asset->id); !a) {
+        return Response::error(a.error());
+      }
+      view->room.asset_id = asset->id;
+    } else if (auto r = ingest.retry(view->room.asset_id); !r) {
+      return Response::error(r.error());
+    }
+    return Response::json(200, media.describe(view->room, true));
+  });
+
+  router.add("GET", "/api/v1/rooms/{slug}/calendar.ics", [&, origin, media](const Request& req,
                                                                      const RouteParams& p) {
     auto ctx = resolveVisitor(req, accounts, random, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);

@@ -10,11 +10,16 @@
 #include "kino/accounts/account_service.hpp"
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/health_routes.hpp"
+#include "kino/api/media_routes.hpp"
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
+#include "kino/common/url_signer.hpp"
 #include "kino/http/server.hpp"
+#include "kino/ingest/downloader.hpp"
+#include "kino/ingest/ingest_service.hpp"
+#include "kino/storage/disk_blob_store.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
 #include "kino/rooms/room_service.hpp"
@@ -100,12 +105,38 @@ int serve(const common::Config& config, storage::Store& store) {
   rooms::RoomService rooms(store, clock, random, presence, config.rooms,
                            {config.accounts.argon2_ops, config.accounts.argon2_mem_kib});
 
+  auto blobs = storage::openDiskBlobStore(config.server.data_dir / "media");
+  if (!blobs) return fail("media_store_failed", blobs.error());
+  auto signer = common::UrlSigner::loadOrCreate(config.server.data_dir / "secrets" / "media.key",
+                                                random);
+  if (!signer) return fail("secrets_failed", signer.error());
+  ingest::curlGlobalInit();
+  auto downloader = ingest::makeCurlDownloader();
+  const auto& ic = config.ingest;
+  ingest::IngestService ingest(
+      store, **blobs, *downloader, clock, random,
+      {.concurrency = ic.concurrency,
+       .limits = {.max_bytes = ic.max_bytes,
+                  .timeout = std::chrono::seconds(ic.download_timeout_s),
+                  .allow_private_addresses = ic.allow_private_addresses,
+                  .max_redirects = 5,
+                  .disk = {},
+                  .min_free_bytes = ic.min_free_mb << 20},
+       .segment_seconds = ic.segment_seconds,
+       .max_rungs = ic.max_renditions,
+       .ffmpeg = ic.ffmpeg,
+       .ffprobe = ic.ffprobe,
+       .work_dir = config.server.data_dir / "work"});
+  if (ic.allow_private_addresses) log::warn("ingest_private_addresses_allowed");
+  const api::MediaLookup media{store, *signer, clock};
+
   http::Router router;
   api::addHealthRoutes(router, store);
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
-  api::addRoomRoutes(router, rooms, accounts, random,
+  api::addRoomRoutes(router, {rooms, accounts, ingest, store, random, media},
                      {.public_origin = config.server.public_origin, .secure_cookies = https});
+  api::addMediaRoutes(router, store, **blobs, *signer, clock);
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
     api::addTestingClockRoute(router, clock);
@@ -145,7 +176,7 @@ int serve(const common::Config& config, storage::Store& store) {
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
       [&](const http::Request& request, const std::string& slug) {
-        return api::admitRealtime(request, slug, accounts, rooms, random,
+        return api::admitRealtime(request, slug, accounts, rooms, random, media,
                                   config.server.public_origin);
       },
       random,
@@ -154,6 +185,11 @@ int serve(const common::Config& config, storage::Store& store) {
        .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),
        .access_log = config.log.access_log}));
   server.onShutdown([&hub] { hub.closeAll(); });
+  if (ic.enabled) {
+    ingest.start();
+  } else {
+    log::warn("ingest_disabled");
+  }
   log::info("listening", {{"url", *url}, {"version", KINO_VERSION}});
   server.run();
   return 0;

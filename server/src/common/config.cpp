@@ -55,6 +55,16 @@ std::vector<Key> keysOf(Config& c) {
       {"realtime", "max_outbound_frames", &c.realtime.max_outbound_frames},
       {"realtime", "max_outbound_bytes", &c.realtime.max_outbound_bytes},
       {"realtime", "idle_timeout_s", &c.realtime.idle_timeout_s},
+      {"ingest", "enabled", &c.ingest.enabled},
+      {"ingest", "concurrency", &c.ingest.concurrency},
+      {"ingest", "max_bytes", &c.ingest.max_bytes},
+      {"ingest", "download_timeout_s", &c.ingest.download_timeout_s},
+      {"ingest", "allow_private_addresses", &c.ingest.allow_private_addresses},
+      {"ingest", "min_free_mb", &c.ingest.min_free_mb},
+      {"ingest", "segment_seconds", &c.ingest.segment_seconds},
+      {"ingest", "max_renditions", &c.ingest.max_renditions},
+      {"ingest", "ffmpeg", &c.ingest.ffmpeg},
+      {"ingest", "ffprobe", &c.ingest.ffprobe},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -152,6 +162,13 @@ Result<void> validate(const Config& c) {
     return badKey("realtime", "limits must be positive (max_outbound_bytes >= 1024)");
   if (c.realtime.idle_timeout_s < 2 || c.realtime.idle_timeout_s > 30)
     return badKey("realtime.idle_timeout_s", "2..30");
+  if (c.ingest.concurrency < 1 || c.ingest.concurrency > 16) return badKey("ingest.concurrency", "1..16");
+  if (c.ingest.max_bytes < 1024) return badKey("ingest.max_bytes", "at least 1024");
+  if (c.ingest.download_timeout_s < 1) return badKey("ingest.download_timeout_s", "at least 1");
+  if (c.ingest.segment_seconds < 1 || c.ingest.segment_seconds > 30)
+    return badKey("ingest.segment_seconds", "1..30");
+  if (c.ingest.max_renditions < 1 || c.ingest.max_renditions > 4)
+    return badKey("ingest.max_renditions", "1..4");
   return success();
 }
 

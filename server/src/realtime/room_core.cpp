@@ -20,13 +20,25 @@ boost::json::object memberJson(const Member& m, std::size_t connections) {
 
 }  // namespace
 
-RoomCore::RoomCore(std::int64_t room_id, std::int64_t last_seq,
-                   std::vector<storage::MessageRecord> recent, const common::Clock& clock,
-                   common::RateLimiter& chat_limiter, RoomCoreOptions options)
+RoomCore::RoomCore(std::int64_t room_id, std::int64_t last_seq, std::int64_t first_free_seq,
+                   std::int64_t reserved_until, std::vector<storage::MessageRecord> recent,
+                   const common::Clock& clock, common::RateLimiter& chat_limiter,
+                   RoomCoreOptions options)
     : room_id_(room_id), clock_(clock), chat_limiter_(chat_limiter), options_(options),
-      next_seq_(last_seq + 1), last_delivered_seq_(last_seq) {
+      next_seq_(std::max(first_free_seq, last_seq + 1)), last_delivered_seq_(last_seq),
+      reserved_until_(reserved_until) {
   for (auto& m : recent) recent_.push_back(std::move(m));
   while (recent_.size() > options_.snapshot_messages) recent_.pop_front();
+}
+
+std::int64_t RoomCore::takeSeq(Effects& fx) {
+  const std::int64_t seq = next_seq_++;
+  // Keep a comfortable margin of reserved numbers ahead, so a restart never reuses one.
+  if (next_seq_ + options_.seq_block / 2 > reserved_until_) {
+    reserved_until_ = next_seq_ + options_.seq_block;
+    fx.reserve_seq_floor = reserved_until_;
+  }
+  return seq;
 }
 
 void RoomCore::send(Effects& fx, ConnId to, std::string frame) const {
@@ -83,7 +95,7 @@ Effects RoomCore::connect(Connect c) {
 
   if (is_new) {
     fx.members_entered = 1;
-    const std::int64_t seq = next_seq_++;
+    const std::int64_t seq = takeSeq(fx);
     enqueueReady(seq,
                  toText({{"type", "member.joined"},
                             {"seq", seq},
@@ -107,7 +119,7 @@ Effects RoomCore::disconnect(ConnId conn) {
   members_.erase(m);
   fx.members_left = 1;
   fx.now_empty = members_.empty();
-  const std::int64_t seq = next_seq_++;
+  const std::int64_t seq = takeSeq(fx);
   enqueueReady(seq, toText({{"type", "member.left"}, {"seq", seq}, {"member_id", member_id}}),
                fx);
   return fx;
@@ -141,7 +153,7 @@ void RoomCore::onChat(ConnId conn, const std::string& id, const std::string& tex
       ackTo(fx, conn, id, done->second);  // a resend of a delivered message: ack again, no repeat
     } else {
       for (auto& o : outbox_) {
-        if (o.seq == seen->second) o.ack_to = conn;  // still being stored: ack the latest sender
+        if (o.seq == seen->second) o.ack_to.push_back(conn);  // still being stored: ack it too
       }
     }
     return;
@@ -166,12 +178,12 @@ void RoomCore::onChat(ConnId conn, const std::string& id, const std::string& tex
                     id));
     return;
   }
-  const std::int64_t seq = next_seq_++;
+  const std::int64_t seq = takeSeq(fx);
   queued_.push_back(storage::NewMessage{room_id_, seq, c.principal, member.member.name, id, text,
                                         clock_.now()});
   Outgoing o;
   o.seq = seq;
-  o.ack_to = conn;
+  o.ack_to.push_back(conn);
   o.ack_id = id;
   o.dedupe_key = key;
   outbox_.push_back(std::move(o));
@@ -221,8 +233,9 @@ Effects RoomCore::persisted(const Result<std::vector<storage::MessageRecord>>& r
     if (!result.ok() || i >= result.value().size()) {
       o.skip = true;
       dedupe_.erase(o.dedupe_key);  // so that the client's retry is accepted
-      if (conns_.contains(o.ack_to)) {
-        send(fx, o.ack_to,
+      for (ConnId to : o.ack_to) {
+        if (!conns_.contains(to)) continue;
+        send(fx, to,
              errorFrame("chat_unavailable",
                         "Your message could not be saved. It is kept here; send it again.",
                         o.ack_id));
@@ -234,7 +247,7 @@ Effects RoomCore::persisted(const Result<std::vector<storage::MessageRecord>>& r
       o.skip = true;  // stored before (e.g. sent again after a restart): ack, don't repeat
       dedupe_[o.dedupe_key] = m.seq;
       delivered_[m.seq] = m;
-      ackTo(fx, o.ack_to, o.ack_id, m);
+      for (ConnId to : o.ack_to) ackTo(fx, to, o.ack_id, m);
       continue;
     }
     delivered_[m.seq] = m;
@@ -268,7 +281,7 @@ void RoomCore::flush(Effects& fx) {
     last_delivered_seq_ = o.seq;
     if (!o.ack_id.empty()) {
       if (auto m = delivered_.find(o.seq); m != delivered_.end()) {
-        ackTo(fx, o.ack_to, o.ack_id, m->second);
+        for (ConnId to : o.ack_to) ackTo(fx, to, o.ack_id, m->second);
       }
     }
   }

@@ -31,10 +31,10 @@ struct RoomHub::Shared {
 };
 
 struct RoomActor::Impl {
-  Impl(std::shared_ptr<RoomHub::Shared> h, std::int64_t room_id, std::string s,
-       std::int64_t last_seq, std::vector<storage::MessageRecord> recent)
-      : hub(std::move(h)), slug(std::move(s)), strand(asio::make_strand(hub->io)),
-        core(room_id, last_seq, std::move(recent), hub->clock, hub->chat_limiter,
+  Impl(std::shared_ptr<RoomHub::Shared> h, std::int64_t id, std::string s, std::int64_t last_seq,
+       std::int64_t first_free, std::int64_t reserved, std::vector<storage::MessageRecord> recent)
+      : hub(std::move(h)), room_id(id), slug(std::move(s)), strand(asio::make_strand(hub->io)),
+        core(id, last_seq, first_free, reserved, std::move(recent), hub->clock, hub->chat_limiter,
              hub->options.core) {}
 
   // Carries out what the core decided. Runs on `strand`.
@@ -49,6 +49,13 @@ struct RoomActor::Impl {
     for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
     if (fx.now_empty && hub->on_room_empty) {
       asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
+    }
+    if (fx.reserve_seq_floor) {
+      asio::post(hub->workers, [h = hub, id = room_id, floor = *fx.reserve_seq_floor] {
+        if (auto r = h->store.messages().raiseSeqFloor(id, floor); !r) {
+          log::warn("seq_floor_failed", {{"room", id}, {"message", r.error().message}});
+        }
+      });
     }
     if (!fx.persist.empty()) {
       // Durable before delivery: the store call blocks, so it runs on the worker pool; the result
@@ -67,6 +74,7 @@ struct RoomActor::Impl {
   }
 
   std::shared_ptr<RoomHub::Shared> hub;
+  std::int64_t room_id;
   std::string slug;
   asio::strand<asio::io_context::executor_type> strand;
   RoomCore core;
@@ -116,11 +124,17 @@ Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const 
   if (auto it = actors_.find(room_id); it != actors_.end()) return it->second;
   auto last = shared_->store.messages().lastSeq(room_id);
   if (!last) return last.error();
+  auto floor = shared_->store.messages().seqFloor(room_id);
+  if (!floor) return floor.error();
+  // This run numbers events above anything an earlier run may have used, and reserves a block.
+  const std::int64_t first_free = std::max(*last, *floor) + 1;
+  const std::int64_t reserved = first_free + shared_->options.core.seq_block;
+  if (auto r = shared_->store.messages().raiseSeqFloor(room_id, reserved); !r) return r.error();
   auto recent = shared_->store.messages().page(
       room_id, std::nullopt, static_cast<int>(shared_->options.core.snapshot_messages));
   if (!recent) return recent.error();
   auto actor = std::make_shared<RoomActor>(std::make_unique<RoomActor::Impl>(
-      shared_, room_id, slug, *last, std::move(recent).value()));
+      shared_, room_id, slug, *last, first_free, reserved, std::move(recent).value()));
   actors_.emplace(room_id, actor);
   return actor;
 }

@@ -31,6 +31,7 @@ using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
 using WsStream = websocket::stream<beast::tcp_stream>;
+constexpr std::size_t kReadChunk = 16 * 1024;
 
 // "/api/v1/rooms/{slug}/ws" → slug
 std::optional<std::string> slugFromPath(std::string_view path) {
@@ -60,23 +61,35 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
     });
   }
 
-  // Reads frames until the socket closes, then tells the actor the connection is gone.
+  // Reads messages until the socket closes, then tells the actor the connection is gone. A message
+  // larger than kMaxFrameBytes is read and dropped piece by piece (memory stays bounded) and
+  // answered with an error frame; the socket stays open.
   awaitable<void> readLoop(std::shared_ptr<RoomActor> actor, ConnId conn) {
+    beast::flat_buffer buffer;
+    bool oversized = false;
     for (;;) {
-      beast::flat_buffer buffer;
-      auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
+      auto [ec, n] = co_await ws_.async_read_some(buffer, kReadChunk, kTuple);
       if (ec) {
-        if (ec == websocket::error::message_too_big) {
-          log::info("ws_frame_too_big", {{"conn", conn}});
-        }
+        if (ec == websocket::error::message_too_big) log::info("ws_message_too_big", {{"conn", conn}});
         break;
       }
-      if (!ws_.got_text()) {
+      if (buffer.size() > kMaxFrameBytes) {
+        oversized = true;
+        buffer.consume(buffer.size());
+      }
+      if (!ws_.is_message_done()) continue;
+      if (oversized) {
+        enqueue(std::make_shared<const std::string>(errorFrame(
+            "frame_too_large",
+            "The frame is larger than " + std::to_string(kMaxFrameBytes) + " bytes.")));
+      } else if (!ws_.got_text()) {
         enqueue(std::make_shared<const std::string>(
             errorFrame("malformed_frame", "Only text frames with JSON are understood.")));
-        continue;
+      } else {
+        actor->receive(conn, beast::buffers_to_string(buffer.data()));
       }
-      actor->receive(conn, beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());
+      oversized = false;
     }
     closing_ = true;
     actor->disconnect(conn);
@@ -85,7 +98,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
  private:
   void enqueue(Frame frame) {
     if (closing_) return;
-    if (!queue_.push(std::move(frame))) {
+    if (!queue_.push(std::move(frame), std::chrono::steady_clock::now())) {
       // The client does not read fast enough: drop it rather than slow the room or grow memory.
       log::warn("ws_slow_consumer", {{"queued_bytes", queue_.bytes()}});
       closing_ = true;
@@ -102,7 +115,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
       self->ws_.text(true);
       auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*self->queue_.front()), kTuple);
       if (ec) break;
-      self->queue_.pop();
+      self->queue_.pop(std::chrono::steady_clock::now());
     }
     self->writing_ = false;
   }

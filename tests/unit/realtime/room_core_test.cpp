@@ -19,7 +19,8 @@ class RoomCoreTest : public ::testing::Test {
 
   std::unique_ptr<RoomCore> makeCore(std::int64_t last_seq = 0,
                                      std::vector<storage::MessageRecord> recent = {}) {
-    return std::make_unique<RoomCore>(7, last_seq, std::move(recent), clock_, limiter_);
+    return std::make_unique<RoomCore>(7, last_seq, last_seq + 1, last_seq + 1 + 1'000'000,
+                                      std::move(recent), clock_, limiter_);
   }
 
   Connect person(ConnId conn, std::string principal, std::string name,
@@ -156,6 +157,43 @@ TEST_F(RoomCoreTest, ResendingTheSameClientIdIsAppliedOnce) {
   EXPECT_EQ(core->receive(2, chat("m1", "mine")).persist.size(), 1u);
 }
 
+TEST_F(RoomCoreTest, EveryCopyOfAResendInFlightIsAcked) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  core->connect(person(2, "user:1", "Anna"));  // the same person reconnected on another socket
+  auto fx = core->receive(1, chat("m1", "hello"));
+  core->receive(1, chat("m1", "hello"));
+  core->receive(2, chat("m1", "hello"));
+  auto done = core->persisted(stored(fx.persist));
+  int acks1 = 0, acks2 = 0, messages1 = 0;
+  for (auto& f : to(done, 1)) {
+    acks1 += f["type"] == "chat.ack";
+    messages1 += f["type"] == "chat.message";
+  }
+  for (auto& f : to(done, 2)) acks2 += f["type"] == "chat.ack";
+  EXPECT_EQ(acks1, 2);
+  EXPECT_EQ(acks2, 1);
+  EXPECT_EQ(messages1, 1);
+}
+
+TEST_F(RoomCoreTest, SeqNumbersAreReservedAheadAndNeverRepeatAfterARestart) {
+  RoomCoreOptions small;
+  small.seq_block = 10;
+  RoomCore first(7, 0, 1, 11, {}, clock_, limiter_, small);
+  std::optional<std::int64_t> floor;
+  for (int i = 1; i <= 8; ++i) {
+    auto fx = first.connect(person(static_cast<ConnId>(i), "user:" + std::to_string(i), "P"));
+    if (fx.reserve_seq_floor) floor = fx.reserve_seq_floor;
+  }
+  ASSERT_TRUE(floor.has_value());  // asked for more room before running out
+  EXPECT_GT(*floor, first.lastSeq());
+  // A restart starts above the stored floor: a client that saw seq 8 cannot mistake new events.
+  RoomCore second(7, 0, *floor + 1, *floor + 11, {}, clock_, limiter_, small);
+  auto frames = to(second.connect(person(1, "user:1", "Anna", /*resume_from=*/8)), 1);
+  EXPECT_EQ(frames.at(0)["resumed"], false);
+  EXPECT_GT(frames.at(1)["seq"].as_int64(), *floor);
+}
+
 TEST_F(RoomCoreTest, ResendAfterARestartIsRecognisedByTheStore) {
   auto core = makeCore();
   core->connect(person(1, "user:1", "Anna"));
@@ -237,8 +275,8 @@ TEST_F(RoomCoreTest, ResumeReplaysExactlyWhatWasMissed) {
 }
 
 TEST_F(RoomCoreTest, ResumeFromTheFutureOrTooFarBackFallsBackToTheSnapshot) {
-  auto core = std::make_unique<RoomCore>(7, 100, std::vector<storage::MessageRecord>{}, clock_,
-                                         limiter_, RoomCoreOptions{50, 2, 100});
+  auto core = std::make_unique<RoomCore>(7, 100, 101, 1'000'000, std::vector<storage::MessageRecord>{},
+                                         clock_, limiter_, RoomCoreOptions{50, 2, 100});
   core->connect(person(1, "user:1", "Anna"));  // 101
   core->connect(person(2, "user:2", "B"));     // 102
   core->connect(person(3, "user:3", "C"));     // 103: the replay buffer holds 102, 103

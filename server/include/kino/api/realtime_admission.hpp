@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kino/accounts/account_service.hpp"
+#include "kino/api/room_json.hpp"
 #include "kino/common/random.hpp"
 #include "kino/realtime/admission.hpp"
 #include "kino/rooms/room_service.hpp"
@@ -14,6 +15,7 @@ namespace kino::api {
 Result<realtime::Admission> admitRealtime(const http::Request& request, const std::string& slug,
                                           accounts::AccountService& accounts,
                                           rooms::RoomService& rooms, common::Random& random,
+                                          const MediaLookup& media,
                                           const std::string& public_origin);
 
 }  // namespace kino::api

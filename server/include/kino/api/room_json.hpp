@@ -8,6 +8,8 @@
 
 #include "kino/accounts/account_service.hpp"
 #include "kino/common/random.hpp"
+#include "kino/common/url_signer.hpp"
+#include "kino/storage/store.hpp"
 #include "kino/http/message.hpp"
 #include "kino/rooms/room.hpp"
 
@@ -27,7 +29,21 @@ VisitorContext resolveVisitor(const http::Request& req, accounts::AccountService
                               common::Random& random, bool mint_guest);
 http::Response withGuestCookie(http::Response r, const VisitorContext& ctx, bool secure);
 
-// The room object of API.md as `v`'s visitor sees it; `origin` makes the absolute url.
-boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin);
+// Describes a room's video: its ingest job and, once playable, the HLS and poster URLs (signed for
+// rooms that are not public). Blocks on the store.
+struct MediaLookup {
+  storage::Store& store;
+  const common::UrlSigner& signer;
+  const common::Clock& clock;
+
+  // {"state": "none"} when no ingest was requested; otherwise {state, percent, eta_s, error,
+  // playable, duration_s, hls_url?, poster_url?} (+ "history" when `with_history`).
+  boost::json::object describe(const storage::RoomRecord& room, bool with_history = false) const;
+};
+
+// The room object of API.md as `v`'s visitor sees it; `origin` makes the absolute url; `media`
+// fills "media" (a visitor who has not joined a private room never gets here).
+boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin,
+                             const MediaLookup& media);
 
 }  // namespace kino::api

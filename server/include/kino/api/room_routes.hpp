@@ -7,6 +7,8 @@
 #include "kino/accounts/account_service.hpp"
 #include "kino/common/clock.hpp"
 #include "kino/http/router.hpp"
+#include "kino/api/room_json.hpp"
+#include "kino/ingest/ingest_service.hpp"
 #include "kino/rooms/room_service.hpp"
 
 namespace kino::api {
@@ -18,9 +20,17 @@ struct RoomRoutesOptions {
   bool secure_cookies = false;
 };
 
-void addRoomRoutes(http::Router& router, rooms::RoomService& rooms,
-                   accounts::AccountService& accounts, common::Random& random,
-                   RoomRoutesOptions options);
+struct RoomRoutesDeps {
+  rooms::RoomService& rooms;
+  accounts::AccountService& accounts;
+  ingest::IngestService& ingest;
+  storage::Store& store;
+  common::Random& random;
+  MediaLookup media;
+};
+
+// Also GET /api/v1/rooms/{slug}/ingest and POST /api/v1/rooms/{slug}/ingest/retry (owner).
+void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions options);
 
 // POST /api/v1/testing/clock {"advance_s": N}: moves `clock` forward. Only wired when the
 // testing.clock_control switch is on.

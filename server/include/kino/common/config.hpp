@@ -56,6 +56,19 @@ struct RealtimeConfig {
   int idle_timeout_s = 20;               // a socket silent this long (pings unanswered) is dropped
 };
 
+struct IngestConfig {
+  bool enabled = true;                      // false: this node queues jobs but runs none
+  int concurrency = 1;                      // videos downloaded and packaged at the same time
+  std::uint64_t max_bytes = 4ull << 30;     // largest source accepted
+  int download_timeout_s = 3600;
+  bool allow_private_addresses = false;     // true only for tests on loopback
+  std::uint64_t min_free_mb = 1024;         // keep this much disk free
+  int segment_seconds = 6;
+  int max_renditions = 3;                   // transcode ladder rungs (1080/720/480/360)
+  std::string ffmpeg = "ffmpeg";
+  std::string ffprobe = "ffprobe";
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -68,6 +81,7 @@ struct Config {
   AccountsConfig accounts;
   RoomsConfig rooms;
   RealtimeConfig realtime;
+  IngestConfig ingest;
   TestingConfig testing;
 };
 

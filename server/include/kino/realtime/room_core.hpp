@@ -53,19 +53,26 @@ struct Effects {
   int members_entered = 0;  // people who arrived (first connection)
   int members_left = 0;     // people who left (last connection)
   bool now_empty = false;   // the last person left
+  // When set: store this as the room's seq floor (seq numbers below it are used up), so that seq
+  // numbers never repeat after a restart. The core has already moved on; the write is best-effort.
+  std::optional<std::int64_t> reserve_seq_floor;
 };
 
 struct RoomCoreOptions {
   std::size_t snapshot_messages = 50;  // chat messages in the hello snapshot
   std::size_t replay_events = 1024;    // events kept for resume
   std::size_t dedupe_keys = 4096;      // client ids remembered for idempotent resends
+  std::int64_t seq_block = 1'000'000;  // seq numbers reserved in the store at a time
 };
 
 class RoomCore {
  public:
-  // `last_seq`: the highest seq already used (stored messages); `recent`: the latest stored
+  // `last_seq`: the highest seq already delivered (stored messages); `first_free_seq`: where this
+  // incarnation's numbers start (above anything a previous incarnation may have used; see
+  // RoomHub::acquire); `reserved_until`: the seq floor already stored. `recent`: the latest stored
   // messages, oldest first. `chat_limiter` is keyed by member id.
-  RoomCore(std::int64_t room_id, std::int64_t last_seq, std::vector<storage::MessageRecord> recent,
+  RoomCore(std::int64_t room_id, std::int64_t last_seq, std::int64_t first_free_seq,
+           std::int64_t reserved_until, std::vector<storage::MessageRecord> recent,
            const common::Clock& clock, common::RateLimiter& chat_limiter,
            RoomCoreOptions options = {});
 
@@ -99,8 +106,8 @@ class RoomCore {
     Frame frame;          // set when ready
     bool ready = false;
     bool skip = false;    // a duplicate or a failed write: nothing to deliver
-    ConnId ack_to = 0;    // chat: the sender to ack
-    std::string ack_id;   // chat: the client id
+    std::vector<ConnId> ack_to;  // chat: one entry per chat.send of this id (resends included)
+    std::string ack_id;          // chat: the client id
     std::string dedupe_key;
   };
 
@@ -119,8 +126,11 @@ class RoomCore {
   common::RateLimiter& chat_limiter_;
   const RoomCoreOptions options_;
 
+  std::int64_t takeSeq(Effects& fx);
+
   std::int64_t next_seq_;
   std::int64_t last_delivered_seq_;
+  std::int64_t reserved_until_;
   std::map<ConnId, Conn> conns_;
   std::map<std::string, MemberState> members_;  // by principal
   std::deque<Outgoing> outbox_;                  // seq order

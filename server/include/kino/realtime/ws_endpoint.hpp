@@ -18,10 +18,11 @@ struct Upgrade;
 namespace kino::realtime {
 
 struct WsOptions {
-  std::size_t max_outbound_frames = 1024;
+  std::size_t max_outbound_frames = 2048;  // soft limits of OutboundQueue
   std::size_t max_outbound_bytes = 4 * 1024 * 1024;
   std::chrono::seconds idle_timeout{20};  // dead sockets are noticed within this
-  std::size_t max_message_bytes = 1024 * 1024;  // hard cap; larger frames close the socket (1009)
+  // Messages above kMaxFrameBytes get an error frame; above this the socket is closed (1009).
+  std::size_t max_message_bytes = 64 * 1024 * 1024;
   bool access_log = true;
 };
 

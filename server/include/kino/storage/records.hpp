@@ -66,6 +66,24 @@ struct RoomRecord {
   std::optional<common::TimePoint> live_at;
   std::optional<common::TimePoint> ended_at;
   common::TimePoint last_active_at;  // last time someone joined or was present
+  std::string asset_id;              // the room's video; empty until ingest was requested
+};
+
+// A video Kino downloaded and packaged, and the job that makes it. One asset can serve many rooms
+// (the same source URL is ingested once).
+struct AssetRecord {
+  std::string id;          // random, URL-safe; also the media path /media/<id>/...
+  std::string source_url;
+  std::string state;       // queued | downloading | probing | packaging | ready | failed
+  double percent = 0;      // progress of the current state, 0–100
+  std::optional<int> eta_s;
+  std::string error;       // failed: what went wrong, in words for people
+  bool playable = false;   // the master playlist and a first segment are published
+  std::optional<double> duration_s;
+  std::string history;     // JSON array of {"state", "at"}: every state the job entered, in order
+  int attempts = 0;        // how many times the job was started
+  common::TimePoint created_at;
+  common::TimePoint updated_at;
 };
 
 struct GrantRecord {

@@ -57,6 +57,24 @@ class RoomRepository {
   virtual Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) = 0;
 };
 
+class AssetRepository {
+ public:
+  virtual ~AssetRepository() = default;
+  virtual Result<void> create(const AssetRecord& asset) = 0;
+  virtual Result<AssetRecord> find(std::string_view id) = 0;
+  // The newest asset of that source URL that has not failed; kNotFound when none.
+  virtual Result<AssetRecord> findReusable(std::string_view source_url) = 0;
+  // Rewrites the job fields (state, percent, eta, error, playable, duration, history, attempts,
+  // updated_at).
+  virtual Result<void> update(const AssetRecord& asset) = 0;
+  // Assets whose job has not finished (queued, downloading, probing, packaging), oldest first.
+  virtual Result<std::vector<AssetRecord>> listUnfinished() = 0;
+  // Whether any public room shows this asset (its media may then be served without a signature).
+  virtual Result<bool> usedByPublicRoom(std::string_view id) = 0;
+  // Points the room at the asset.
+  virtual Result<void> attachToRoom(std::int64_t room_id, std::string_view asset_id) = 0;
+};
+
 class MessageRepository {
  public:
   virtual ~MessageRepository() = default;
@@ -71,6 +89,10 @@ class MessageRepository {
                                                   int limit) = 0;
   // The highest seq stored for the room, 0 when none.
   virtual Result<std::int64_t> lastSeq(std::int64_t room_id) = 0;
+  // The room's seq floor: every seq below it may have been used by an earlier run (0 when none).
+  virtual Result<std::int64_t> seqFloor(std::int64_t room_id) = 0;
+  // Raises the floor to `floor` (never lowers it).
+  virtual Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) = 0;
 };
 
 class Store {
@@ -80,6 +102,7 @@ class Store {
   virtual SessionRepository& sessions() = 0;
   virtual RoomRepository& rooms() = 0;
   virtual MessageRepository& messages() = 0;
+  virtual AssetRepository& assets() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations; returns the schema version now in force.

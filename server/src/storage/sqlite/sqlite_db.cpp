@@ -39,6 +39,13 @@ Statement& Statement::bindNull(int index) {
   return *this;
 }
 
+Statement& Statement::bindReal(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+
+double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
+
 int Statement::step() { return sqlite3_step(stmt_); }
 
 std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }

@@ -28,10 +28,12 @@ class Statement {
   Statement& bind(int index, std::int64_t v);
   Statement& bind(int index, std::string_view v);
   Statement& bindNull(int index);
+  Statement& bindReal(int index, double v);
 
   // Steps once: SQLITE_ROW, SQLITE_DONE or an error code.
   int step();
   std::int64_t int64(int col) const;
+  double real(int col) const;
   std::string text(int col) const;
   bool isNull(int col) const;
 

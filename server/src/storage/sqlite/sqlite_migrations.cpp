@@ -5,7 +5,7 @@
 namespace kino::storage::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: accounts and sessions
     R"sql(
 CREATE TABLE users (
@@ -69,6 +69,30 @@ CREATE TABLE messages (
   UNIQUE (room_id, seq),
   UNIQUE (room_id, principal, client_id)
 );
+)sql",
+    // 4: ingested videos and their jobs
+    R"sql(
+CREATE TABLE assets (
+  id          TEXT    PRIMARY KEY,
+  source_url  TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('queued', 'downloading', 'probing', 'packaging',
+                                                'ready', 'failed')),
+  percent     REAL    NOT NULL DEFAULT 0,
+  eta_s       INTEGER,
+  error       TEXT    NOT NULL DEFAULT '',
+  playable    INTEGER NOT NULL DEFAULT 0,
+  duration_s  REAL,
+  history     TEXT    NOT NULL DEFAULT '[]',
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX assets_by_source ON assets(source_url, created_at);
+ALTER TABLE rooms ADD COLUMN asset_id TEXT REFERENCES assets(id);
+)sql",
+    // 5: room event numbers are reserved in blocks so that they never repeat after a restart
+    R"sql(
+ALTER TABLE rooms ADD COLUMN seq_floor INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

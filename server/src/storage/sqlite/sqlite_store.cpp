@@ -152,7 +152,8 @@ class SqliteSessions final : public SessionRepository {
 constexpr std::string_view kRoomColumns =
     "r.id, r.slug, r.owner_id, u.username, u.display_name, r.title, r.description, r.video_url,"
     " r.visibility, r.key_kind, r.key_hash, r.starts_at, r.duration_minutes, r.status,"
-    " r.ended_reason, r.created_at, r.live_at, r.ended_at, r.last_active_at"
+    " r.ended_reason, r.created_at, r.live_at, r.ended_at, r.last_active_at,"
+    " COALESCE(r.asset_id, '')"
     " FROM rooms r JOIN users u ON u.id = r.owner_id";
 
 std::optional<common::TimePoint> optionalTime(Statement& s, int col) {
@@ -186,6 +187,7 @@ RoomRecord readRoom(Statement& s) {
   r.live_at = optionalTime(s, 16);
   r.ended_at = optionalTime(s, 17);
   r.last_active_at = fromUnixMillis(s.int64(18));
+  r.asset_id = s.text(19);
   return r;
 }
 
@@ -387,6 +389,27 @@ class SqliteMessages final : public MessageRepository {
     return s.int64(0);
   }
 
+  Result<std::int64_t> seqFloor(std::int64_t room_id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT seq_floor FROM rooms WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare seq floor");
+    s.bind(1, room_id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return notFound("room");
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "seq floor");
+    return s.int64(0);
+  }
+
+  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "UPDATE rooms SET seq_floor = MAX(seq_floor, ?) WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare raise seq floor");
+    s.bind(1, floor).bind(2, room_id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "raise seq floor");
+    return success();
+  }
+
  private:
   Result<std::vector<MessageRecord>> appendLocked(const std::vector<NewMessage>& batch) {
     std::vector<MessageRecord> out;
@@ -421,15 +444,138 @@ class SqliteMessages final : public MessageRepository {
   Connection& c_;
 };
 
+constexpr std::string_view kAssetColumns =
+    "id, source_url, state, percent, eta_s, error, playable, duration_s, history, attempts,"
+    " created_at, updated_at FROM assets";
+
+AssetRecord readAsset(Statement& s) {
+  AssetRecord a;
+  a.id = s.text(0);
+  a.source_url = s.text(1);
+  a.state = s.text(2);
+  a.percent = s.real(3);
+  if (!s.isNull(4)) a.eta_s = static_cast<int>(s.int64(4));
+  a.error = s.text(5);
+  a.playable = s.int64(6) != 0;
+  if (!s.isNull(7)) a.duration_s = s.real(7);
+  a.history = s.text(8);
+  a.attempts = static_cast<int>(s.int64(9));
+  a.created_at = fromUnixMillis(s.int64(10));
+  a.updated_at = fromUnixMillis(s.int64(11));
+  return a;
+}
+
+class SqliteAssets final : public AssetRepository {
+ public:
+  explicit SqliteAssets(Connection& c) : c_(c) {}
+
+  Result<void> create(const AssetRecord& a) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "INSERT INTO assets (id, source_url, state, percent, history, attempts, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare insert asset");
+    s.bind(1, a.id).bind(2, a.source_url).bind(3, a.state).bindReal(4, a.percent);
+    s.bind(5, a.history).bind(6, std::int64_t{a.attempts}).bind(7, toUnixMillis(a.created_at));
+    s.bind(8, toUnixMillis(a.updated_at));
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "insert asset");
+    return success();
+  }
+
+  Result<AssetRecord> find(std::string_view id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kAssetColumns) + " WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find asset");
+    s.bind(1, id);
+    return readOne(s);
+  }
+
+  Result<AssetRecord> findReusable(std::string_view url) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kAssetColumns) +
+                           " WHERE source_url = ? AND state <> 'failed'"
+                           " ORDER BY created_at DESC LIMIT 1");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find asset");
+    s.bind(1, url);
+    return readOne(s);
+  }
+
+  Result<void> update(const AssetRecord& a) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "UPDATE assets SET state = ?, percent = ?, eta_s = ?, error = ?, playable = ?,"
+                " duration_s = ?, history = ?, attempts = ?, updated_at = ? WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare update asset");
+    s.bind(1, a.state).bindReal(2, a.percent);
+    if (a.eta_s) s.bind(3, std::int64_t{*a.eta_s});
+    else s.bindNull(3);
+    s.bind(4, a.error).bind(5, std::int64_t{a.playable ? 1 : 0});
+    if (a.duration_s) s.bindReal(6, *a.duration_s);
+    else s.bindNull(6);
+    s.bind(7, a.history).bind(8, std::int64_t{a.attempts}).bind(9, toUnixMillis(a.updated_at));
+    s.bind(10, a.id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "update asset");
+    if (sqlite3_changes(c_.db) == 0) return notFound("asset");
+    return success();
+  }
+
+  Result<std::vector<AssetRecord>> listUnfinished() override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kAssetColumns) +
+                           " WHERE state NOT IN ('ready', 'failed') ORDER BY created_at");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list assets");
+    std::vector<AssetRecord> out;
+    for (;;) {
+      const int rc = s.step();
+      if (rc == SQLITE_DONE) return out;
+      if (rc != SQLITE_ROW) return toError(c_.db, rc, "list assets");
+      out.push_back(readAsset(s));
+    }
+  }
+
+  Result<bool> usedByPublicRoom(std::string_view id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db,
+                "SELECT EXISTS (SELECT 1 FROM rooms WHERE asset_id = ? AND visibility = 'public')");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare asset visibility");
+    s.bind(1, id);
+    if (const int rc = s.step(); rc != SQLITE_ROW) return toError(c_.db, rc, "asset visibility");
+    return s.int64(0) != 0;
+  }
+
+  Result<void> attachToRoom(std::int64_t room_id, std::string_view asset_id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "UPDATE rooms SET asset_id = ? WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare attach asset");
+    s.bind(1, asset_id).bind(2, room_id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "attach asset");
+    return success();
+  }
+
+ private:
+  Result<AssetRecord> readOne(Statement& s) {
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) return readAsset(s);
+    if (rc == SQLITE_DONE) return notFound("asset");
+    return toError(c_.db, rc, "find asset");
+  }
+
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
-      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_) {}
+      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   RoomRepository& rooms() override { return rooms_; }
   MessageRepository& messages() override { return messages_; }
+  AssetRepository& assets() override { return assets_; }
 
   Result<void> ping() override {
     std::lock_guard lock(c_->mu);
@@ -468,6 +614,7 @@ class SqliteStore final : public Store {
   SqliteSessions sessions_;
   SqliteRooms rooms_;
   SqliteMessages messages_;
+  SqliteAssets assets_;
 };
 
 }  // namespace

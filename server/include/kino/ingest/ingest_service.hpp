@@ -1,0 +1,75 @@
+#pragma once
+// The ingest job queue: queued → downloading → probing → packaging → ready | failed. Jobs are stored
+// (assets table), survive restarts (unfinished ones start again), run `concurrency` at a time on
+// their own threads, and publish HLS into the BlobStore as segments appear, so a room can start
+// playing before packaging ends. The same source URL is ingested once and reused.
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kino/common/clock.hpp"
+#include "kino/common/random.hpp"
+#include "kino/ingest/downloader.hpp"
+#include "kino/storage/blob_store.hpp"
+#include "kino/storage/store.hpp"
+
+namespace kino::ingest {
+
+struct IngestOptions {
+  int concurrency = 1;
+  DownloadLimits limits;
+  int segment_seconds = 6;
+  int max_rungs = 3;
+  std::string ffmpeg = "ffmpeg";
+  std::string ffprobe = "ffprobe";
+  std::filesystem::path work_dir;  // scratch space for downloads and packaging
+};
+
+class IngestService {
+ public:
+  IngestService(storage::Store& store, storage::BlobStore& blobs, Downloader& downloader,
+                const common::Clock& clock, common::Random& random, IngestOptions options);
+  ~IngestService();
+
+  // Re-queues unfinished jobs (a restart resumes them) and starts the workers.
+  void start();
+  // Stops the workers; running jobs are cancelled and stay unfinished (resumed at next start).
+  void stop();
+
+  // The asset for `source_url`: an existing one that has not failed, or a new queued job.
+  // Blocks on the store.
+  Result<storage::AssetRecord> request(const std::string& source_url);
+  // Queues a failed asset again. kConflict when it has not failed.
+  Result<storage::AssetRecord> retry(const std::string& asset_id);
+
+ private:
+  class Job;
+  void enqueue(const std::string& asset_id);
+  void workerLoop();
+
+  storage::Store& store_;
+  storage::BlobStore& blobs_;
+  Downloader& downloader_;
+  const common::Clock& clock_;
+  common::Random& random_;
+  IngestOptions options_;
+
+  std::mutex mu_;  // guards queue_, active_, stopping_
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::set<std::string> active_;  // queued or running
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+// Appends {"state", "at"} to a job history (a JSON array).
+std::string appendHistory(const std::string& history_json, std::string_view state,
+                          common::TimePoint at);
+
+}  // namespace kino::ingest

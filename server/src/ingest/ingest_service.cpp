@@ -1,0 +1,424 @@
+#include "kino/ingest/ingest_service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "kino/common/log.hpp"
+#include "kino/ingest/hls_playlist.hpp"
+#include "kino/ingest/packaging.hpp"
+#include "kino/ingest/process.hpp"
+
+namespace kino::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using storage::AssetRecord;
+
+constexpr auto kProgressInterval = std::chrono::milliseconds(500);
+constexpr std::uint64_t kMaxPlaylistBytes = 8 * 1024 * 1024;
+
+std::string readFile(const fs::path& p, std::uint64_t max_bytes) {
+  std::ifstream in(p, std::ios::binary);
+  std::string out(static_cast<std::size_t>(max_bytes), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(max_bytes));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
+
+bool looksLikePlaylist(const std::string& url, const std::string& content_type,
+                       const fs::path& file) {
+  std::string type = content_type;
+  std::transform(type.begin(), type.end(), type.begin(), ::tolower);
+  if (type.find("mpegurl") != std::string::npos) return true;
+  const auto path_end = url.find_first_of("?#");
+  const std::string path = url.substr(0, path_end);
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".m3u8") == 0) return true;
+  return readFile(file, 7).rfind("#EXTM3U", 0) == 0;
+}
+
+std::string extensionOf(const std::string& uri) {
+  const std::string path = uri.substr(0, uri.find_first_of("?#"));
+  const auto dot = path.rfind('.');
+  const auto slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return ".ts";
+  const std::string ext = path.substr(dot);
+  for (const char* ok : {".ts", ".m4s", ".mp4", ".aac", ".m4a", ".m4v", ".mp3", ".vtt"}) {
+    if (ext == ok) return ext;
+  }
+  return ".ts";
+}
+
+// Segment file names listed in one of our ffmpeg media playlists.
+std::vector<std::string> segmentNames(const std::string& playlist) {
+  std::vector<std::string> out;
+  std::istringstream in(playlist);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.front() != '#') out.push_back(line);
+  }
+  return out;
+}
+
+Error failure(std::string message) {
+  return Error::make(ErrorKind::kInvalid, "ingest_failed", std::move(message));
+}
+
+}  // namespace
+
+std::string appendHistory(const std::string& history_json, std::string_view state,
+                          common::TimePoint at) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(history_json, ec);
+  boost::json::array a = (!ec && v.is_array()) ? v.as_array() : boost::json::array{};
+  a.push_back(boost::json::object{{"state", state}, {"at", common::toRfc3339(at)}});
+  return boost::json::serialize(a);
+}
+
+// One run of one job. Lives on an ingest worker thread.
+class IngestService::Job {
+ public:
+  Job(IngestService& s, AssetRecord asset) : s_(s), a_(std::move(asset)) {}
+
+  void run() {
+    a_.attempts += 1;
+    a_.error.clear();
+    work_ = s_.options_.work_dir / a_.id;
+    std::error_code ec;
+    fs::remove_all(work_, ec);
+    fs::create_directories(work_, ec);
+    auto result = pipeline();
+    fs::remove_all(work_, ec);
+    if (result) return;
+    if (result.error().code == "cancelled") {
+      log::info("ingest_interrupted", {{"asset", a_.id}, {"state", a_.state}});
+      return;  // stays unfinished; the next start resumes it
+    }
+    a_.state = "failed";
+    a_.error = result.error().message;
+    a_.eta_s.reset();
+    a_.history = appendHistory(a_.history, "failed", s_.clock_.now());
+    save();
+    log::warn("ingest_failed", {{"asset", a_.id}, {"url", a_.source_url}, {"error", a_.error}});
+  }
+
+ private:
+  Result<void> pipeline() {
+    enter("downloading");
+    auto input = download();
+    if (!input) return input.error();
+    enter("probing");
+    auto probe = runProbe(*input);
+    if (!probe) return probe.error();
+    a_.duration_s = probe->duration_s;
+    enter("packaging");
+    if (auto r = package(*probe, *input); !r) return r;
+    a_.state = "ready";
+    a_.percent = 100;
+    a_.eta_s.reset();
+    a_.history = appendHistory(a_.history, "ready", s_.clock_.now());
+    save();
+    log::info("ingest_ready", {{"asset", a_.id}, {"duration_s", probe->duration_s}});
+    return success();
+  }
+
+  bool cancelled() const {
+    std::lock_guard lock(s_.mu_);
+    return s_.stopping_;
+  }
+
+  void enter(const char* state) {
+    a_.state = state;
+    a_.percent = 0;
+    a_.eta_s.reset();
+    a_.history = appendHistory(a_.history, state, s_.clock_.now());
+    state_started_ = std::chrono::steady_clock::now();
+    last_report_ = {};
+    save();
+  }
+
+  void report(double percent) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_report_ < kProgressInterval) return;
+    last_report_ = now;
+    a_.percent = std::clamp(percent, 0.0, 100.0);
+    const double elapsed = std::chrono::duration<double>(now - state_started_).count();
+    if (a_.percent >= 1 && elapsed > 0.5) {
+      a_.eta_s = static_cast<int>(std::lround(elapsed * (100 - a_.percent) / a_.percent));
+    }
+    save();
+  }
+
+  void save() {
+    a_.updated_at = s_.clock_.now();
+    if (auto r = s_.store_.assets().update(a_); !r) {
+      log::warn("ingest_save_failed", {{"asset", a_.id}, {"message", r.error().message}});
+    }
+  }
+
+  Result<Downloaded> fetch(const std::string& url, const fs::path& dest,
+                           const DownloadProgress& progress) {
+    DownloadLimits limits = s_.options_.limits;
+    limits.disk = s_.options_.work_dir;
+    return s_.downloader_.toFile(url, dest, limits, progress, [this] { return cancelled(); });
+  }
+
+  // Downloads the source; returns the path ffmpeg reads (a file, or a local HLS playlist).
+  Result<std::string> download() {
+    const fs::path source = work_ / "source";
+    auto got = fetch(a_.source_url, source, [this](std::uint64_t done, std::uint64_t total) {
+      if (total > 0) report(100.0 * static_cast<double>(done) / static_cast<double>(total));
+    });
+    if (!got) return got.error();
+    if (!looksLikePlaylist(got->final_url, got->content_type, source)) return source.string();
+    return downloadHls(readFile(source, kMaxPlaylistBytes), got->final_url);
+  }
+
+  Result<std::string> downloadHls(const std::string& text, std::string base) {
+    auto playlist = parseHlsPlaylist(text);
+    if (!playlist) return failure(playlist.error().message);
+    if (playlist->is_master) {
+      auto uri = resolveUri(base, bestVariant(*playlist)->uri);
+      if (!uri) return failure(uri.error().message);
+      const fs::path media = work_ / "media.m3u8";
+      auto got = fetch(*uri, media, {});
+      if (!got) return got.error();
+      base = got->final_url;
+      playlist = parseHlsPlaylist(readFile(media, kMaxPlaylistBytes));
+      if (!playlist) return failure(playlist.error().message);
+      if (playlist->is_master) return failure("The HLS playlist nests master playlists.");
+    }
+    const fs::path dir = work_ / "hls";
+    fs::create_directories(dir);
+    std::ostringstream local;
+    double target = 1;
+    for (const auto& seg : playlist->segments) target = std::max(target, std::ceil(seg.duration_s));
+    local << "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:" << target
+          << "\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n";
+    std::uint64_t total_bytes = 0;
+    if (playlist->init_uri) {
+      auto uri = resolveUri(base, *playlist->init_uri);
+      if (!uri) return failure(uri.error().message);
+      auto got = fetch(*uri, dir / "init.mp4", {});
+      if (!got) return got.error();
+      total_bytes += got->bytes;
+      local << "#EXT-X-MAP:URI=\"init.mp4\"\n";
+    }
+    const auto n = playlist->segments.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& seg = playlist->segments[i];
+      auto uri = resolveUri(base, seg.uri);
+      if (!uri) return failure(uri.error().message);
+      char name[32];
+      std::snprintf(name, sizeof name, "seg_%05zu", i);
+      const std::string file = name + extensionOf(seg.uri);
+      auto got = fetch(*uri, dir / file, {});
+      if (!got) return got.error();
+      total_bytes += got->bytes;
+      if (total_bytes > s_.options_.limits.max_bytes) {
+        return failure("The video is larger than this server's limit.");
+      }
+      local << "#EXTINF:" << seg.duration_s << ",\n" << file << "\n";
+      report(100.0 * static_cast<double>(i + 1) / static_cast<double>(n));
+    }
+    local << "#EXT-X-ENDLIST\n";
+    std::ofstream(dir / "index.m3u8") << local.str();
+    return (dir / "index.m3u8").string();
+  }
+
+  Result<ProbeResult> runProbe(const std::string& input) {
+    auto out = runProcess(s_.options_.ffprobe,
+                          {"-v", "error", "-protocol_whitelist", "file,pipe", "-print_format",
+                           "json", "-show_format", "-show_streams", input},
+                          nullptr, [this] { return cancelled(); }, /*keep_stdout=*/true);
+    if (!out) return out.error();
+    if (out->exit_code != 0) {
+      return failure("This file is not a video Kino can read. Use a link to a video file (mp4, "
+                     "webm, mkv, mov…) or an HLS playlist.");
+    }
+    auto probe = parseProbe(out->stdout_text);
+    if (!probe) return failure(probe.error().message);
+    return probe;
+  }
+
+  Result<void> package(const ProbeResult& probe, const std::string& input) {
+    const PackagingPlan plan = planPackaging(probe, s_.options_.max_rungs);
+    const fs::path out_dir = work_ / "out";
+    for (std::size_t i = 0; i < plan.rungs.size(); ++i) {
+      fs::create_directories(out_dir / ("v" + std::to_string(i)));
+    }
+    const std::string master = masterPlaylist(plan, probe);
+    auto args = packagingArgs(plan, input, out_dir, s_.options_.segment_seconds);
+    auto last_publish = std::chrono::steady_clock::now();
+    auto out = runProcess(
+        s_.options_.ffmpeg, args,
+        [&](std::string_view line) {
+          if (auto t = progressSeconds(line); t && probe.duration_s > 0) {
+            report(100.0 * *t / probe.duration_s);
+          }
+          if (std::chrono::steady_clock::now() - last_publish > std::chrono::seconds(1)) {
+            last_publish = std::chrono::steady_clock::now();
+            (void)publish(out_dir, plan.rungs.size(), master);  // retried at the end
+          }
+        },
+        [this] { return cancelled(); });
+    if (!out) return out.error();
+    if (out->exit_code != 0) {
+      log::warn("ffmpeg_failed", {{"asset", a_.id}, {"stderr", out->stderr_tail}});
+      return failure("Packaging the video failed; the file may be damaged or use an unusual "
+                     "format. Try another link.");
+    }
+    if (auto r = publish(out_dir, plan.rungs.size(), master); !r) return r;
+    if (!a_.playable) return failure("Packaging produced no video segments.");
+    const fs::path poster = work_ / "poster.jpg";
+    auto shot = runProcess(s_.options_.ffmpeg, posterArgs(probe, input, poster), nullptr,
+                           [this] { return cancelled(); });
+    if (shot && shot->exit_code == 0 && fs::exists(poster)) {
+      (void)s_.blobs_.putFile(a_.id + "/poster.jpg", poster);
+    }
+    return success();
+  }
+
+  // Publishes every segment ffmpeg has finished (those its playlists list), then the playlists,
+  // then — once every rendition has a segment — the master playlist: the room can start playing.
+  Result<void> publish(const fs::path& out_dir, std::size_t renditions, const std::string& master) {
+    bool all_started = true;
+    for (std::size_t i = 0; i < renditions; ++i) {
+      const std::string v = "v" + std::to_string(i);
+      const fs::path playlist_path = out_dir / v / "index.m3u8";
+      std::error_code ec;
+      if (!fs::exists(playlist_path, ec)) {
+        all_started = false;
+        continue;
+      }
+      const std::string playlist = readFile(playlist_path, kMaxPlaylistBytes);
+      const auto names = segmentNames(playlist);
+      if (names.empty()) all_started = false;
+      auto& done = published_[v];
+      for (const auto& name : names) {
+        if (done.contains(name)) continue;
+        if (auto r = s_.blobs_.putFile(a_.id + "/" + v + "/" + name, out_dir / v / name); !r) return r;
+        done.insert(name);
+      }
+      if (auto r = s_.blobs_.putBytes(a_.id + "/" + v + "/index.m3u8", playlist); !r) return r;
+    }
+    if (all_started && !a_.playable) {
+      if (auto r = s_.blobs_.putBytes(a_.id + "/master.m3u8", master); !r) return r;
+      a_.playable = true;
+      save();
+    }
+    return success();
+  }
+
+  IngestService& s_;
+  AssetRecord a_;
+  fs::path work_;
+  std::chrono::steady_clock::time_point state_started_{};
+  std::chrono::steady_clock::time_point last_report_{};
+  std::map<std::string, std::set<std::string>> published_;
+};
+
+IngestService::IngestService(storage::Store& store, storage::BlobStore& blobs,
+                             Downloader& downloader, const common::Clock& clock,
+                             common::Random& random, IngestOptions options)
+    : store_(store), blobs_(blobs), downloader_(downloader), clock_(clock), random_(random),
+      options_(std::move(options)) {}
+
+IngestService::~IngestService() { stop(); }
+
+void IngestService::start() {
+  std::error_code ec;
+  fs::create_directories(options_.work_dir, ec);
+  if (auto unfinished = store_.assets().listUnfinished()) {
+    for (auto& a : *unfinished) {
+      a.state = "queued";
+      a.percent = 0;
+      a.eta_s.reset();
+      a.history = appendHistory(a.history, "queued", clock_.now());
+      a.updated_at = clock_.now();
+      (void)store_.assets().update(a);
+      log::info("ingest_resumed", {{"asset", a.id}, {"url", a.source_url}});
+      enqueue(a.id);
+    }
+  }
+  for (int i = 0; i < std::max(1, options_.concurrency); ++i) {
+    workers_.emplace_back([this] { workerLoop(); });
+  }
+}
+
+void IngestService::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void IngestService::enqueue(const std::string& asset_id) {
+  {
+    std::lock_guard lock(mu_);
+    if (!active_.insert(asset_id).second) return;
+    queue_.push_back(asset_id);
+  }
+  cv_.notify_one();
+}
+
+void IngestService::workerLoop() {
+  for (;;) {
+    std::string id;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      id = queue_.front();
+      queue_.pop_front();
+    }
+    if (auto asset = store_.assets().find(id)) {
+      Job(*this, std::move(asset).value()).run();
+    }
+    std::lock_guard lock(mu_);
+    active_.erase(id);
+  }
+}
+
+Result<AssetRecord> IngestService::request(const std::string& source_url) {
+  if (auto existing = store_.assets().findReusable(source_url)) return existing;
+  AssetRecord a;
+  a.id = common::randomString(random_, "abcdefghijklmnopqrstuvwxyz0123456789", 20);
+  a.source_url = source_url;
+  a.state = "queued";
+  a.created_at = a.updated_at = clock_.now();
+  a.history = appendHistory("[]", "queued", a.created_at);
+  if (auto r = store_.assets().create(a); !r) return r.error();
+  enqueue(a.id);
+  return a;
+}
+
+Result<AssetRecord> IngestService::retry(const std::string& asset_id) {
+  auto a = store_.assets().find(asset_id);
+  if (!a) return a.error();
+  if (a->state != "failed") {
+    return Error::make(ErrorKind::kConflict, "not_failed", "Only a failed download can be retried.");
+  }
+  a->state = "queued";
+  a->percent = 0;
+  a->error.clear();
+  a->playable = false;
+  a->updated_at = clock_.now();
+  a->history = appendHistory(a->history, "queued", a->updated_at);
+  if (auto r = store_.assets().update(*a); !r) return r.error();
+  (void)blobs_.removePrefix(a->id);
+  enqueue(a->id);
+  return a;
+}
+
+}  // namespace kino::ingest
