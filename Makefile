@@ -55,6 +55,9 @@ test-fuzz: deps
 fuzz: deps
 	@tools/run-fuzzers 300
 
+bench: build
+	@node bench/ingest.bench.mjs
+
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
