@@ -44,6 +44,7 @@ Result<realtime::Admission> admitRealtime(const http::Request& req, const std::s
   if (ctx.visitor.user) a.member.user_id = ctx.visitor.user->id;
   a.room = roomJson(*view, origin, media);
   a.resume_from = resume_from;
+  a.is_owner = view->is_owner;
   return a;
 }
 

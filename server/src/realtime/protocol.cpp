@@ -58,8 +58,71 @@ Decoded decodeClientFrame(std::string_view text) {
     }
     return p;
   }
+  auto number = [&](std::string_view key) -> std::optional<double> {
+    const auto* n = o.if_contains(key);
+    if (!n || !n->is_number()) return std::nullopt;
+    return n->to_number<double>();
+  };
+  auto string = [&](std::string_view key) -> std::optional<std::string> {
+    const auto* str = o.if_contains(key);
+    if (!str || !str->is_string()) return std::nullopt;
+    return std::string(str->as_string());
+  };
+  if (t == "playback.control") {
+    auto name = string("action");
+    auto action = name ? playback::parseAction(*name) : std::nullopt;
+    if (!action) {
+      return FrameError{"invalid_request",
+                        "playback.control needs an action: play, pause, seek, rate, volume or mute.",
+                        id};
+    }
+    PlaybackCommand cmd{id, {*action, number("position_s"), number("rate"), number("volume"), {}}};
+    if (const auto* m = o.if_contains("muted")) {
+      if (!m->is_bool()) return FrameError{"invalid_request", "muted must be true or false.", id};
+      cmd.control.muted = m->as_bool();
+    }
+    return cmd;
+  }
+  if (t == "clock.report") {
+    auto rtt = number("rtt_ms");
+    if (!rtt || *rtt < 0 || *rtt > 60000) {
+      return FrameError{"invalid_request", "clock.report needs rtt_ms between 0 and 60000.", id};
+    }
+    return ClockReport{*rtt};
+  }
+  if (t == "playback.buffering") {
+    const auto* b = o.if_contains("buffering");
+    if (!b || !b->is_bool()) {
+      return FrameError{"invalid_request", "playback.buffering needs buffering: true or false.", id};
+    }
+    return BufferingReport{b->as_bool()};
+  }
+  if (t == "room.policy") {
+    PolicyChange p{id, string("control"), string("buffering")};
+    if (p.control && *p.control != "everyone" && *p.control != "host") {
+      return FrameError{"invalid_request", "control must be everyone or host.", id};
+    }
+    if (p.buffering && *p.buffering != "catch_up" && *p.buffering != "wait_for_all") {
+      return FrameError{"invalid_request", "buffering must be catch_up or wait_for_all.", id};
+    }
+    return p;
+  }
   return FrameError{"unknown_type", "Unknown frame type \"" + std::string(t.substr(0, 40)) + "\".",
                     id};
+}
+
+boost::json::object playbackJson(const playback::PlaybackState& s) {
+  boost::json::object o{{"status", s.playing ? "playing" : "paused"},
+                        {"position_s", s.position_s},
+                        {"rate", s.rate},
+                        {"at_server_ms", s.at_server_ms},
+                        {"volume", s.volume},
+                        {"muted", s.muted},
+                        {"action", s.action}};
+  o["by"] = s.by_name.empty() && s.by_id.empty()
+                ? boost::json::value(nullptr)
+                : boost::json::value(boost::json::object{{"id", s.by_id}, {"name", s.by_name}});
+  return o;
 }
 
 std::string errorFrame(std::string_view code, std::string_view message, std::string_view id) {

@@ -20,14 +20,14 @@ boost::json::object memberJson(const Member& m, std::size_t connections) {
 
 }  // namespace
 
-RoomCore::RoomCore(std::int64_t room_id, std::int64_t last_seq, std::int64_t first_free_seq,
-                   std::int64_t reserved_until, std::vector<storage::MessageRecord> recent,
-                   const common::Clock& clock, common::RateLimiter& chat_limiter,
+RoomCore::RoomCore(RoomSetup setup, const common::Clock& clock, common::RateLimiter& chat_limiter,
                    RoomCoreOptions options)
-    : room_id_(room_id), clock_(clock), chat_limiter_(chat_limiter), options_(options),
-      next_seq_(std::max(first_free_seq, last_seq + 1)), last_delivered_seq_(last_seq),
-      reserved_until_(reserved_until) {
-  for (auto& m : recent) recent_.push_back(std::move(m));
+    : room_id_(setup.room_id), clock_(clock), chat_limiter_(chat_limiter), options_(options),
+      next_seq_(std::max(setup.first_free_seq, setup.last_seq + 1)),
+      last_delivered_seq_(setup.last_seq), reserved_until_(setup.reserved_until),
+      playback_(std::move(setup.playback)), control_policy_(std::move(setup.control_policy)),
+      buffering_policy_(std::move(setup.buffering_policy)) {
+  for (auto& m : setup.recent) recent_.push_back(std::move(m));
   while (recent_.size() > options_.snapshot_messages) recent_.pop_front();
 }
 
@@ -61,7 +61,7 @@ boost::json::array RoomCore::recentJson() const {
 
 Effects RoomCore::connect(Connect c) {
   Effects fx;
-  conns_[c.conn] = Conn{c.participant_id, c.principal};
+  conns_[c.conn] = Conn{c.participant_id, c.principal, c.is_owner, 0};
   auto [it, is_new] = members_.try_emplace(c.principal, MemberState{c.member, {}});
   it->second.conns.insert(c.conn);
   if (!is_new) it->second.member.name = c.member.name;  // the latest grant name wins
@@ -82,12 +82,15 @@ Effects RoomCore::connect(Connect c) {
   boost::json::object snapshot{{"room", std::move(c.room)},
                                {"members", membersJson()},
                                {"messages", recentJson()},
+                               {"playback", playbackJson(playback_)},
+                               {"policy", policyJson()},
                                {"last_seq", last_delivered_seq_}};
   send(fx, c.conn,
        toText({{"type", "hello"},
                   {"protocol", kProtocolVersion},
                   {"participant_id", c.participant_id},
                   {"member_id", c.member.id},
+                  {"is_owner", c.is_owner},
                   {"server_time", common::toUnixMillis(clock_.now())},
                   {"resumed", resumed},
                   {"snapshot", std::move(snapshot)}}));
@@ -117,6 +120,9 @@ Effects RoomCore::disconnect(ConnId conn) {
   if (!m->second.conns.empty()) return fx;
   const std::string member_id = m->second.member.id;
   members_.erase(m);
+  if (buffering_.erase(member_id) && buffering_.empty() && waiting_since_ms_) {
+    serverControl(playback::Action::kPlay, "resume", "", fx);
+  }
   fx.members_left = 1;
   fx.now_empty = members_.empty();
   const std::int64_t seq = takeSeq(fx);
@@ -137,9 +143,111 @@ Effects RoomCore::receive(ConnId conn, std::string_view text) {
                              {"server_time", common::toUnixMillis(clock_.now())}};
     if (!ping->id.empty()) pong["id"] = ping->id;
     send(fx, conn, toText(pong));
-  } else {
-    const auto& chat = std::get<ChatSend>(d);
-    onChat(conn, chat.id, chat.text, fx);
+  } else if (auto* chat = std::get_if<ChatSend>(&d)) {
+    onChat(conn, chat->id, chat->text, fx);
+  } else if (auto* cmd = std::get_if<PlaybackCommand>(&d)) {
+    onControl(conn, *cmd, fx);
+  } else if (auto* clock = std::get_if<ClockReport>(&d)) {
+    conns_.at(conn).rtt_ms = static_cast<std::int64_t>(clock->rtt_ms);
+  } else if (auto* buffering = std::get_if<BufferingReport>(&d)) {
+    onBuffering(conn, buffering->buffering, fx);
+  } else if (auto* policy = std::get_if<PolicyChange>(&d)) {
+    onPolicy(conn, *policy, fx);
+  }
+  return fx;
+}
+
+boost::json::object RoomCore::policyJson() const {
+  return {{"control", control_policy_}, {"buffering", buffering_policy_}};
+}
+
+void RoomCore::publishPlayback(playback::PlaybackState next, const std::string& principal,
+                               Effects& fx) {
+  playback_ = std::move(next);
+  const std::int64_t seq = takeSeq(fx);
+  storage::PlaybackEventRecord e;
+  e.room_id = room_id_;
+  e.seq = seq;
+  e.action = playback_.action;
+  e.playing = playback_.playing;
+  e.position_s = playback_.position_s;
+  e.rate = playback_.rate;
+  e.volume = playback_.volume;
+  e.muted = playback_.muted;
+  e.at_server_ms = playback_.at_server_ms;
+  e.by_principal = principal;
+  e.by_name = playback_.by_name;
+  e.created_at = clock_.now();
+  fx.persist_playback.push_back(std::move(e));
+  enqueueReady(seq, toText({{"type", "playback.state"}, {"seq", seq}, {"state", playbackJson(playback_)}}),
+               fx);
+}
+
+void RoomCore::onControl(ConnId conn, const PlaybackCommand& cmd, Effects& fx) {
+  const Conn& c = conns_.at(conn);
+  if (control_policy_ == "host" && !c.is_owner) {
+    send(fx, conn,
+         errorFrame("not_allowed", "Only the host controls playback in this room.", cmd.id));
+    return;
+  }
+  std::vector<std::int64_t> rtts;
+  for (const auto& [id, other] : conns_) rtts.push_back(other.rtt_ms);
+  const std::int64_t effective = common::toUnixMillis(clock_.now()) + playback::scheduleLeadMs(rtts);
+  const Member& who = members_.at(c.principal).member;
+  auto next = playback::applyControl(playback_, cmd.control, effective, who.id, who.name);
+  if (!next) {
+    send(fx, conn, errorFrame("invalid_control", next.error().message, cmd.id));
+    return;
+  }
+  waiting_since_ms_.reset();  // an explicit action ends any wait_for_all pause
+  publishPlayback(std::move(next).value(), c.principal, fx);
+}
+
+void RoomCore::serverControl(playback::Action action, const std::string& action_name,
+                             const std::string& by_name, Effects& fx) {
+  const std::int64_t effective = common::toUnixMillis(clock_.now()) + 100;
+  auto next = playback::applyControl(playback_, {action, {}, {}, {}, {}}, effective, "", by_name);
+  if (!next) return;
+  next->action = action_name;
+  waiting_since_ms_ = action == playback::Action::kPause
+                          ? std::optional<std::int64_t>(common::toUnixMillis(clock_.now()))
+                          : std::nullopt;
+  publishPlayback(std::move(next).value(), "", fx);
+}
+
+void RoomCore::onBuffering(ConnId conn, bool buffering, Effects& fx) {
+  const Member& who = members_.at(conns_.at(conn).principal).member;
+  if (buffering) {
+    buffering_.insert(who.id);
+    if (buffering_policy_ == "wait_for_all" && playback_.playing) {
+      serverControl(playback::Action::kPause, "buffering", who.name, fx);
+    }
+    return;
+  }
+  buffering_.erase(who.id);
+  if (buffering_.empty() && waiting_since_ms_) {
+    serverControl(playback::Action::kPlay, "resume", "", fx);
+  }
+}
+
+void RoomCore::onPolicy(ConnId conn, const PolicyChange& change, Effects& fx) {
+  if (!conns_.at(conn).is_owner) {
+    send(fx, conn, errorFrame("not_allowed", "Only the host can change the room's rules.", change.id));
+    return;
+  }
+  if (change.control) control_policy_ = *change.control;
+  if (change.buffering) buffering_policy_ = *change.buffering;
+  fx.persist_policy = std::make_pair(control_policy_, buffering_policy_);
+  const std::int64_t seq = takeSeq(fx);
+  enqueueReady(seq, toText({{"type", "room.policy"}, {"seq", seq}, {"policy", policyJson()}}), fx);
+}
+
+Effects RoomCore::tick() {
+  Effects fx;
+  if (waiting_since_ms_ &&
+      common::toUnixMillis(clock_.now()) - *waiting_since_ms_ >= options_.wait_for_all_max_ms) {
+    buffering_.clear();  // whoever is still stalled catches up on their own
+    serverControl(playback::Action::kPlay, "resume", "", fx);
   }
   return fx;
 }

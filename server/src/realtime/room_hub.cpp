@@ -3,10 +3,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "kino/common/log.hpp"
+#include "kino/realtime/protocol.hpp"
 
 namespace kino::realtime {
 
@@ -31,11 +33,20 @@ struct RoomHub::Shared {
 };
 
 struct RoomActor::Impl {
-  Impl(std::shared_ptr<RoomHub::Shared> h, std::int64_t id, std::string s, std::int64_t last_seq,
-       std::int64_t first_free, std::int64_t reserved, std::vector<storage::MessageRecord> recent)
-      : hub(std::move(h)), room_id(id), slug(std::move(s)), strand(asio::make_strand(hub->io)),
-        core(id, last_seq, first_free, reserved, std::move(recent), hub->clock, hub->chat_limiter,
-             hub->options.core) {}
+  Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup)
+      : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
+        strand(asio::make_strand(hub->io)), timer(strand),
+        core(std::move(setup), hub->clock, hub->chat_limiter, hub->options.core) {}
+
+  // Drives RoomCore::tick about once a second, on the strand.
+  void scheduleTick(std::shared_ptr<RoomActor> self) {
+    timer.expires_after(std::chrono::seconds(1));
+    timer.async_wait([self](boost::system::error_code ec) {
+      if (ec) return;
+      self->impl_->apply(self->impl_->core.tick(), self);
+      self->impl_->scheduleTick(self);
+    });
+  }
 
   // Carries out what the core decided. Runs on `strand`.
   void apply(Effects fx, const std::shared_ptr<RoomActor>& self) {
@@ -49,6 +60,18 @@ struct RoomActor::Impl {
     for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
     if (fx.now_empty && hub->on_room_empty) {
       asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
+    }
+    if (!fx.persist_playback.empty()) {
+      asio::post(hub->workers, [h = hub, events = std::move(fx.persist_playback)] {
+        if (auto r = h->store.playback().append(events); !r) {
+          log::warn("playback_persist_failed", {{"message", r.error().message}});
+        }
+      });
+    }
+    if (fx.persist_policy) {
+      asio::post(hub->workers, [h = hub, id = room_id, p = *fx.persist_policy] {
+        (void)h->store.playback().setPolicy(id, p.first, p.second);
+      });
     }
     if (fx.reserve_seq_floor) {
       asio::post(hub->workers, [h = hub, id = room_id, floor = *fx.reserve_seq_floor] {
@@ -77,6 +100,7 @@ struct RoomActor::Impl {
   std::int64_t room_id;
   std::string slug;
   asio::strand<asio::io_context::executor_type> strand;
+  asio::steady_timer timer;
   RoomCore core;
   std::map<ConnId, std::shared_ptr<Outlet>> outlets;
 };
@@ -133,9 +157,26 @@ Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const 
   auto recent = shared_->store.messages().page(
       room_id, std::nullopt, static_cast<int>(shared_->options.core.snapshot_messages));
   if (!recent) return recent.error();
-  auto actor = std::make_shared<RoomActor>(std::make_unique<RoomActor::Impl>(
-      shared_, room_id, slug, *last, first_free, reserved, std::move(recent).value()));
+  auto room = shared_->store.rooms().findBySlug(slug);
+  if (!room) return room.error();
+  RoomSetup setup;
+  setup.room_id = room_id;
+  setup.last_seq = *last;
+  setup.first_free_seq = first_free;
+  setup.reserved_until = reserved;
+  setup.recent = std::move(recent).value();
+  setup.control_policy = room->control_policy;
+  setup.buffering_policy = room->buffering_policy;
+  if (auto p = shared_->store.playback().last(room_id)) {
+    setup.playback = {p->playing, p->position_s, p->rate, p->at_server_ms, p->volume, p->muted,
+                      p->action, realtime::memberIdFor(p->by_principal), p->by_name};
+  } else if (p.error().kind != ErrorKind::kNotFound) {
+    return p.error();
+  }
+  auto actor = std::make_shared<RoomActor>(
+      std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup)));
   actors_.emplace(room_id, actor);
+  asio::post(actor->impl_->strand, [actor] { actor->impl_->scheduleTick(actor); });
   return actor;
 }
 

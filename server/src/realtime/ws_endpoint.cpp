@@ -228,7 +228,7 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
   const ConnId conn = ep->next_conn++;
   Admission& adm = a.admission.value();
   a.actor->connect(Connect{conn, common::randomToken(ep->random, 9), adm.principal, adm.member,
-                           std::move(adm.room), adm.resume_from},
+                           std::move(adm.room), adm.resume_from, adm.is_owner},
                    session);
   co_await session->readLoop(a.actor, conn);
 }

@@ -17,10 +17,20 @@ class RoomCoreTest : public ::testing::Test {
  protected:
   RoomCoreTest() : limiter_(clock_, 5, 10s) {}
 
+  static RoomSetup setup(std::int64_t last_seq, std::vector<storage::MessageRecord> recent = {},
+                         std::int64_t first_free = 0, std::int64_t reserved = 0) {
+    RoomSetup s;
+    s.room_id = 7;
+    s.last_seq = last_seq;
+    s.first_free_seq = first_free ? first_free : last_seq + 1;
+    s.reserved_until = reserved ? reserved : s.first_free_seq + 1'000'000;
+    s.recent = std::move(recent);
+    return s;
+  }
+
   std::unique_ptr<RoomCore> makeCore(std::int64_t last_seq = 0,
                                      std::vector<storage::MessageRecord> recent = {}) {
-    return std::make_unique<RoomCore>(7, last_seq, last_seq + 1, last_seq + 1 + 1'000'000,
-                                      std::move(recent), clock_, limiter_);
+    return std::make_unique<RoomCore>(setup(last_seq, std::move(recent)), clock_, limiter_);
   }
 
   Connect person(ConnId conn, std::string principal, std::string name,
@@ -179,7 +189,7 @@ TEST_F(RoomCoreTest, EveryCopyOfAResendInFlightIsAcked) {
 TEST_F(RoomCoreTest, SeqNumbersAreReservedAheadAndNeverRepeatAfterARestart) {
   RoomCoreOptions small;
   small.seq_block = 10;
-  RoomCore first(7, 0, 1, 11, {}, clock_, limiter_, small);
+  RoomCore first(setup(0, {}, 1, 11), clock_, limiter_, small);
   std::optional<std::int64_t> floor;
   for (int i = 1; i <= 8; ++i) {
     auto fx = first.connect(person(static_cast<ConnId>(i), "user:" + std::to_string(i), "P"));
@@ -188,7 +198,7 @@ TEST_F(RoomCoreTest, SeqNumbersAreReservedAheadAndNeverRepeatAfterARestart) {
   ASSERT_TRUE(floor.has_value());  // asked for more room before running out
   EXPECT_GT(*floor, first.lastSeq());
   // A restart starts above the stored floor: a client that saw seq 8 cannot mistake new events.
-  RoomCore second(7, 0, *floor + 1, *floor + 11, {}, clock_, limiter_, small);
+  RoomCore second(setup(0, {}, *floor + 1, *floor + 11), clock_, limiter_, small);
   auto frames = to(second.connect(person(1, "user:1", "Anna", /*resume_from=*/8)), 1);
   EXPECT_EQ(frames.at(0)["resumed"], false);
   EXPECT_GT(frames.at(1)["seq"].as_int64(), *floor);
@@ -275,8 +285,9 @@ TEST_F(RoomCoreTest, ResumeReplaysExactlyWhatWasMissed) {
 }
 
 TEST_F(RoomCoreTest, ResumeFromTheFutureOrTooFarBackFallsBackToTheSnapshot) {
-  auto core = std::make_unique<RoomCore>(7, 100, 101, 1'000'000, std::vector<storage::MessageRecord>{},
-                                         clock_, limiter_, RoomCoreOptions{50, 2, 100});
+  RoomCoreOptions small;
+  small.replay_events = 2;
+  auto core = std::make_unique<RoomCore>(setup(100), clock_, limiter_, small);
   core->connect(person(1, "user:1", "Anna"));  // 101
   core->connect(person(2, "user:2", "B"));     // 102
   core->connect(person(3, "user:3", "C"));     // 103: the replay buffer holds 102, 103
@@ -294,6 +305,125 @@ TEST_F(RoomCoreTest, PingIsAnsweredWithTheServerClock) {
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0]["type"], "pong");
   EXPECT_EQ(frames[0]["server_time"], common::toUnixMillis(clock_.now()));
+}
+
+}  // namespace
+}  // namespace kino::realtime
+
+namespace kino::realtime {
+namespace {
+
+class RoomPlaybackTest : public RoomCoreTest {
+ protected:
+  static std::string control(const std::string& action, const std::string& extra = "") {
+    return R"({"type":"playback.control","id":"c1","action":")" + action + "\"" + extra + "}";
+  }
+};
+
+TEST_F(RoomPlaybackTest, AnyoneControlsAndEveryoneGetsTheSameScheduledState) {
+  auto core = makeCore();
+  auto c1 = person(1, "user:1", "Anna");
+  c1.is_owner = true;
+  core->connect(c1);
+  core->connect(person(2, "user:2", "Boris"));
+  core->receive(2, R"({"type":"clock.report","rtt_ms":300})");
+  auto fx = core->receive(2, control("play"));
+  auto a = to(fx, 1), b = to(fx, 2);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(*fx.sends[0].second, *fx.sends[1].second);  // one frame for everyone
+  const auto& state = a[0]["state"].as_object();
+  EXPECT_EQ(a[0]["type"], "playback.state");
+  EXPECT_EQ(state.at("status"), "playing");
+  EXPECT_EQ(state.at("by").at("name"), "Boris");
+  // Scheduled ahead by the slowest one-way delay plus margin: 300/2 + 60 ms.
+  EXPECT_EQ(state.at("at_server_ms").as_int64(), common::toUnixMillis(clock_.now()) + 210);
+  ASSERT_EQ(fx.persist_playback.size(), 1u);
+  EXPECT_EQ(fx.persist_playback[0].action, "play");
+  EXPECT_EQ(fx.persist_playback[0].by_principal, "user:2");
+}
+
+TEST_F(RoomPlaybackTest, HostPolicyRefusesOthersWithAClearError) {
+  auto core = makeCore();
+  auto host = person(1, "user:1", "Anna");
+  host.is_owner = true;
+  core->connect(host);
+  core->connect(person(2, "user:2", "Boris"));
+  EXPECT_EQ(to(core->receive(2, R"({"type":"room.policy","control":"host"})"), 2).at(0)["code"],
+            "not_allowed");
+  auto set = core->receive(1, R"({"type":"room.policy","control":"host"})");
+  EXPECT_EQ(to(set, 2).at(0)["type"], "room.policy");
+  ASSERT_TRUE(set.persist_policy.has_value());
+  EXPECT_EQ(set.persist_policy->first, "host");
+  auto refused = to(core->receive(2, control("pause")), 2);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0]["code"], "not_allowed");
+  EXPECT_EQ(refused[0]["id"], "c1");
+  EXPECT_EQ(to(core->receive(1, control("pause")), 2).at(0)["type"], "playback.state");
+}
+
+TEST_F(RoomPlaybackTest, SeekAndInvalidControls) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto seek = to(core->receive(1, control("seek", R"(,"position_s":725.5)")), 1);
+  EXPECT_DOUBLE_EQ(seek.at(0)["state"].at("position_s").as_double(), 725.5);
+  EXPECT_EQ(to(core->receive(1, control("seek")), 1).at(0)["code"], "invalid_control");
+  EXPECT_EQ(to(core->receive(1, control("rewind")), 1).at(0)["code"], "invalid_request");
+}
+
+TEST_F(RoomPlaybackTest, WaitForAllPausesForAStalledMemberAndResumes) {
+  auto core = makeCore();
+  auto host = person(1, "user:1", "Anna");
+  host.is_owner = true;
+  core->connect(host);
+  core->connect(person(2, "user:2", "Boris"));
+  core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
+  core->receive(1, control("play"));
+  auto stalled = to(core->receive(2, R"({"type":"playback.buffering","buffering":true})"), 1);
+  ASSERT_EQ(stalled.size(), 1u);
+  EXPECT_EQ(stalled[0]["state"].at("status"), "paused");
+  EXPECT_EQ(stalled[0]["state"].at("action"), "buffering");
+  auto resumed = to(core->receive(2, R"({"type":"playback.buffering","buffering":false})"), 1);
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_EQ(resumed[0]["state"].at("status"), "playing");
+  EXPECT_EQ(resumed[0]["state"].at("action"), "resume");
+}
+
+TEST_F(RoomPlaybackTest, WaitForAllGivesUpAfterTheBoundedWait) {
+  auto core = makeCore();
+  auto host = person(1, "user:1", "Anna");
+  host.is_owner = true;
+  core->connect(host);
+  core->connect(person(2, "user:2", "Boris"));
+  core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
+  core->receive(1, control("play"));
+  core->receive(2, R"({"type":"playback.buffering","buffering":true})");
+  clock_.advance(9s);
+  EXPECT_TRUE(core->tick().sends.empty());
+  clock_.advance(2s);
+  auto frames = to(core->tick(), 1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0]["state"].at("status"), "playing");
+}
+
+TEST_F(RoomPlaybackTest, CatchUpKeepsEveryoneElsePlaying) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  core->receive(1, control("play"));
+  EXPECT_TRUE(core->receive(1, R"({"type":"playback.buffering","buffering":true})").sends.empty());
+  EXPECT_TRUE(core->playback().playing);
+}
+
+TEST_F(RoomPlaybackTest, HelloCarriesPlaybackAndPolicy) {
+  RoomSetup s = setup(0);
+  s.playback.playing = true;
+  s.playback.position_s = 60;
+  s.playback.at_server_ms = common::toUnixMillis(clock_.now());
+  s.control_policy = "host";
+  RoomCore core(s, clock_, limiter_);
+  auto hello = to(core.connect(person(1, "user:1", "Anna")), 1).at(0);
+  EXPECT_EQ(hello["snapshot"].at("playback").at("status"), "playing");
+  EXPECT_EQ(hello["snapshot"].at("policy").at("control"), "host");
 }
 
 }  // namespace

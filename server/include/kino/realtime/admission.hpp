@@ -21,6 +21,7 @@ struct Admission {
   Member member;
   boost::json::object room;  // the room as this visitor sees it
   std::optional<std::int64_t> resume_from;
+  bool is_owner = false;
 };
 
 // Decides on an upgrade request for room `slug`: kForbidden (foreign Origin, no grant), kNotFound,

@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include <boost/json/object.hpp>
 
+#include "kino/playback/playback_state.hpp"
 #include "kino/storage/records.hpp"
 
 namespace kino::realtime {
@@ -32,6 +34,30 @@ struct Ping {
   double t0 = 0;
 };
 
+// {"type":"playback.control","id"?,"action":"play|pause|seek|rate|volume|mute","position_s"?,
+//  "rate"?,"volume"?,"muted"?}
+struct PlaybackCommand {
+  std::string id;
+  playback::Control control;
+};
+
+// {"type":"clock.report","rtt_ms":N}: the client's measured round trip (lowest of its samples).
+struct ClockReport {
+  double rtt_ms = 0;
+};
+
+// {"type":"playback.buffering","buffering":true|false}: the client's player stalled or recovered.
+struct BufferingReport {
+  bool buffering = false;
+};
+
+// {"type":"room.policy","id"?,"control"?:"everyone|host","buffering"?:"catch_up|wait_for_all"}
+struct PolicyChange {
+  std::string id;
+  std::optional<std::string> control;
+  std::optional<std::string> buffering;
+};
+
 // A frame that could not be accepted; answered with an error frame.
 struct FrameError {
   std::string code;  // frame_too_large | malformed_frame | unknown_type | invalid_request
@@ -39,7 +65,8 @@ struct FrameError {
   std::string id;  // the client id when it could be read
 };
 
-using Decoded = std::variant<ChatSend, Ping, FrameError>;
+using Decoded = std::variant<ChatSend, Ping, PlaybackCommand, ClockReport, BufferingReport,
+                             PolicyChange, FrameError>;
 
 // Decodes one client text frame. Never throws.
 Decoded decodeClientFrame(std::string_view text);
@@ -49,6 +76,9 @@ std::string errorFrame(std::string_view code, std::string_view message, std::str
 
 // The public id of a room member: "u<user id>" for accounts, "g<12 hex>" for guests.
 std::string memberIdFor(std::string_view principal);
+
+// {"status":"playing|paused","position_s","rate","at_server_ms","volume","muted","action","by"}
+boost::json::object playbackJson(const playback::PlaybackState& s);
 
 // {"id","client_id","seq","author":{"id","name"},"text","sent_at"}
 boost::json::object messageJson(const storage::MessageRecord& m);

@@ -24,6 +24,8 @@
 #include "kino/common/clock.hpp"
 #include "kino/common/rate_limiter.hpp"
 #include "kino/common/result.hpp"
+#include "kino/playback/playback_state.hpp"
+#include "kino/realtime/protocol.hpp"
 #include "kino/storage/records.hpp"
 
 namespace kino::realtime {
@@ -44,6 +46,7 @@ struct Connect {
   Member member;
   boost::json::object room;    // the room as this visitor sees it (for the snapshot)
   std::optional<std::int64_t> resume_from;
+  bool is_owner = false;       // the room's host (may always control playback and set policies)
 };
 
 struct Effects {
@@ -56,6 +59,20 @@ struct Effects {
   // When set: store this as the room's seq floor (seq numbers below it are used up), so that seq
   // numbers never repeat after a restart. The core has already moved on; the write is best-effort.
   std::optional<std::int64_t> reserve_seq_floor;
+  std::vector<storage::PlaybackEventRecord> persist_playback;  // store (best-effort, in order)
+  std::optional<std::pair<std::string, std::string>> persist_policy;  // {control, buffering}
+};
+
+// Everything a room starts from (loaded by RoomHub::acquire).
+struct RoomSetup {
+  std::int64_t room_id = 0;
+  std::int64_t last_seq = 0;        // the highest seq already delivered (stored messages)
+  std::int64_t first_free_seq = 1;  // above anything an earlier run may have used
+  std::int64_t reserved_until = 0;  // the seq floor already stored
+  std::vector<storage::MessageRecord> recent;  // latest stored messages, oldest first
+  playback::PlaybackState playback;            // the last stored playback state
+  std::string control_policy = "everyone";
+  std::string buffering_policy = "catch_up";
 };
 
 struct RoomCoreOptions {
@@ -63,17 +80,13 @@ struct RoomCoreOptions {
   std::size_t replay_events = 1024;    // events kept for resume
   std::size_t dedupe_keys = 4096;      // client ids remembered for idempotent resends
   std::int64_t seq_block = 1'000'000;  // seq numbers reserved in the store at a time
+  std::int64_t wait_for_all_max_ms = 10'000;  // wait_for_all: longest pause for a stalled member
 };
 
 class RoomCore {
  public:
-  // `last_seq`: the highest seq already delivered (stored messages); `first_free_seq`: where this
-  // incarnation's numbers start (above anything a previous incarnation may have used; see
-  // RoomHub::acquire); `reserved_until`: the seq floor already stored. `recent`: the latest stored
-  // messages, oldest first. `chat_limiter` is keyed by member id.
-  RoomCore(std::int64_t room_id, std::int64_t last_seq, std::int64_t first_free_seq,
-           std::int64_t reserved_until, std::vector<storage::MessageRecord> recent,
-           const common::Clock& clock, common::RateLimiter& chat_limiter,
+  // `chat_limiter` is keyed by member id.
+  RoomCore(RoomSetup setup, const common::Clock& clock, common::RateLimiter& chat_limiter,
            RoomCoreOptions options = {});
 
   // Adds a connection: sends it hello (+ replay after resume_from when possible); announces the
@@ -86,6 +99,10 @@ class RoomCore {
   Effects receive(ConnId conn, std::string_view text);
   // Completes the persist batch handed out last (in the same order).
   Effects persisted(const Result<std::vector<storage::MessageRecord>>& result);
+  // Time passes (called about once a second): ends a wait_for_all pause that took too long.
+  Effects tick();
+
+  const playback::PlaybackState& playback() const { return playback_; }
 
   std::int64_t lastSeq() const { return last_delivered_seq_; }
   std::size_t connectionCount() const { return conns_.size(); }
@@ -96,6 +113,8 @@ class RoomCore {
   struct Conn {
     std::string participant_id;
     std::string principal;
+    bool is_owner = false;
+    std::int64_t rtt_ms = 0;
   };
   struct MemberState {
     Member member;
@@ -112,6 +131,15 @@ class RoomCore {
   };
 
   void onChat(ConnId conn, const std::string& id, const std::string& text, Effects& fx);
+  void onControl(ConnId conn, const PlaybackCommand& cmd, Effects& fx);
+  void onBuffering(ConnId conn, bool buffering, Effects& fx);
+  void onPolicy(ConnId conn, const PolicyChange& change, Effects& fx);
+  // Sets the new playback state, announces it (seq order) and hands it to the store.
+  void publishPlayback(playback::PlaybackState next, const std::string& principal, Effects& fx);
+  // The server itself pauses or resumes (wait_for_all).
+  void serverControl(playback::Action action, const std::string& action_name,
+                     const std::string& by_name, Effects& fx);
+  boost::json::object policyJson() const;
   void enqueueReady(std::int64_t seq, std::string frame, Effects& fx);
   void flush(Effects& fx);
   void startPersistIfIdle(Effects& fx);
@@ -141,6 +169,11 @@ class RoomCore {
   std::unordered_map<std::string, std::int64_t> dedupe_;  // principal\nclient_id → seq
   std::deque<std::string> dedupe_order_;
   std::map<std::int64_t, storage::MessageRecord> delivered_;  // seq → message, for re-acks (bounded)
+  playback::PlaybackState playback_;
+  std::string control_policy_;
+  std::string buffering_policy_;
+  std::set<std::string> buffering_;  // member ids whose players are stalled
+  std::optional<std::int64_t> waiting_since_ms_;  // wait_for_all: when the server paused
 };
 
 }  // namespace kino::realtime

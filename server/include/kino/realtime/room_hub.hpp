@@ -73,6 +73,7 @@ class RoomActor : public std::enable_shared_from_this<RoomActor> {
   ~RoomActor();
 
  private:
+  friend class RoomHub;
   std::unique_ptr<Impl> impl_;
 };
 

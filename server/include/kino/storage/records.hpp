@@ -67,6 +67,8 @@ struct RoomRecord {
   std::optional<common::TimePoint> ended_at;
   common::TimePoint last_active_at;  // last time someone joined or was present
   std::string asset_id;              // the room's video; empty until ingest was requested
+  std::string control_policy = "everyone";  // who may control playback: everyone | host
+  std::string buffering_policy = "catch_up";  // catch_up | wait_for_all
 };
 
 // A video Kino downloaded and packaged, and the job that makes it. One asset can serve many rooms
@@ -101,6 +103,23 @@ struct NewMessage {
   std::string client_id;        // the sender's idempotency key; unique per (room, principal)
   std::string text;
   common::TimePoint sent_at;
+};
+
+// One change of a room's shared playback, kept so a restart restores the state and sessions can be
+// replayed later.
+struct PlaybackEventRecord {
+  std::int64_t room_id = 0;
+  std::int64_t seq = 0;
+  std::string action;        // play | pause | seek | rate | volume | mute | buffering | resume
+  bool playing = false;
+  double position_s = 0;     // at at_server_ms
+  double rate = 1;
+  double volume = 1;
+  bool muted = false;
+  std::int64_t at_server_ms = 0;
+  std::string by_principal;  // "" when the server did it (wait_for_all)
+  std::string by_name;
+  common::TimePoint created_at;
 };
 
 struct MessageRecord {

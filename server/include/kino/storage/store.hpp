@@ -95,6 +95,18 @@ class MessageRepository {
   virtual Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) = 0;
 };
 
+class PlaybackRepository {
+ public:
+  virtual ~PlaybackRepository() = default;
+  virtual Result<void> append(const std::vector<PlaybackEventRecord>& events) = 0;
+  // The latest event of the room (the state in force); kNotFound when playback never changed.
+  virtual Result<PlaybackEventRecord> last(std::int64_t room_id) = 0;
+  // Every event of the room in seq order (for replaying a session later).
+  virtual Result<std::vector<PlaybackEventRecord>> all(std::int64_t room_id) = 0;
+  virtual Result<void> setPolicy(std::int64_t room_id, std::string_view control,
+                                 std::string_view buffering) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -103,6 +115,7 @@ class Store {
   virtual RoomRepository& rooms() = 0;
   virtual MessageRepository& messages() = 0;
   virtual AssetRepository& assets() = 0;
+  virtual PlaybackRepository& playback() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations; returns the schema version now in force.

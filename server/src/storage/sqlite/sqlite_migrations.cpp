@@ -5,7 +5,7 @@
 namespace kino::storage::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: accounts and sessions
     R"sql(
 CREATE TABLE users (
@@ -93,6 +93,26 @@ ALTER TABLE rooms ADD COLUMN asset_id TEXT REFERENCES assets(id);
     // 5: room event numbers are reserved in blocks so that they never repeat after a restart
     R"sql(
 ALTER TABLE rooms ADD COLUMN seq_floor INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 6: shared playback — every change, and the room's control policies
+    R"sql(
+CREATE TABLE playback_events (
+  room_id      INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  seq          INTEGER NOT NULL,
+  action       TEXT    NOT NULL,
+  playing      INTEGER NOT NULL,
+  position_s   REAL    NOT NULL,
+  rate         REAL    NOT NULL,
+  volume       REAL    NOT NULL,
+  muted        INTEGER NOT NULL,
+  at_server_ms INTEGER NOT NULL,
+  by_principal TEXT    NOT NULL,
+  by_name      TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (room_id, seq)
+);
+ALTER TABLE rooms ADD COLUMN control_policy TEXT NOT NULL DEFAULT 'everyone';
+ALTER TABLE rooms ADD COLUMN buffering_policy TEXT NOT NULL DEFAULT 'catch_up';
 )sql",
 };
 

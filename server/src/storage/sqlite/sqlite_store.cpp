@@ -153,7 +153,7 @@ constexpr std::string_view kRoomColumns =
     "r.id, r.slug, r.owner_id, u.username, u.display_name, r.title, r.description, r.video_url,"
     " r.visibility, r.key_kind, r.key_hash, r.starts_at, r.duration_minutes, r.status,"
     " r.ended_reason, r.created_at, r.live_at, r.ended_at, r.last_active_at,"
-    " COALESCE(r.asset_id, '')"
+    " COALESCE(r.asset_id, ''), r.control_policy, r.buffering_policy"
     " FROM rooms r JOIN users u ON u.id = r.owner_id";
 
 std::optional<common::TimePoint> optionalTime(Statement& s, int col) {
@@ -188,6 +188,8 @@ RoomRecord readRoom(Statement& s) {
   r.ended_at = optionalTime(s, 17);
   r.last_active_at = fromUnixMillis(s.int64(18));
   r.asset_id = s.text(19);
+  r.control_policy = s.text(20);
+  r.buffering_policy = s.text(21);
   return r;
 }
 
@@ -566,16 +568,108 @@ class SqliteAssets final : public AssetRepository {
   Connection& c_;
 };
 
+constexpr std::string_view kPlaybackColumns =
+    "room_id, seq, action, playing, position_s, rate, volume, muted, at_server_ms, by_principal,"
+    " by_name, created_at FROM playback_events";
+
+PlaybackEventRecord readPlayback(Statement& s) {
+  PlaybackEventRecord e;
+  e.room_id = s.int64(0);
+  e.seq = s.int64(1);
+  e.action = s.text(2);
+  e.playing = s.int64(3) != 0;
+  e.position_s = s.real(4);
+  e.rate = s.real(5);
+  e.volume = s.real(6);
+  e.muted = s.int64(7) != 0;
+  e.at_server_ms = s.int64(8);
+  e.by_principal = s.text(9);
+  e.by_name = s.text(10);
+  e.created_at = fromUnixMillis(s.int64(11));
+  return e;
+}
+
+class SqlitePlayback final : public PlaybackRepository {
+ public:
+  explicit SqlitePlayback(Connection& c) : c_(c) {}
+
+  Result<void> append(const std::vector<PlaybackEventRecord>& events) override {
+    std::lock_guard lock(c_.mu);
+    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r;
+    for (const auto& e : events) {
+      Statement s(c_.db,
+                  "INSERT OR IGNORE INTO playback_events (room_id, seq, action, playing,"
+                  " position_s, rate, volume, muted, at_server_ms, by_principal, by_name,"
+                  " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!s.ok()) {
+        (void)sqlite::exec(c_.db, "ROLLBACK");
+        return toError(c_.db, s.prepareCode(), "prepare playback event");
+      }
+      s.bind(1, e.room_id).bind(2, e.seq).bind(3, e.action).bind(4, std::int64_t{e.playing});
+      s.bindReal(5, e.position_s).bindReal(6, e.rate).bindReal(7, e.volume);
+      s.bind(8, std::int64_t{e.muted}).bind(9, e.at_server_ms).bind(10, e.by_principal);
+      s.bind(11, e.by_name).bind(12, toUnixMillis(e.created_at));
+      if (const int rc = s.step(); rc != SQLITE_DONE) {
+        Error err = toError(c_.db, rc, "insert playback event");
+        (void)sqlite::exec(c_.db, "ROLLBACK");
+        return err;
+      }
+    }
+    return sqlite::exec(c_.db, "COMMIT");
+  }
+
+  Result<PlaybackEventRecord> last(std::int64_t room_id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kPlaybackColumns) +
+                           " WHERE room_id = ? ORDER BY seq DESC LIMIT 1");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare last playback");
+    s.bind(1, room_id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return notFound("playback event");
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "last playback");
+    return readPlayback(s);
+  }
+
+  Result<std::vector<PlaybackEventRecord>> all(std::int64_t room_id) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kPlaybackColumns) + " WHERE room_id = ? ORDER BY seq");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare playback events");
+    s.bind(1, room_id);
+    std::vector<PlaybackEventRecord> out;
+    for (;;) {
+      const int rc = s.step();
+      if (rc == SQLITE_DONE) return out;
+      if (rc != SQLITE_ROW) return toError(c_.db, rc, "playback events");
+      out.push_back(readPlayback(s));
+    }
+  }
+
+  Result<void> setPolicy(std::int64_t room_id, std::string_view control,
+                         std::string_view buffering) override {
+    std::lock_guard lock(c_.mu);
+    Statement s(c_.db, "UPDATE rooms SET control_policy = ?, buffering_policy = ? WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare set policy");
+    s.bind(1, control).bind(2, buffering).bind(3, room_id);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "set policy");
+    return success();
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
-      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_) {}
+      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_),
+        playback_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   RoomRepository& rooms() override { return rooms_; }
   MessageRepository& messages() override { return messages_; }
   AssetRepository& assets() override { return assets_; }
+  PlaybackRepository& playback() override { return playback_; }
 
   Result<void> ping() override {
     std::lock_guard lock(c_->mu);
@@ -615,6 +709,7 @@ class SqliteStore final : public Store {
   SqliteRooms rooms_;
   SqliteMessages messages_;
   SqliteAssets assets_;
+  SqlitePlayback playback_;
 };
 
 }  // namespace
