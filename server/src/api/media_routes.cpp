@@ -51,7 +51,7 @@ Response serve(const Request& req, storage::Store& store, storage::BlobStore& bl
   r.headers.set("ETag", info->etag);
   r.headers.set("Accept-Ranges", "bytes");
   r.headers.set("Content-Type", std::string(mediaType(key)));
-  if (auto inm = req.headers.get("If-None-Match"); inm && *inm == info->etag) {
+  if (http::etagMatches(req.headers.get("If-None-Match"), info->etag)) {
     r.status = 304;
     return r;
   }

@@ -35,6 +35,26 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
   return std::nullopt;
 }
 
+bool etagMatches(std::optional<std::string_view> header, std::string_view etag) {
+  if (!header || etag.empty()) return false;
+  auto strip = [](std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    if (t.rfind("W/", 0) == 0) t.remove_prefix(2);
+    return t;
+  };
+  const std::string_view want = strip(etag);
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view item = strip(rest.substr(0, comma));
+    if (item == "*" || item == want) return true;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 int statusFor(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kMalformed: return 400;

@@ -106,6 +106,12 @@ Response Pipeline::dispatch(const Request& request) const {
                     "the page and try again.");
   }
   auto match = router_.match(request.method, request.path);
+  if (request.method == "HEAD" && match.outcome == Router::Outcome::kMethodNotAllowed) {
+    // HEAD is GET without the body (the listener drops it).
+    if (auto get = router_.match("GET", request.path); get.outcome == Router::Outcome::kFound) {
+      match = std::move(get);
+    }
+  }
   switch (match.outcome) {
     case Router::Outcome::kFound:
       return (*match.handler)(request, match.params);

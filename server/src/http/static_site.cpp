@@ -121,7 +121,7 @@ Response StaticSite::serveFile(const Request& request, const fs::path& file, boo
   r.headers.set("ETag", tag.str());
   r.headers.set("Cache-Control",
                 immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  if (auto inm = request.headers.get("If-None-Match"); inm && *inm == tag.str()) {
+  if (etagMatches(request.headers.get("If-None-Match"), tag.str())) {
     r.status = 304;
     return r;
   }

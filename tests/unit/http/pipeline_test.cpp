@@ -105,3 +105,33 @@ TEST_F(PipelineTest, NonApiPathsWithoutABundleGetThePlainErrorPage) {
 
 }  // namespace
 }  // namespace kino::http
+
+namespace kino::http {
+namespace {
+
+TEST(EtagTest, MatchesListsWeakTagsAndStar) {
+  EXPECT_TRUE(etagMatches("\"a\"", "\"a\""));
+  EXPECT_TRUE(etagMatches("\"x\", \"a\"", "\"a\""));
+  EXPECT_TRUE(etagMatches("W/\"a\"", "\"a\""));
+  EXPECT_TRUE(etagMatches("*", "\"a\""));
+  EXPECT_FALSE(etagMatches("\"b\"", "\"a\""));
+  EXPECT_FALSE(etagMatches(std::nullopt, "\"a\""));
+}
+
+TEST(PipelineHeadTest, HeadIsServedByTheGetRoute) {
+  testing::SeededRandom random;
+  Router router;
+  router.add("GET", "/media/{asset}/{file}", [](const Request&, const RouteParams&) {
+    Response r;
+    r.body = "data";
+    return r;
+  });
+  Pipeline p(std::move(router), nullptr, random, {});
+  Request req;
+  req.method = "HEAD";
+  req.path = req.target = "/media/a/b.ts";
+  EXPECT_EQ(p.handle(req).status, 200);
+}
+
+}  // namespace
+}  // namespace kino::http

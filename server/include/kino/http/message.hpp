@@ -50,6 +50,9 @@ struct Response {
   static Response noContent();
 };
 
+// Whether an If-None-Match header matches `etag` (RFC 9110 §13.1.2: "*", a list, weak comparison).
+bool etagMatches(std::optional<std::string_view> if_none_match, std::string_view etag);
+
 // The HTTP status for an error kind.
 int statusFor(ErrorKind kind);
 
