@@ -5,6 +5,7 @@ import type { Services } from './app/services';
 import { createAnnouncer } from './core/announcer';
 import { createApi } from './core/api';
 import { createI18n } from './core/i18n';
+import { createRoomsApi } from './core/rooms_api';
 import { createSessionStore } from './core/session';
 import './styles/base.css';
 import './ui/ui.css';
@@ -17,12 +18,14 @@ function safeLocalStorage(): Storage | null {
   }
 }
 
-const api = createApi({ fetch: (input, init) => window.fetch(input, init) });
+const fetchFn = (input: string, init?: RequestInit) => window.fetch(input, init);
+const api = createApi({ fetch: fetchFn });
+const rooms = createRoomsApi({ fetch: fetchFn });
 const i18n = createI18n({
   storage: safeLocalStorage(),
   languages: navigator.languages?.length ? navigator.languages : [navigator.language],
 });
-const services: Services = { api, i18n, session: createSessionStore(api), announcer: createAnnouncer() };
+const services: Services = { api, rooms, i18n, session: createSessionStore(api), announcer: createAnnouncer() };
 
 // Keep <html lang> in step with the chosen language (screen readers pick their voice from it).
 const syncLang = () => {

@@ -46,9 +46,14 @@ Response withGuestCookie(Response r, const VisitorContext& ctx, bool secure) {
 
 
 boost::json::object MediaLookup::describe(const storage::RoomRecord& room, bool with_history) const {
-  if (room.asset_id.empty()) return {{"state", "none"}};
-  auto asset = store.assets().find(room.asset_id);
-  if (!asset) return {{"state", "none"}};
+  auto asset = room.asset_id.empty() ? Result<storage::AssetRecord>(Error::internal("none"))
+                                     : store.assets().find(room.asset_id);
+  if (!asset) {
+    boost::json::object none{{"state", "none"}, {"percent", 0},       {"eta_s", nullptr},
+                             {"error", nullptr}, {"playable", false}, {"duration_s", nullptr}};
+    if (with_history) none["history"] = boost::json::array{};
+    return none;
+  }
   boost::json::object m{{"state", asset->state},
                         {"percent", std::round(asset->percent * 10) / 10},
                         {"playable", asset->playable}};

@@ -5,16 +5,20 @@ import { ErrorBoundary } from '../features/errors/ErrorBoundary';
 import { ForbiddenPage } from '../features/errors/ForbiddenPage';
 import { NotFoundPage } from '../features/errors/NotFoundPage';
 import { HomePage } from '../features/home/HomePage';
+import { CreateRoomPage } from '../features/rooms/CreateRoomPage';
+import { RoomPage } from '../features/rooms/RoomPage';
 import { Layout } from '../ui/Layout';
 import { ServicesProvider, type Services } from './services';
 
-/** All routes. Unknown paths (including `/new` until room creation lands) show the 404 page. */
+/** All routes. Unknown paths show the 404 page. */
 export function AppRoutes() {
   return (
     <Routes>
       <Route path="/" element={<HomePage />} />
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/new" element={<CreateRoomPage />} />
+      <Route path="/r/:slug" element={<RoomPage />} />
       <Route path="/403" element={<ForbiddenPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

@@ -4,10 +4,12 @@ import { createContext, useCallback, useContext, useEffect, useSyncExternalStore
 import type { KinoApi } from '../core/api';
 import type { Announcer, Announcement, Tone } from '../core/announcer';
 import type { I18nStore, Locale, MessageKey, Params } from '../core/i18n';
+import type { RoomsApi } from '../core/rooms_api';
 import type { SessionState, SessionStore } from '../core/session';
 
 export interface Services {
   api: KinoApi;
+  rooms: RoomsApi;
   session: SessionStore;
   i18n: I18nStore;
   announcer: Announcer;
@@ -59,4 +61,15 @@ export function useDocumentTitle(title: string): void {
   useEffect(() => {
     document.title = title ? `${title} · Kino` : 'Kino';
   }, [title]);
+}
+
+/**
+ * Who the server sees: the user's id, 'guest' when logged out (or when the session could not be
+ * checked), or null while that is still unknown. Pages that depend on it wait for a non-null value.
+ */
+export function useVisitorKey(): string | null {
+  const session = useSession();
+  if (session.status === 'authenticated') return session.user.id;
+  if (session.status === 'anonymous' || session.error) return 'guest';
+  return null;
 }

@@ -9,8 +9,18 @@ export interface User {
   created_at: string;
 }
 
-/** Fields the server may name in an error (`error.field`). */
-export type ErrorField = 'username' | 'password' | 'display_name';
+/** Fields the server may name in an error (`error.field`): account fields, room fields, and a room's `key`. */
+export type ErrorField =
+  | 'username'
+  | 'password'
+  | 'display_name'
+  | 'title'
+  | 'video_url'
+  | 'visibility'
+  | 'starts_at'
+  | 'duration_minutes'
+  | 'description'
+  | 'key';
 
 /**
  * Codes the server documents, plus the client-side ones: `network_error` (no response at all),
@@ -27,6 +37,14 @@ export type ErrorCode =
   | 'not_found'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'room_not_found'
+  | 'room_private'
+  | 'room_key_required'
+  | 'wrong_room_key'
+  | 'account_required'
+  | 'not_owner'
+  | 'room_started'
+  | 'room_ended'
   | 'internal_error'
   | 'network_error'
   | 'bad_response'
@@ -93,7 +111,18 @@ export interface ApiOptions {
   baseUrl?: string;
 }
 
-const FIELDS: readonly string[] = ['username', 'password', 'display_name'];
+const FIELDS: readonly string[] = [
+  'username',
+  'password',
+  'display_name',
+  'title',
+  'video_url',
+  'visibility',
+  'starts_at',
+  'duration_minutes',
+  'description',
+  'key',
+] satisfies readonly ErrorField[];
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -117,7 +146,7 @@ async function readJson(res: Response): Promise<unknown> {
   return JSON.parse(text) as unknown;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -163,36 +192,49 @@ function parseUser(body: unknown): User {
   throw new ApiError({ status: 200, code: 'bad_response', message: 'The server sent an unexpected user object' });
 }
 
-export function createApi(opts: ApiOptions): KinoApi {
-  const base = opts.baseUrl ?? '';
-
+/** One JSON request/response exchange with the server; shared by every part of the API client. */
+export interface Transport {
   /** Sends one request; resolves with the response when its status is 2xx, rejects with ApiError. */
-  async function send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined || UNSAFE_METHODS.has(method)) headers['Content-Type'] = 'application/json';
-    if (UNSAFE_METHODS.has(method)) headers['X-Kino-CSRF'] = '1';
-    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-    if (body !== undefined) init.body = JSON.stringify(body);
-    if (signal) init.signal = signal;
-    let res: Response;
-    try {
-      res = await opts.fetch(base + path, init);
-    } catch (e) {
-      if (signal?.aborted) throw e; // the caller cancelled; let them see their AbortError
-      throw new ApiError({ status: 0, code: 'network_error', message: e instanceof Error ? e.message : String(e) });
-    }
-    if (res.ok) return res;
-    throw await toApiError(res);
-  }
+  send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response>;
+  /** The response body as JSON (undefined when empty); rejects with `bad_response` when it is not JSON. */
+  json(res: Response): Promise<unknown>;
+}
+
+export function createTransport(opts: ApiOptions): Transport {
+  const base = opts.baseUrl ?? '';
+  return {
+    async send(method, path, body, signal) {
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (body !== undefined || UNSAFE_METHODS.has(method)) headers['Content-Type'] = 'application/json';
+      if (UNSAFE_METHODS.has(method)) headers['X-Kino-CSRF'] = '1';
+      const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      if (signal) init.signal = signal;
+      let res: Response;
+      try {
+        res = await opts.fetch(base + path, init);
+      } catch (e) {
+        if (signal?.aborted) throw e; // the caller cancelled; let them see their AbortError
+        throw new ApiError({ status: 0, code: 'network_error', message: e instanceof Error ? e.message : String(e) });
+      }
+      if (res.ok) return res;
+      throw await toApiError(res);
+    },
+    async json(res) {
+      try {
+        return await readJson(res);
+      } catch {
+        throw new ApiError({ status: res.status, code: 'bad_response', message: 'The server sent invalid JSON' });
+      }
+    },
+  };
+}
+
+export function createApi(opts: ApiOptions): KinoApi {
+  const { send, json } = createTransport(opts);
 
   async function userFrom(res: Response): Promise<User> {
-    let body: unknown;
-    try {
-      body = await readJson(res);
-    } catch {
-      throw new ApiError({ status: res.status, code: 'bad_response', message: 'The server sent invalid JSON' });
-    }
-    return parseUser(body);
+    return parseUser(await json(res));
   }
 
   return {

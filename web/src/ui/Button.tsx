@@ -1,12 +1,13 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ButtonHTMLAttributes, Ref } from 'react';
 
-export type ButtonVariant = 'primary' | 'secondary' | 'ghost';
+export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: ButtonVariant;
   size?: 'md' | 'lg';
   /** Shows the busy state; the button stays focusable but ignores clicks (aria-disabled). */
   busy?: boolean;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 /** Class names for a button look, also used on links that look like buttons. */

@@ -1,4 +1,5 @@
 import { forwardRef, useId, type InputHTMLAttributes } from 'react';
+import { FieldError } from './FieldError';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: string;
@@ -30,15 +31,7 @@ export const TextField = forwardRef<HTMLInputElement, TextFieldProps>(function T
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />
-      {error && (
-        <p className="field-error" id={errorId}>
-          <svg className="field-error-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <circle cx="8" cy="8" r="7" />
-            <path d="M8 4.5v4M8 11v.5" />
-          </svg>
-          <span>{error}</span>
-        </p>
-      )}
+      {error && <FieldError id={errorId} message={error} />}
       {hintId && (
         <p className="field-hint" id={hintId}>
           {hint}

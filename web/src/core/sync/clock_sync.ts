@@ -41,7 +41,7 @@ export class ClockSync {
   /** The lowest round trip seen among the kept samples, or null. */
   get rttMs(): number | null {
     const best = this.best();
-    return best.length ? best[0].rttMs : null;
+    return best[0]?.rttMs ?? null;
   }
 
   /** The server's clock now, in ms since the epoch. */

@@ -1,21 +1,26 @@
-import { useId } from 'react';
 import { useI18n } from '../../app/services';
-import { HomeEmptyState, LiveIcon } from './HomeEmptyState';
+import { LiveIcon } from './HomeEmptyState';
+import { RoomListSection } from './RoomListSection';
+import { useRoomList } from './use_room_list';
 
-/**
- * "Live now": public rooms playing at the moment. The room list arrives with the rooms API; until then
- * this renders the empty state.
- */
+/** "Live now": public rooms playing at the moment, refreshed every 15 s. */
 export function LiveNowSection() {
   const { t } = useI18n();
-  const id = useId();
+  const { retry, ...state } = useRoomList('live');
   return (
-    <section className="home-section card" aria-labelledby={id}>
-      <h2 id={id} className="section-title">
-        <span className="live-dot" aria-hidden="true" />
-        {t('home.live.title')}
-      </h2>
-      <HomeEmptyState icon={<LiveIcon />} title={t('home.live.emptyTitle')} body={t('home.live.emptyBody')} />
-    </section>
+    <RoomListSection
+      status="live"
+      title={
+        <>
+          <span className="live-dot" aria-hidden="true" />
+          {t('home.live.title')}
+        </>
+      }
+      emptyIcon={<LiveIcon />}
+      emptyTitle={t('home.live.emptyTitle')}
+      emptyBody={t('home.live.emptyBody')}
+      state={state}
+      onRetry={retry}
+    />
   );
 }

@@ -1,20 +1,21 @@
-import { useId } from 'react';
 import { useI18n } from '../../app/services';
-import { CalendarIcon, HomeEmptyState } from './HomeEmptyState';
+import { CalendarIcon } from './HomeEmptyState';
+import { RoomListSection } from './RoomListSection';
+import { useRoomList } from './use_room_list';
 
-/**
- * "Upcoming": scheduled public screenings with local start times. The list arrives with the rooms API;
- * until then this renders the empty state.
- */
+/** "Upcoming": scheduled public screenings with local start times and calendar files. */
 export function UpcomingSection() {
   const { t } = useI18n();
-  const id = useId();
+  const { retry, ...state } = useRoomList('scheduled');
   return (
-    <section className="home-section card" aria-labelledby={id}>
-      <h2 id={id} className="section-title">
-        {t('home.upcoming.title')}
-      </h2>
-      <HomeEmptyState icon={<CalendarIcon />} title={t('home.upcoming.emptyTitle')} body={t('home.upcoming.emptyBody')} />
-    </section>
+    <RoomListSection
+      status="scheduled"
+      title={t('home.upcoming.title')}
+      emptyIcon={<CalendarIcon />}
+      emptyTitle={t('home.upcoming.emptyTitle')}
+      emptyBody={t('home.upcoming.emptyBody')}
+      state={state}
+      onRetry={retry}
+    />
   );
 }

@@ -1,0 +1,231 @@
+// Typed client for the rooms part of the REST API (`/api/v1/rooms…`). No React, no DOM.
+import { ApiError, createTransport, isRecord, type ApiOptions, type Transport } from './api';
+import { parseMedia, type Media } from './media';
+
+export type RoomStatus = 'scheduled' | 'live' | 'ended';
+export type Visibility = 'public' | 'private';
+export type ListStatus = 'live' | 'scheduled';
+
+export interface RoomOwner {
+  id: string;
+  username: string;
+  display_name: string;
+}
+
+/** A room as the server returns it. Times are RFC 3339 UTC strings. */
+export interface Room {
+  slug: string;
+  title: string;
+  description: string;
+  visibility: Visibility;
+  status: RoomStatus;
+  starts_at: string | null;
+  duration_minutes: number;
+  owner: RoomOwner;
+  /** People connected right now. */
+  participants: number;
+  /** The short link, e.g. `http://host/r/<slug>`. */
+  url: string;
+  /** The video's preparation, and once playable its stream. */
+  media: Media;
+  created_at: string;
+  live_at: string | null;
+  ended_at: string | null;
+  /** `owner_ended`, `cancelled` (ended before it started) or `empty`; null unless ended. */
+  ended_reason: string | null;
+  is_owner: boolean;
+  /** Whether this visitor has joined (owner, or a grant from `join`). */
+  joined: boolean;
+  /** The name this visitor appears under, when known. */
+  display_name: string | null;
+  /** Private rooms only: what the key is. */
+  protected_by?: 'password' | 'access_key';
+  /** Only once joined. */
+  video_url?: string;
+}
+
+export interface CreateRoomInput {
+  title: string;
+  video_url: string;
+  visibility: Visibility;
+  /** Private rooms: a password; without it the server generates an access key. */
+  password?: string;
+  /** RFC 3339 UTC; absent means "start now". */
+  starts_at?: string;
+  duration_minutes?: number;
+  description?: string;
+}
+
+export interface CreatedRoom {
+  room: Room;
+  url: string;
+  /** Only for a private room without a password; the server shows it this once. */
+  access_key?: string;
+}
+
+export interface JoinInput {
+  /** The room's password or access key (private rooms). */
+  key?: string;
+  /** Required for guests; logged-in people default to their display name. */
+  display_name?: string;
+}
+
+export interface JoinResult {
+  room: Room;
+  display_name: string;
+  guest: boolean;
+}
+
+export interface RoomPatch {
+  title?: string;
+  description?: string;
+  starts_at?: string;
+  duration_minutes?: number;
+}
+
+export interface RoomsApi {
+  /** Public rooms that are live or scheduled. */
+  list(status: ListStatus, signal?: AbortSignal): Promise<Room[]>;
+  /** 403 `room_private` and 404 `room_not_found` reject. */
+  get(slug: string, signal?: AbortSignal): Promise<Room>;
+  create(input: CreateRoomInput, signal?: AbortSignal): Promise<CreatedRoom>;
+  join(slug: string, input: JoinInput, signal?: AbortSignal): Promise<JoinResult>;
+  /** Owner only; 409 `room_started` when a time change comes too late. */
+  update(slug: string, patch: RoomPatch, signal?: AbortSignal): Promise<Room>;
+  /** Owner only: cancels a scheduled room or ends a live one. */
+  end(slug: string, signal?: AbortSignal): Promise<Room>;
+  /** The video's preparation, with its history. */
+  ingest(slug: string, signal?: AbortSignal): Promise<Media>;
+  /** Owner only: queue a failed (or never queued) video again; 409 `not_failed` otherwise. */
+  retryIngest(slug: string, signal?: AbortSignal): Promise<Media>;
+}
+
+const STATUSES: readonly string[] = ['scheduled', 'live', 'ended'];
+
+function bad(what: string): ApiError {
+  return new ApiError({ status: 200, code: 'bad_response', message: `The server sent an unexpected ${what}` });
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+const strOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/** Checks the fields the app relies on; throws `bad_response` when the object is not a room. */
+export function parseRoom(v: unknown): Room {
+  if (!isRecord(v)) throw bad('room');
+  const o = v.owner;
+  if (
+    !str(v.slug) ||
+    !str(v.title) ||
+    !str(v.url) ||
+    !str(v.status) ||
+    !STATUSES.includes(v.status) ||
+    (v.visibility !== 'public' && v.visibility !== 'private') ||
+    !strOrNull(v.starts_at) ||
+    !isRecord(o) ||
+    !str(o.id) ||
+    !str(o.display_name)
+  ) {
+    throw bad('room');
+  }
+  const room: Room = {
+    slug: v.slug,
+    title: v.title,
+    description: str(v.description) ? v.description : '',
+    visibility: v.visibility,
+    status: v.status as RoomStatus,
+    starts_at: v.starts_at,
+    duration_minutes: typeof v.duration_minutes === 'number' ? v.duration_minutes : 0,
+    owner: { id: o.id, username: str(o.username) ? o.username : '', display_name: o.display_name },
+    participants: typeof v.participants === 'number' && v.participants >= 0 ? v.participants : 0,
+    url: v.url,
+    media: parseMedia(v.media),
+    created_at: str(v.created_at) ? v.created_at : '',
+    live_at: str(v.live_at) ? v.live_at : null,
+    ended_at: str(v.ended_at) ? v.ended_at : null,
+    ended_reason: str(v.ended_reason) ? v.ended_reason : null,
+    is_owner: v.is_owner === true,
+    joined: v.joined === true,
+    display_name: str(v.display_name) ? v.display_name : null,
+  };
+  if (v.protected_by === 'password' || v.protected_by === 'access_key') room.protected_by = v.protected_by;
+  if (str(v.video_url)) room.video_url = v.video_url;
+  return room;
+}
+
+function roomFrom(body: unknown): Room {
+  if (!isRecord(body)) throw bad('response');
+  return parseRoom(body.room);
+}
+
+/** The room's address inside the app. */
+export function roomPath(slug: string): string {
+  return `/r/${encodeURIComponent(slug)}`;
+}
+
+/** The room's calendar file (an .ics download). */
+export function calendarUrl(slug: string): string {
+  return `/api/v1/rooms/${encodeURIComponent(slug)}/calendar.ics`;
+}
+
+export function createRoomsApi(opts: ApiOptions | { transport: Transport }): RoomsApi {
+  const { send, json } = 'transport' in opts ? opts.transport : createTransport(opts);
+  const base = (slug: string) => `/api/v1/rooms/${encodeURIComponent(slug)}`;
+  return {
+    async list(status, signal) {
+      const body = await json(await send('GET', `/api/v1/rooms?status=${encodeURIComponent(status)}`, undefined, signal));
+      if (!isRecord(body) || !Array.isArray(body.rooms)) throw bad('room list');
+      return body.rooms.map(parseRoom);
+    },
+    async get(slug, signal) {
+      return roomFrom(await json(await send('GET', base(slug), undefined, signal)));
+    },
+    async create(input, signal) {
+      const payload: CreateRoomInput = { title: input.title, video_url: input.video_url, visibility: input.visibility };
+      if (input.visibility === 'private' && input.password) payload.password = input.password;
+      if (input.starts_at) payload.starts_at = input.starts_at;
+      if (input.duration_minutes !== undefined) payload.duration_minutes = input.duration_minutes;
+      if (input.description) payload.description = input.description;
+      const body = await json(await send('POST', '/api/v1/rooms', payload, signal));
+      if (!isRecord(body)) throw bad('response');
+      const room = parseRoom(body.room);
+      const created: CreatedRoom = { room, url: str(body.url) ? body.url : room.url };
+      if (str(body.access_key) && body.access_key !== '') created.access_key = body.access_key;
+      return created;
+    },
+    async join(slug, input, signal) {
+      const payload: JoinInput = {};
+      if (input.key) payload.key = input.key;
+      if (input.display_name) payload.display_name = input.display_name;
+      const body = await json(await send('POST', `${base(slug)}/join`, payload, signal));
+      if (!isRecord(body)) throw bad('response');
+      const room = parseRoom(body.room);
+      const grant = isRecord(body.grant) ? body.grant : {};
+      return {
+        room,
+        display_name: str(grant.display_name) ? grant.display_name : (room.display_name ?? ''),
+        guest: grant.guest === true,
+      };
+    },
+    async update(slug, patch, signal) {
+      const payload: RoomPatch = {};
+      if (patch.title !== undefined) payload.title = patch.title;
+      if (patch.description !== undefined) payload.description = patch.description;
+      if (patch.starts_at !== undefined) payload.starts_at = patch.starts_at;
+      if (patch.duration_minutes !== undefined) payload.duration_minutes = patch.duration_minutes;
+      return roomFrom(await json(await send('PATCH', base(slug), payload, signal)));
+    },
+    async end(slug, signal) {
+      return roomFrom(await json(await send('POST', `${base(slug)}/end`, undefined, signal)));
+    },
+    async ingest(slug, signal) {
+      const body = await json(await send('GET', `${base(slug)}/ingest`, undefined, signal));
+      if (!isRecord(body) || !str(body.state)) throw bad('ingest state');
+      return parseMedia(body);
+    },
+    async retryIngest(slug, signal) {
+      const body = await json(await send('POST', `${base(slug)}/ingest/retry`, undefined, signal));
+      if (!isRecord(body) || !str(body.state)) throw bad('ingest state');
+      return parseMedia(body);
+    },
+  };
+}

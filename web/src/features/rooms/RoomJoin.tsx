@@ -1,0 +1,113 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAnnounce, useI18n, useServices } from '../../app/services';
+import { errorText, type ErrorText } from '../../core/error_text';
+import { checkGuestName, GUEST_NAME_MAX } from '../../core/room_validation';
+import type { Room } from '../../core/rooms_api';
+import { Button } from '../../ui/Button';
+import { FormAlert } from '../../ui/FormAlert';
+import { LoadError, Loading } from '../../ui/LoadState';
+import { PageHeading } from '../../ui/PageHeading';
+import { TextField } from '../../ui/TextField';
+import { useForm } from '../../ui/use_form';
+import { AccountRequired } from './AccountRequired';
+import { recallGuestName, rememberGuestName } from './guest_name';
+import { joinOrAccountRequired } from './join';
+import { RoomFacts } from './RoomFacts';
+
+const ORDER = ['display_name'] as const;
+const RULES = { display_name: 'validation.guestName.rules' } as const;
+
+export interface RoomJoinProps {
+  room: Room;
+  loggedIn: boolean;
+  onJoined(room: Room): void;
+}
+
+/**
+ * A public room this visitor has not joined yet. Logged-in people join silently; guests give the name
+ * others will see. A server that admits accounts only says so, with the way to log in.
+ */
+export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
+  const { t } = useI18n();
+  const { rooms } = useServices();
+  const announce = useAnnounce();
+  const form = useForm(ORDER, RULES);
+  const [name, setName] = useState(recallGuestName);
+  const [accountRequired, setAccountRequired] = useState(false);
+  const [autoError, setAutoError] = useState<ErrorText | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!loggedIn) return;
+    let live = true;
+    setAutoError(null);
+    joinOrAccountRequired(() => rooms.join(room.slug, {})).then(
+      (joined) => {
+        if (!live) return;
+        if (joined) onJoined(joined.room);
+        else setAccountRequired(true);
+      },
+      (e: unknown) => {
+        if (live) setAutoError(errorText(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [loggedIn, rooms, room.slug, onJoined, attempt]);
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const n = checkGuestName(name);
+    void form.submit(n ? { display_name: n } : {}, async () => {
+      const joined = await joinOrAccountRequired(() => rooms.join(room.slug, { display_name: name.trim() }));
+      if (!joined) return setAccountRequired(true);
+      rememberGuestName(joined.display_name);
+      announce(t('announce.joined', { title: joined.room.title }));
+      onJoined(joined.room);
+    });
+  }
+
+  let body;
+  if (accountRequired) body = <AccountRequired slug={room.slug} />;
+  else if (loggedIn) {
+    body = autoError ? (
+      <LoadError message={t(autoError.key, autoError.params)} onRetry={() => setAttempt((a) => a + 1)} />
+    ) : (
+      <Loading label={t('room.join.joining')} />
+    );
+  } else {
+    body = (
+      <form className="join-form" noValidate aria-label={t('room.join.form')} onSubmit={onSubmit}>
+        <p className="join-prompt">{t('room.join.prompt')}</p>
+        <TextField
+          ref={form.bind('display_name')}
+          label={t('field.guestName')}
+          hint={t('field.guestName.hint', { max: GUEST_NAME_MAX })}
+          name="display_name"
+          autoComplete="nickname"
+          required
+          maxLength={GUEST_NAME_MAX * 2}
+          value={name}
+          error={form.fieldError('display_name')}
+          onChange={(e) => {
+            setName(e.target.value);
+            form.clearField('display_name');
+          }}
+        />
+        <FormAlert message={form.generalError} />
+        <Button type="submit" busy={form.busy}>
+          {form.busy ? t('room.join.submitting') : t('room.join.submit')}
+        </Button>
+      </form>
+    );
+  }
+
+  return (
+    <section className="room-join card">
+      <PageHeading>{room.title}</PageHeading>
+      <RoomFacts room={room} />
+      {body}
+    </section>
+  );
+}

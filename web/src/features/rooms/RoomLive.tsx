@@ -1,0 +1,51 @@
+import { useI18n } from '../../app/services';
+import type { RoomSocket, RoomSocketState } from '../../core/room_socket';
+import type { Room } from '../../core/rooms_api';
+import { useMediaQuery } from '../../ui/use_media_query';
+import { RoomPanels } from './live/RoomPanels';
+import { useChatAnnouncements } from './live/use_chat_announcements';
+import { PlayerRegion } from './media/PlayerRegion';
+import { OwnerActions } from './OwnerActions';
+import './live/live.css';
+import './media/media.css';
+
+/** Phones (and narrow windows) get the chat and the people list as tabs under the player. */
+export const COMPACT_QUERY = '(max-width: 720px)';
+
+export interface RoomLiveProps {
+  room: Room;
+  onChange(room: Room): void;
+  socket: RoomSocket | null;
+  state: RoomSocketState;
+}
+
+/** A live room: the player (or the video's progress), the chat and the people in the room. */
+export function RoomLive({ room, onChange, socket, state }: RoomLiveProps) {
+  const { t } = useI18n();
+  const compact = useMediaQuery(COMPACT_QUERY);
+  useChatAnnouncements(socket);
+  return (
+    <div className="room-live">
+      <div className="live-status" role="status">
+        {state.status === 'reconnecting' && (
+          <p className="reconnecting">
+            <span className="spinner" aria-hidden="true" />
+            {t('chat.reconnecting')}
+          </p>
+        )}
+      </div>
+      <div className="room-live-grid">
+        <div className="room-stage">
+          <PlayerRegion room={room} />
+        </div>
+        <RoomPanels room={room} socket={socket} state={state} compact={compact} />
+        {(room.description || room.is_owner) && (
+          <div className="room-info">
+            {room.description && <p className="room-description">{room.description}</p>}
+            {room.is_owner && <OwnerActions room={room} onChange={onChange} />}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useI18n, useSession, useVisitorKey } from '../../app/services';
+import type { Room } from '../../core/rooms_api';
+import { keyFromHash } from '../../core/share';
+import { NotFoundPage } from '../errors/NotFoundPage';
+import { LoadError, Loading } from '../../ui/LoadState';
+import { PageHeading } from '../../ui/PageHeading';
+import { RoomAccessPage } from './RoomAccessPage';
+import { RoomJoin } from './RoomJoin';
+import { RoomView } from './RoomView';
+import { useRoom } from './use_room';
+import './rooms.css';
+
+/** `/r/:slug`: whatever this visitor may see of the room, from the 404 to the room itself. */
+export function RoomPage() {
+  const { t } = useI18n();
+  const { slug = '' } = useParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const session = useSession();
+  const who = useVisitorKey();
+  const { load, setRoom, refresh, retry } = useRoom(slug, who);
+  // A shared "link with key" carries the key in the fragment: keep it, then take it out of the address bar.
+  const [hashKey] = useState(() => keyFromHash(location.hash));
+  const hasKeyInUrl = /(^#|&)key=/.test(location.hash);
+  useEffect(() => {
+    if (hasKeyInUrl) navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: location.state });
+  }, [hasKeyInUrl, navigate, location.pathname, location.search, location.state]);
+  // The error pages name themselves; the room page names the room (or "Room" while loading).
+  const docTitle = load.kind === 'room' ? load.room.title : load.kind === 'loading' || load.kind === 'failed' ? t('room.docTitle') : null;
+  useEffect(() => {
+    if (docTitle !== null) document.title = `${docTitle} · Kino`;
+  }, [docTitle]);
+
+  // Joining swaps the form for the room: move focus to the room's heading so nobody is left on nothing.
+  const focusHeading = useRef(false);
+  const onJoined = useCallback(
+    (room: Room) => {
+      focusHeading.current = true;
+      setRoom(room);
+    },
+    [setRoom],
+  );
+  useEffect(() => {
+    if (!focusHeading.current || load.kind !== 'room') return;
+    focusHeading.current = false;
+    document.querySelector<HTMLElement>('[data-page-heading]')?.focus();
+  }, [load]);
+
+  const loggedIn = session.status === 'authenticated';
+  switch (load.kind) {
+    case 'loading':
+      return <Loading label={t('room.loading')} />;
+    case 'not_found':
+      return <NotFoundPage title={t('room.notFound.title')} body={t('room.notFound.body')} />;
+    case 'private':
+      return <RoomAccessPage slug={slug} initialKey={hashKey} loggedIn={loggedIn} onJoined={onJoined} />;
+    case 'failed':
+      return (
+        <section className="room-message card">
+          <PageHeading>{t('room.failed.title')}</PageHeading>
+          <LoadError message={t(load.error.key, load.error.params)} onRetry={retry} />
+        </section>
+      );
+    case 'room':
+      return load.room.joined ? (
+        <RoomView room={load.room} onChange={setRoom} refresh={refresh} />
+      ) : (
+        <RoomJoin room={load.room} loggedIn={loggedIn} onJoined={onJoined} />
+      );
+  }
+}

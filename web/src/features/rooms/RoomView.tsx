@@ -1,0 +1,70 @@
+import { useEffect } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { useAnnounce, useI18n } from '../../app/services';
+import type { Room } from '../../core/rooms_api';
+import { Button } from '../../ui/Button';
+import { copyText } from '../../ui/clipboard';
+import { PageHeading } from '../../ui/PageHeading';
+import { usePolling } from '../../ui/use_polling';
+import { useRoomSocket } from './live/use_room_socket';
+import { RoomEnded } from './RoomEnded';
+import { RoomFacts } from './RoomFacts';
+import { RoomLive } from './RoomLive';
+import { RoomLobby } from './RoomLobby';
+
+/** Rooms change on their own (start, end); re-read now and then (the realtime channel carries chat and people). */
+const REFRESH_MS = 30_000;
+
+export interface RoomViewProps {
+  room: Room;
+  onChange(room: Room): void;
+  refresh(): Promise<void>;
+}
+
+/** A room this visitor has joined: the header, then the lobby, the (coming) player, or the ending. */
+export function RoomView({ room, onChange, refresh }: RoomViewProps) {
+  const { t } = useI18n();
+  const announce = useAnnounce();
+  const navigate = useNavigate();
+  usePolling(refresh, REFRESH_MS, room.status !== 'ended');
+  // The realtime channel: chat and presence while the room is live (closed when the page is left).
+  const live = room.status === 'live' && room.joined;
+  const { socket, state } = useRoomSocket(room.slug, live);
+  // The hello carries the room as the server sees it: a status that moved on (ended) is re-read.
+  const heardStatus = state.room?.status;
+  useEffect(() => {
+    if (live && heardStatus && heardStatus !== 'live') void refresh();
+  }, [live, heardStatus, refresh]);
+
+  async function share() {
+    if (await copyText(room.url)) announce(t('share.linkCopied'));
+    else announce(t('share.copyFailedUrl', { url: room.url }), 'alert');
+  }
+
+  return (
+    <div className="room">
+      <header className="room-header">
+        <div className="room-header-main">
+          <PageHeading className="room-title">{room.title}</PageHeading>
+          <RoomFacts room={room} withStart={false} people={live && state.ready ? state.members.length : undefined} />
+        </div>
+        {room.status !== 'ended' && (
+          <div className="room-header-actions">
+            <Button variant="secondary" onClick={share}>
+              <svg className="btn-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+                <path d="M8.5 11.5a3.5 3.5 0 0 0 5 0l2.5-2.5a3.5 3.5 0 0 0-5-5l-1 1M11.5 8.5a3.5 3.5 0 0 0-5 0L4 11a3.5 3.5 0 0 0 5 5l1-1" />
+              </svg>
+              {t('room.share')}
+            </Button>
+            <Button variant="ghost" onClick={() => navigate('/')}>
+              {t('room.leave')}
+            </Button>
+          </div>
+        )}
+      </header>
+      {room.status === 'scheduled' && <RoomLobby room={room} onChange={onChange} refresh={refresh} />}
+      {room.status === 'live' && <RoomLive room={room} onChange={onChange} socket={socket} state={state} />}
+      {room.status === 'ended' && <RoomEnded room={room} />}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useServices } from '../../app/services';
+import { ApiError } from '../../core/api';
+import { errorText, type ErrorText } from '../../core/error_text';
+import type { Room } from '../../core/rooms_api';
+
+export type RoomLoad =
+  | { kind: 'loading' }
+  | { kind: 'not_found' }
+  /** 403 `room_private`: private, and this visitor has no grant yet. */
+  | { kind: 'private' }
+  | { kind: 'failed'; error: ErrorText }
+  | { kind: 'room'; room: Room };
+
+/**
+ * Loads `/api/v1/rooms/{slug}` once the visitor is known (`who`), again when the visitor changes.
+ * `setRoom` takes a newer room from join/edit/end; `refresh` re-reads quietly (keeping the current view
+ * on failure); a slow refresh never overwrites a newer room.
+ */
+export function useRoom(slug: string, who: string | null) {
+  const { rooms } = useServices();
+  const [load, setLoad] = useState<RoomLoad>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const generation = useRef(0);
+
+  useEffect(() => {
+    if (who === null) return;
+    const ctl = new AbortController();
+    const mine = ++generation.current;
+    setLoad({ kind: 'loading' });
+    rooms.get(slug, ctl.signal).then(
+      (room) => {
+        if (mine === generation.current) setLoad({ kind: 'room', room });
+      },
+      (e: unknown) => {
+        if (ctl.signal.aborted || mine !== generation.current) return;
+        if (e instanceof ApiError && (e.code === 'room_not_found' || e.status === 404)) setLoad({ kind: 'not_found' });
+        else if (e instanceof ApiError && e.code === 'room_private') setLoad({ kind: 'private' });
+        else setLoad({ kind: 'failed', error: errorText(e) });
+      },
+    );
+    return () => ctl.abort();
+  }, [rooms, slug, who, attempt]);
+
+  const setRoom = useCallback((room: Room) => {
+    generation.current += 1;
+    setLoad({ kind: 'room', room });
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const room = await rooms.get(slug);
+      if (mine === generation.current) setLoad({ kind: 'room', room });
+    } catch {
+      // Keep showing what we have; the next refresh may succeed.
+    }
+  }, [rooms, slug]);
+
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
+
+  return { load, setRoom, refresh, retry };
+}
