@@ -1,5 +1,7 @@
 #include "kino/api/room_routes.hpp"
 
+#include <charconv>
+
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/room_json.hpp"
 #include "kino/api/json_body.hpp"
@@ -185,12 +187,23 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
                                                         const RouteParams& p) {
     std::optional<std::int64_t> before;
     int limit = 50;
-    try {
-      if (auto b = http::queryParam(req.query, "before"); b && !b->empty()) before = std::stoll(*b);
-      if (auto l = http::queryParam(req.query, "limit"); l && !l->empty()) limit = std::stoi(*l);
-    } catch (const std::exception&) {
-      return Response::error(Error::make(ErrorKind::kMalformed, "invalid_query",
-                                         "before and limit must be whole numbers."));
+    auto whole = [](const std::string& text, auto& out) {
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+      return ec == std::errc() && end == text.data() + text.size();
+    };
+    if (auto b = http::queryParam(req.query, "before"); b && !b->empty()) {
+      std::int64_t v = 0;
+      if (!whole(*b, v)) {
+        return Response::error(Error::make(ErrorKind::kMalformed, "invalid_query",
+                                           "before must be a whole number."));
+      }
+      before = v;
+    }
+    if (auto l = http::queryParam(req.query, "limit"); l && !l->empty()) {
+      if (!whole(*l, limit)) {
+        return Response::error(Error::make(ErrorKind::kMalformed, "invalid_query",
+                                           "limit must be a whole number."));
+      }
     }
     auto ctx = resolveVisitor(req, accounts, random, false);
     auto page = rooms.messages(p.get("slug"), ctx.visitor, before, limit);

@@ -70,7 +70,21 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
     for (;;) {
       auto [ec, n] = co_await ws_.async_read_some(buffer, kReadChunk, kTuple);
       if (ec) {
-        if (ec == websocket::error::message_too_big) log::info("ws_message_too_big", {{"conn", conn}});
+        if (ec == websocket::error::message_too_big) {
+          // Beast has sent close 1009; drain what the client still sends for a moment so it can
+          // read that close instead of seeing a reset.
+          log::info("ws_message_too_big", {{"conn", conn}});
+          auto& tcp = beast::get_lowest_layer(ws_);
+          boost::system::error_code ignored;
+          tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+          tcp.expires_after(std::chrono::seconds(2));
+          std::array<char, 16 * 1024> sink;
+          for (std::size_t total = 0; total < (64u << 20);) {
+            auto [rec, got] = co_await tcp.async_read_some(asio::buffer(sink), kTuple);
+            if (rec) break;
+            total += got;
+          }
+        }
         break;
       }
       if (buffer.size() > kMaxFrameBytes) {
