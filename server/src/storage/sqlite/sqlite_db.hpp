@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kino/common/result.hpp"
 
@@ -41,6 +42,18 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   int prepare_rc_ = SQLITE_OK;
 };
+
+// Steps `s` to the end, reading each row with `read`; the error names `what`.
+template <class T, class Read>
+Result<std::vector<T>> collect(sqlite3* db, Statement& s, Read read, std::string_view what) {
+  std::vector<T> out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return toError(db, rc, what);
+    out.push_back(read(s));
+  }
+}
 
 // Runs one or more statements without results.
 Result<void> exec(sqlite3* db, std::string_view sql);

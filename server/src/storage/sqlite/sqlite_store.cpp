@@ -319,13 +319,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<std::vector<RoomRecord>> readAll(Statement& s) {
-    std::vector<RoomRecord> out;
-    for (;;) {
-      const int rc = s.step();
-      if (rc == SQLITE_DONE) return out;
-      if (rc != SQLITE_ROW) return toError(c_.db, rc, "list rooms");
-      out.push_back(readRoom(s));
-    }
+    return sqlite::collect<RoomRecord>(c_.db, s, readRoom, "list rooms");
   }
 
   Connection& c_;
@@ -373,13 +367,7 @@ class SqliteMessages final : public MessageRepository {
                            " WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare message page");
     s.bind(1, room_id).bind(2, before.value_or(INT64_MAX)).bind(3, std::int64_t{limit});
-    std::vector<MessageRecord> out;
-    for (;;) {
-      const int rc = s.step();
-      if (rc == SQLITE_DONE) return out;
-      if (rc != SQLITE_ROW) return toError(c_.db, rc, "message page");
-      out.push_back(readMessage(s));
-    }
+    return sqlite::collect<MessageRecord>(c_.db, s, readMessage, "message page");
   }
 
   Result<std::int64_t> lastSeq(std::int64_t room_id) override {
@@ -528,13 +516,7 @@ class SqliteAssets final : public AssetRepository {
     Statement s(c_.db, "SELECT " + std::string(kAssetColumns) +
                            " WHERE state NOT IN ('ready', 'failed') ORDER BY created_at");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list assets");
-    std::vector<AssetRecord> out;
-    for (;;) {
-      const int rc = s.step();
-      if (rc == SQLITE_DONE) return out;
-      if (rc != SQLITE_ROW) return toError(c_.db, rc, "list assets");
-      out.push_back(readAsset(s));
-    }
+    return sqlite::collect<AssetRecord>(c_.db, s, readAsset, "list assets");
   }
 
   Result<bool> usedByPublicRoom(std::string_view id) override {
@@ -635,13 +617,7 @@ class SqlitePlayback final : public PlaybackRepository {
     Statement s(c_.db, "SELECT " + std::string(kPlaybackColumns) + " WHERE room_id = ? ORDER BY seq");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare playback events");
     s.bind(1, room_id);
-    std::vector<PlaybackEventRecord> out;
-    for (;;) {
-      const int rc = s.step();
-      if (rc == SQLITE_DONE) return out;
-      if (rc != SQLITE_ROW) return toError(c_.db, rc, "playback events");
-      out.push_back(readPlayback(s));
-    }
+    return sqlite::collect<PlaybackEventRecord>(c_.db, s, readPlayback, "playback events");
   }
 
   Result<void> setPolicy(std::int64_t room_id, std::string_view control,
