@@ -119,6 +119,7 @@ awaitable<void> Server::Impl::acceptLoop() {
       continue;
     }
     boost::system::error_code ep_ec;
+    socket.set_option(tcp::no_delay(true), ep_ec);  // small frames (sync, chat) must not wait for Nagle
     const auto remote = socket.remote_endpoint(ep_ec);
     std::string ip = ep_ec ? std::string("unknown") : remote.address().to_string();
     auto c = std::make_shared<Connection>(std::move(socket));

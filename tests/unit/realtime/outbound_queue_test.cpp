@@ -11,10 +11,11 @@ using TimePoint = OutboundQueue::TimePoint;
 Frame frame(std::size_t n) { return std::make_shared<const std::string>(n, 'x'); }
 const TimePoint t0{};
 
-TEST(OutboundQueueTest, AnEmptyQueueTakesAnyFrame) {
+TEST(OutboundQueueTest, TheFrameBeingWrittenNeverCounts) {
   OutboundQueue q(2, 10);
   EXPECT_TRUE(q.push(frame(100), t0));  // a hello larger than the byte limit
-  EXPECT_EQ(q.bytes(), 100u);
+  EXPECT_TRUE(q.push(frame(5), t0));    // and the newcomer's own join right behind it
+  EXPECT_EQ(q.bytes(), 105u);
 }
 
 TEST(OutboundQueueTest, APromptReaderMayBurstPastTheSoftLimit) {
@@ -35,11 +36,10 @@ TEST(OutboundQueueTest, AStalledReaderPastTheSoftLimitIsRefused) {
 
 TEST(OutboundQueueTest, FourTimesTheSoftLimitIsTheHardBound) {
   OutboundQueue q(1000, 100, 2000ms);
-  EXPECT_TRUE(q.push(frame(10), t0));
-  for (int i = 0; i < 38; ++i) EXPECT_TRUE(q.push(frame(10), t0)) << i;  // 390 bytes
-  EXPECT_TRUE(q.push(frame(10), t0));    // 400 bytes = 4 × soft
-  EXPECT_FALSE(q.push(frame(10), t0));   // 410 bytes: refused however fresh
-  EXPECT_EQ(q.bytes(), 400u);
+  EXPECT_TRUE(q.push(frame(10), t0));    // being written
+  for (int i = 0; i < 40; ++i) EXPECT_TRUE(q.push(frame(10), t0)) << i;  // 400 waiting = 4 × soft
+  EXPECT_FALSE(q.push(frame(10), t0));   // 410 waiting: refused however fresh
+  EXPECT_EQ(q.bytes(), 410u);
 }
 
 TEST(OutboundQueueTest, PopTracksBytes) {

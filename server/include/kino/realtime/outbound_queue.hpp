@@ -5,7 +5,7 @@
 // "Cannot keep up" means: the queue passed a soft limit (frames or bytes) while its oldest write
 // has made no progress for `stall`, or it passed four times a soft limit at all (the hard bound on
 // memory). A prompt reader may take a burst above the soft limit (a resume replay, a busy chat),
-// and an empty queue accepts any single frame (a large hello). Not thread-safe: owned by one
+// and the frame being written never counts (a large hello, followed by more, is fine). Not thread-safe: owned by one
 // connection's strand. Times are passed in, so tests need no clock.
 
 #include <chrono>
@@ -29,7 +29,9 @@ class OutboundQueue {
     if (frames_.empty()) {
       last_progress_ = now;
     } else {
-      const std::size_t frames = frames_.size() + 1, bytes = bytes_ + frame->size();
+      // The front frame is being written: only what waits behind it counts as backlog.
+      const std::size_t frames = frames_.size();
+      const std::size_t bytes = bytes_ - frames_.front()->size() + frame->size();
       const bool over_soft = frames > soft_frames_ || bytes > soft_bytes_;
       const bool over_hard = frames > 4 * soft_frames_ || bytes > 4 * soft_bytes_;
       if (over_hard || (over_soft && now - last_progress_ > stall_)) return false;
