@@ -23,7 +23,9 @@ export async function startKino(opts = {}) {
   const proc = spawn(kinoBinary, args, {
     // Ingest is off unless a test turns it on: room tests use made-up video links, and a download
     // attempt would look their host names up outside this machine.
-    env: { ...process.env, KINO_LOG_LEVEL: 'info', KINO_INGEST_ENABLED: 'false', ...(opts.env || {}) },
+    // Janus (video chat) is off unless a test turns it on: an embedded Janus per test server costs time.
+    env: { ...process.env, KINO_LOG_LEVEL: 'info', KINO_INGEST_ENABLED: 'false', KINO_MEDIA_MODE: 'off',
+      ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

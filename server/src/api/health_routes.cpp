@@ -2,16 +2,19 @@
 
 namespace kino::api {
 
-void addHealthRoutes(http::Router& router, storage::Store& store) {
+void addHealthRoutes(http::Router& router, storage::Store& store,
+                     std::function<std::string()> media_status) {
   router.add("GET", "/healthz", [](const http::Request&, const http::RouteParams&) {
     return http::Response::json(200, boost::json::object{{"status", "ok"}});
   });
-  router.add("GET", "/readyz", [&store](const http::Request&, const http::RouteParams&) {
+  router.add("GET", "/readyz", [&store, media_status](const http::Request&,
+                                                      const http::RouteParams&) {
     auto ping = store.ping();
-    boost::json::object checks{{"store", ping ? "ok" : ping.error().message}};
-    return http::Response::json(ping ? 200 : 503,
-                                boost::json::object{{"status", ping ? "ready" : "not_ready"},
-                                                    {"checks", std::move(checks)}});
+    const std::string media = media_status ? media_status() : "off";
+    boost::json::object checks{{"store", ping ? "ok" : ping.error().message}, {"janus", media}};
+    const char* status = !ping ? "not_ready" : media == "unavailable" ? "degraded" : "ready";
+    return http::Response::json(ping ? 200 : 503, boost::json::object{{"status", status},
+                                                                      {"checks", std::move(checks)}});
   });
 }
 

@@ -19,6 +19,8 @@
 #include "kino/http/server.hpp"
 #include "kino/ingest/downloader.hpp"
 #include "kino/ingest/ingest_service.hpp"
+#include "kino/media/janus_client.hpp"
+#include "kino/media/janus_process.hpp"
 #include "kino/storage/disk_blob_store.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
@@ -130,8 +132,17 @@ int serve(const common::Config& config, storage::Store& store) {
   if (ic.allow_private_addresses) log::warn("ingest_private_addresses_allowed");
   const api::MediaLookup media{store, *signer, clock};
 
+  // Media (video chat): Janus as a supervised child process, an external node, or off. Kino keeps
+  // serving chat and the film when Janus is down; /readyz says "degraded".
+  std::unique_ptr<media::JanusProcess> janus_process;
+  std::unique_ptr<media::JanusClient> janus;
+  std::function<std::string()> media_status = [] { return std::string("off"); };
+  if (config.media.mode != "off") {
+    media_status = [&janus] { return janus && janus->healthy() ? "ok" : "unavailable"; };
+  }
+
   http::Router router;
-  api::addHealthRoutes(router, store);
+  api::addHealthRoutes(router, store, [&media_status] { return media_status(); });
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
   api::addRoomRoutes(router, {rooms, accounts, ingest, store, random, media},
@@ -185,6 +196,31 @@ int serve(const common::Config& config, storage::Store& store) {
        .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),
        .access_log = config.log.access_log}));
   server.onShutdown([&hub] { hub.closeAll(); });
+  if (config.media.mode == "embedded") {
+    media::JanusSettings js;
+    js.config_dir = config.server.data_dir / "janus";
+    js.api_secret = common::randomToken(random, 24);
+    js.admin_secret = common::randomToken(random, 24);
+    js.videoroom_admin_key = common::randomToken(random, 24);
+    js.ice_interface = config.media.ice_interface;
+    js.rtp_min = static_cast<std::uint16_t>(config.media.rtp_port_min);
+    js.rtp_max = static_cast<std::uint16_t>(config.media.rtp_port_max);
+    janus_process = std::make_unique<media::JanusProcess>(config.media.janus_binary, js);
+    if (auto r = janus_process->start(); !r) {
+      log::warn("janus_unavailable", {{"message", r.error().message}});
+    } else {
+      janus = std::make_unique<media::JanusClient>(server.io(), "127.0.0.1",
+                                                   janus_process->settings().ws_port, js.api_secret);
+    }
+  } else if (config.media.mode == "external") {
+    janus = std::make_unique<media::JanusClient>(
+        server.io(), config.media.external_host,
+        static_cast<std::uint16_t>(config.media.external_port), config.media.external_api_secret);
+  }
+  if (janus) janus->start();
+  server.onShutdown([&janus] {
+    if (janus) janus->stop();
+  });
   if (ic.enabled) {
     ingest.start();
   } else {

@@ -65,6 +65,14 @@ std::vector<Key> keysOf(Config& c) {
       {"ingest", "max_renditions", &c.ingest.max_renditions},
       {"ingest", "ffmpeg", &c.ingest.ffmpeg},
       {"ingest", "ffprobe", &c.ingest.ffprobe},
+      {"media", "mode", &c.media.mode},
+      {"media", "janus_binary", &c.media.janus_binary},
+      {"media", "external_host", &c.media.external_host},
+      {"media", "external_port", &c.media.external_port},
+      {"media", "external_api_secret", &c.media.external_api_secret},
+      {"media", "ice_interface", &c.media.ice_interface},
+      {"media", "rtp_port_min", &c.media.rtp_port_min},
+      {"media", "rtp_port_max", &c.media.rtp_port_max},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -169,6 +177,13 @@ Result<void> validate(const Config& c) {
     return badKey("ingest.segment_seconds", "1..30");
   if (c.ingest.max_renditions < 1 || c.ingest.max_renditions > 4)
     return badKey("ingest.max_renditions", "1..4");
+  if (c.media.mode != "embedded" && c.media.mode != "external" && c.media.mode != "off")
+    return badKey("media.mode", "embedded, external or off");
+  if (c.media.rtp_port_min < 1024 || c.media.rtp_port_max > 65535 ||
+      c.media.rtp_port_min >= c.media.rtp_port_max)
+    return badKey("media.rtp_port_min/max", "1024 <= min < max <= 65535");
+  if (c.media.external_port < 1 || c.media.external_port > 65535)
+    return badKey("media.external_port", "1..65535");
   return success();
 }
 

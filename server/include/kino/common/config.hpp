@@ -69,6 +69,17 @@ struct IngestConfig {
   std::string ffprobe = "ffprobe";
 };
 
+struct MediaConfig {
+  std::string mode = "embedded";   // embedded (Kino runs Janus) | external | off
+  std::string janus_binary = "janus";
+  std::string external_host = "127.0.0.1";  // external mode: a Janus WebSocket API (loopback or private)
+  int external_port = 8188;
+  std::string external_api_secret;
+  std::string ice_interface;       // the interface Janus may use for media, e.g. "kino0"
+  int rtp_port_min = 20000;
+  int rtp_port_max = 20999;
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -82,6 +93,7 @@ struct Config {
   RoomsConfig rooms;
   RealtimeConfig realtime;
   IngestConfig ingest;
+  MediaConfig media;
   TestingConfig testing;
 };
 
