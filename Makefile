@@ -57,6 +57,7 @@ fuzz: deps
 
 bench: build
 	@node bench/ingest.bench.mjs
+	@node bench/playback.bench.mjs
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -323,6 +323,26 @@ describe('createRoomSocket', () => {
     expect(heard).toEqual(['message 2']);
   });
 
+  it('hands every frame from the hello on to frame listeners, after applying it, and sends frames only when open', () => {
+    const { socket, server } = setup();
+    const seen: string[] = [];
+    socket.onFrame((f) => seen.push(`${f.type}:${socket.getState().status}`));
+    expect(socket.sendFrame({ type: 'ping' })).toBe(false);
+    socket.start();
+    server.last().frame({ type: 'playback.state', seq: 9, state: {} }); // before the hello: dropped
+    expect(socket.sendFrame({ type: 'ping' })).toBe(false);
+    server.last().frame(hello({ lastSeq: 4 }));
+    server.last().frame({ type: 'playback.state', seq: 5, state: {} });
+    server.last().frame({ type: 'pong', t0: 1, server_time: 2 });
+    server.last().frame({ type: 'some.future.frame' });
+    expect(seen).toEqual(['hello:open', 'playback.state:open', 'pong:open', 'some.future.frame:open']);
+    expect(socket.getState().lastSeq).toBe(5);
+    expect(socket.sendFrame({ type: 'playback.control', id: 'x1', action: 'play' })).toBe(true);
+    expect(server.last().sent).toContainEqual({ type: 'playback.control', id: 'x1', action: 'play' });
+    socket.close();
+    expect(socket.sendFrame({ type: 'ping' })).toBe(false);
+  });
+
   it('drops a socket that sends no hello, and one that goes silent', async () => {
     const { socket, server } = setup({ helloTimeoutMs: 5000, pingIntervalMs: 1000, deadAfterMs: 3000 });
     socket.start();

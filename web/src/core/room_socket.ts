@@ -89,11 +89,21 @@ export interface RoomSocketOptions {
 
 export type SendResult = { ok: true; id: string } | { ok: false; reason: 'empty' | 'too_long' | 'closed' };
 
+/** A decoded frame from the server (an object with a string `type`). */
+export type ServerFrame = Record<string, unknown> & { type: string };
+
 export interface RoomSocket {
   getState(): RoomSocketState;
   subscribe(listener: () => void): () => void;
   /** Messages that arrive live (not from the snapshot or history), for announcements. */
   onLiveMessage(listener: (m: ChatMessage) => void): () => void;
+  /**
+   * Every frame of the current connection once its hello arrived (the hello included), after the
+   * store applied it: other parts of the room (shared playback) read their frames here.
+   */
+  onFrame(listener: (frame: ServerFrame) => void): () => void;
+  /** Sends a frame on the open connection; false when there is none (not open, or no hello yet). */
+  sendFrame(frame: Record<string, unknown>): boolean;
   /** Opens the socket; call after the join call succeeded. */
   start(): void;
   /** Closes for good (leaving the page). */
@@ -137,6 +147,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
   };
   const listeners = new Set<() => void>();
   const liveListeners = new Set<(m: ChatMessage) => void>();
+  const frameListeners = new Set<(f: ServerFrame) => void>();
   const members = new Map<string, Member>();
   const messageIds = new Set<string>();
   const eventSeqs = new Set<number>();
@@ -284,8 +295,13 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
       return;
     }
     if (!isRecord(f) || !str(f.type)) return;
+    if (f.type !== 'hello' && !helloSeen) return; // events only make sense on top of a snapshot
+    apply(f as ServerFrame);
+    for (const l of [...frameListeners]) l(f as ServerFrame);
+  }
+
+  function apply(f: ServerFrame) {
     if (f.type === 'hello') return onHello(f);
-    if (!helloSeen) return; // events only make sense on top of a snapshot
     const seq = num(f.seq) ? f.seq : null;
     if (seq !== null && (state.lastSeq === null || seq > state.lastSeq)) state = { ...state, lastSeq: seq };
     switch (f.type) {
@@ -394,6 +410,11 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
       liveListeners.add(listener);
       return () => liveListeners.delete(listener);
     },
+    onFrame(listener) {
+      frameListeners.add(listener);
+      return () => frameListeners.delete(listener);
+    },
+    sendFrame: (frame) => !closed && sendFrame(frame),
     start() {
       if (started || closed) return;
       started = true;

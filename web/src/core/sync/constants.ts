@@ -21,4 +21,24 @@ export const SYNC = {
   clockKeepSamples: 16,
   clockBestSamples: 3,
   clockIntervalMs: 5_000,
+  /** Spacing of the joining burst of pings. */
+  clockBurstSpacingMs: 100,
+  /** The burst counts as done when its pongs are in, or this long after its last ping. */
+  clockBurstTimeoutMs: 1_500,
+  /** A new `clock.report` goes out when the best RTT moved by this much (ms, and relative). */
+  clockReportChangeMs: 10,
+  clockReportChangeRatio: 0.25,
+  /**
+   * Right after a change takes effect (for settleWindowMs), drift from fineFromS up to the nudge
+   * threshold is trimmed too, with a rate change of |drift| / fineHorizonS (at most maxNudge) until it
+   * is below fineDoneS: players that start a few tens of ms apart then meet within a second. In steady
+   * state the corrector's dead band (nudgeThresholdS) applies as designed.
+   */
+  fineFromS: 0.01,
+  fineDoneS: 0.003,
+  fineHorizonS: 0.5,
+  /** The drift corrector runs this often (and at each state's at_server_ms). */
+  tickMs: 250,
+  /** A stall shorter than this is not reported as `playback.buffering` (seeks stall briefly). */
+  bufferingDebounceMs: 700,
 } as const;

@@ -1,6 +1,7 @@
 import { useI18n } from '../../app/services';
 import type { RoomSocket, RoomSocketState } from '../../core/room_socket';
 import type { Room } from '../../core/rooms_api';
+import type { PlaybackSession } from '../../core/sync/playback_session';
 import { useMediaQuery } from '../../ui/use_media_query';
 import { RoomPanels } from './live/RoomPanels';
 import { useChatAnnouncements } from './live/use_chat_announcements';
@@ -17,10 +18,11 @@ export interface RoomLiveProps {
   onChange(room: Room): void;
   socket: RoomSocket | null;
   state: RoomSocketState;
+  playback?: PlaybackSession | null;
 }
 
 /** A live room: the player (or the video's progress), the chat and the people in the room. */
-export function RoomLive({ room, onChange, socket, state }: RoomLiveProps) {
+export function RoomLive({ room, onChange, socket, state, playback = null }: RoomLiveProps) {
   const { t } = useI18n();
   const compact = useMediaQuery(COMPACT_QUERY);
   useChatAnnouncements(socket);
@@ -36,7 +38,7 @@ export function RoomLive({ room, onChange, socket, state }: RoomLiveProps) {
       </div>
       <div className="room-live-grid">
         <div className="room-stage">
-          <PlayerRegion room={room} />
+          <PlayerRegion room={room} playback={playback} />
         </div>
         <RoomPanels room={room} socket={socket} state={state} compact={compact} />
         {(room.description || room.is_owner) && (

@@ -211,11 +211,14 @@ describe('joined room', () => {
     expect(html).toContain('<span class="badge badge-live"><span class="badge-dot" aria-hidden="true"></span>Live</span>');
   });
 
-  it('live and playable: a video with the poster and native controls, no progress', () => {
+  it('live and playable: a video with the poster and Kino’s own controls (not the browser’s), no progress', () => {
     const media = { ...room.media, state: 'ready' as const, percent: 100, playable: true, hls_url: '/media/a1/master.m3u8', poster_url: '/media/a1/poster.jpg' };
     const html = render(<RoomView room={{ ...room, status: 'live', media }} onChange={noop} refresh={noopAsync} />);
     const player = /<section class="player" aria-label="Player">(.*?)<\/section>/.exec(html)?.[1] ?? '';
-    expect(player).toMatch(/<video class="video" controls="" playsInline="" preload="metadata" poster="\/media\/a1\/poster.jpg" aria-label="Video: Friday film"/);
+    expect(player).toMatch(/<video class="video" playsInline="" preload="auto" poster="\/media\/a1\/poster.jpg" aria-label="Video: Friday film"/);
+    expect(player).not.toMatch(/<video[^>]* controls=/);
+    expect(player).toMatch(/<div class="player-controls" role="group" aria-label="Player controls">/);
+    expect(player).toMatch(/<button[^>]*aria-label="Play"/);
     expect(player).toContain('<h2 class="visually-hidden">Friday film</h2>');
     expect(player).not.toContain('progressbar');
   });

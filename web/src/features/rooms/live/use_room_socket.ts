@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { createRoomSocket, type RoomSocket, type RoomSocketState, type SocketFactory } from '../../../core/room_socket';
+import { createPlaybackSession, type PlaybackSession } from '../../../core/sync/playback_session';
 
 /** The browser's WebSocket behind the core's small socket interface. */
 export const browserSocket: SocketFactory = (url, on) => {
@@ -39,13 +40,28 @@ const IDLE: RoomSocketState = {
 const noSubscribe = () => () => {};
 const idle = () => IDLE;
 
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export interface RoomChannel {
+  socket: RoomSocket | null;
+  state: RoomSocketState;
+  /** Shared playback over the same socket (clock sync starts with the first hello). */
+  playback: PlaybackSession | null;
+}
+
 /**
  * The room's realtime channel while `enabled` (a joined, live room): opened on mount, closed when the
  * page is left. Going offline drops it at once (the browser keeps dead sockets open for a while); coming
  * back online or to the tab retries without waiting for the backoff.
  */
-export function useRoomSocket(slug: string, enabled: boolean): { socket: RoomSocket | null; state: RoomSocketState } {
-  const [socket, setSocket] = useState<RoomSocket | null>(null);
+export function useRoomSocket(slug: string, enabled: boolean): RoomChannel {
+  const [channel, setChannel] = useState<{ socket: RoomSocket; playback: PlaybackSession } | null>(null);
   useEffect(() => {
     if (!enabled) return;
     const s = createRoomSocket({
@@ -54,6 +70,8 @@ export function useRoomSocket(slug: string, enabled: boolean): { socket: RoomSoc
       connect: browserSocket,
       fetch: (input, init) => window.fetch(input, init),
     });
+    // Created before the socket starts, so it sees the first hello.
+    const playback = createPlaybackSession({ channel: s, storage: localStorageOrNull() });
     const offline = () => s.networkLost();
     const online = () => s.reconnectNow();
     const visible = () => {
@@ -62,16 +80,18 @@ export function useRoomSocket(slug: string, enabled: boolean): { socket: RoomSoc
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);
     document.addEventListener('visibilitychange', visible);
-    setSocket(s);
+    setChannel({ socket: s, playback });
     s.start();
     return () => {
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
       document.removeEventListener('visibilitychange', visible);
+      playback.close();
       s.close();
-      setSocket(null);
+      setChannel(null);
     };
   }, [slug, enabled]);
+  const socket = channel?.socket ?? null;
   const state = useSyncExternalStore(socket?.subscribe ?? noSubscribe, socket?.getState ?? idle, idle);
-  return { socket, state };
+  return { socket, state, playback: channel?.playback ?? null };
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useAnnounce, useI18n } from '../../../app/services';
 import { streamIdentity } from '../../../core/media';
 import type { Room } from '../../../core/rooms_api';
+import type { PlaybackSession } from '../../../core/sync/playback_session';
 import { IngestProgress } from './IngestProgress';
 import { useIngest } from './use_ingest';
 import { VideoPlayer } from './VideoPlayer';
@@ -15,7 +16,7 @@ function useStable(url: string | undefined): string | undefined {
 }
 
 /** The "Player" region: the video once it can play, until then how far its preparation is. */
-export function PlayerRegion({ room }: { room: Room }) {
+export function PlayerRegion({ room, playback = null }: { room: Room; playback?: PlaybackSession | null }) {
   const { t } = useI18n();
   const ingest = useIngest(room.slug, room.media);
   const { media } = ingest;
@@ -33,7 +34,7 @@ export function PlayerRegion({ room }: { room: Room }) {
       {src ? (
         <>
           <h2 className="visually-hidden">{room.title}</h2>
-          <VideoPlayer src={src} poster={poster} title={room.title} />
+          <VideoPlayer src={src} poster={poster} title={room.title} playback={playback} />
         </>
       ) : (
         <div className="player-screen">

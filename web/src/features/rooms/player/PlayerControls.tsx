@@ -1,0 +1,98 @@
+import { useId, useRef, useState } from 'react';
+import { useI18n } from '../../../app/services';
+import type { PlaybackPolicy, PlaybackView } from '../../../core/sync/playback_session';
+import { formatClock } from '../../../core/sync/playback_text';
+import { Icon } from './icons';
+import { PolicySettings, PolicyToggle } from './PolicySettings';
+import { SeekBar } from './SeekBar';
+import type { MediaSnapshot } from './use_media_state';
+import type { Fullscreen } from './use_player_keys';
+import { VolumeControls } from './VolumeControls';
+
+const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
+
+export interface PlayerActions {
+  toggle(): void;
+  seekTo(position: number): void;
+  setMuted(muted: boolean): void;
+  setVolume(volume: number): void;
+  setRate(rate: number): void;
+  setPersonal(volume: number): void;
+  setPolicy(patch: Partial<PlaybackPolicy>): void;
+}
+
+export interface PlayerControlsProps {
+  view: PlaybackView;
+  media: MediaSnapshot;
+  actions: PlayerActions;
+  fullscreen: Fullscreen;
+  onHelp(): void;
+}
+
+/** Kino's own controls under the video: everything here acts for the whole room except "My volume". */
+export function PlayerControls({ view, media, actions, fullscreen, onHelp }: PlayerControlsProps) {
+  const { t, locale } = useI18n();
+  const settingsId = `${useId()}-settings`;
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const toggleRef = useRef<HTMLDivElement>(null);
+  const closeSettings = () => {
+    setSettingsOpen(false);
+    toggleRef.current?.querySelector('button')?.focus();
+  };
+  const state = view.state;
+  const playing = state?.status === 'playing';
+  const rate = state?.rate ?? 1;
+  const speeds = SPEEDS.includes(rate) ? SPEEDS : [...SPEEDS, rate].sort((a, b) => a - b);
+  return (
+    <div className="player-controls" role="group" aria-label={t('player.controls')}>
+      <div className="player-seek-row">
+        <span className="player-time">{formatClock(media.currentTime)}</span>
+        <SeekBar current={media.currentTime} duration={media.duration} buffered={media.buffered} onSeek={actions.seekTo} />
+        <span className="player-time">{formatClock(media.duration)}</span>
+      </div>
+      <div className="player-bar">
+        <div className="player-bar-start">
+          <button type="button" className="player-btn player-btn-main" aria-label={playing ? t('player.pause') : t('player.play')} onClick={actions.toggle}>
+            <Icon name={playing ? 'pause' : 'play'} />
+          </button>
+        </div>
+        <VolumeControls
+          volume={state?.volume ?? 1}
+          muted={state?.muted ?? false}
+          onVolume={actions.setVolume}
+          onMute={actions.setMuted}
+          personal={view.personal.volume}
+          onPersonal={actions.setPersonal}
+        />
+        <div className="player-bar-end">
+          <select className="player-speed" aria-label={t('player.speed')} value={String(rate)} onChange={(e) => actions.setRate(Number(e.currentTarget.value))}>
+            {speeds.map((s) => (
+              <option key={s} value={String(s)}>
+                {`${s.toLocaleString(locale)}×`}
+              </option>
+            ))}
+          </select>
+          {view.isOwner && (
+            <div className="player-toggle" ref={toggleRef}>
+              <PolicyToggle open={settingsOpen} panelId={settingsId} onToggle={() => setSettingsOpen((o) => !o)} />
+            </div>
+          )}
+          <button type="button" className="player-btn" aria-label={t('player.shortcuts')} aria-haspopup="dialog" onClick={onHelp}>
+            <Icon name="keyboard" />
+          </button>
+          {fullscreen.supported && (
+            <button
+              type="button"
+              className="player-btn"
+              aria-label={fullscreen.active ? t('player.exitFullscreen') : t('player.fullscreen')}
+              onClick={fullscreen.toggle}
+            >
+              <Icon name={fullscreen.active ? 'exitFullscreen' : 'fullscreen'} />
+            </button>
+          )}
+        </div>
+      </div>
+      {view.isOwner && <PolicySettings id={settingsId} open={settingsOpen} policy={view.policy} onChange={actions.setPolicy} onClose={closeSettings} />}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// Server-side renders of the shared player's controls (no DOM): every control has a name (EN and RU),
+// the host alone gets the settings, the buffered ranges are drawn, the shortcut list.
+import type { ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { ServicesProvider, type Services } from '../../../app/services';
+import { createAnnouncer } from '../../../core/announcer';
+import type { KinoApi } from '../../../core/api';
+import { createI18n, type Locale } from '../../../core/i18n';
+import type { RoomsApi } from '../../../core/rooms_api';
+import { createSessionStore } from '../../../core/session';
+import type { PlaybackView } from '../../../core/sync/playback_session';
+import { PlayerControls, type PlayerActions } from './PlayerControls';
+import { ShortcutsDialog } from './ShortcutsDialog';
+
+const notHere = () => Promise.reject(new Error('not in this test'));
+const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
+const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, ingest: notHere, retryIngest: notHere };
+const noop = () => {};
+
+function render(node: ReactNode, locale: Locale = 'en'): string {
+  const services: Services = { api, rooms, session: createSessionStore(api), i18n: createI18n({ languages: [locale] }), announcer: createAnnouncer() };
+  return renderToStaticMarkup(<ServicesProvider services={services}>{node}</ServicesProvider>);
+}
+
+const view: PlaybackView = {
+  ready: true,
+  memberId: 'u1',
+  isOwner: false,
+  state: { status: 'playing', position_s: 10, rate: 1, at_server_ms: 0, volume: 0.8, muted: false, action: 'play', by: { id: 'u1', name: 'Anna' } },
+  policy: { control: 'everyone', buffering: 'catch_up' },
+  clockReady: true,
+  rttMs: 2,
+  personal: { volume: 0.5, muted: false },
+  blocked: false,
+  buffering: false,
+};
+const actions: PlayerActions = { toggle: noop, seekTo: noop, setMuted: noop, setVolume: noop, setRate: noop, setPersonal: noop, setPolicy: noop };
+const media = { currentTime: 75, duration: 3730, buffered: [[0, 90], [600, 700]] as [number, number][], waiting: false };
+const controls = (v: PlaybackView, locale: Locale = 'en') =>
+  render(<PlayerControls view={v} media={media} actions={actions} fullscreen={{ supported: true, active: false, toggle: noop }} onHelp={noop} />, locale);
+
+/** Names of the controls: aria-label, or the text of a label pointing at them. */
+function names(html: string): string[] {
+  const out = [...html.matchAll(/aria-label="([^"]+)"/g)].map((m) => m[1]!);
+  for (const m of html.matchAll(/<label[^>]*for="([^"]+)"[^>]*>([^<]+)<\/label>/g)) out.push(m[2]!);
+  return out;
+}
+
+describe('player controls', () => {
+  it('names every control, in English and Russian', () => {
+    expect(names(controls(view))).toEqual(
+      expect.arrayContaining(['Player controls', 'Position', 'Pause', 'Mute for everyone', 'Room volume', 'My volume', 'Speed', 'Keyboard shortcuts', 'Full screen']),
+    );
+    expect(names(controls({ ...view, state: { ...view.state!, status: 'paused', muted: true } }))).toEqual(expect.arrayContaining(['Play', 'Unmute for everyone']));
+    expect(names(controls(view, 'ru'))).toEqual(expect.arrayContaining(['Позиция', 'Пауза', 'Громкость комнаты', 'Моя громкость', 'Скорость', 'Быстрые клавиши']));
+    // Every button and input has a name.
+    const html = controls(view);
+    const unnamed = [...html.matchAll(/<(button|input|select)\b[^>]*>/g)].filter((m) => !/aria-label=|id="/.test(m[0]));
+    expect(unnamed).toEqual([]);
+  });
+
+  it('shows the time, the position as text, and draws the buffered ranges', () => {
+    const html = controls(view);
+    expect(html).toContain('aria-valuetext="1:15 of 1:02:10"');
+    expect(html).toContain('>1:15<');
+    expect(html).toContain('>1:02:10<');
+    expect(html.match(/class="seek-buffered"/g)).toHaveLength(2);
+    expect(html).toContain('aria-valuetext="80%"');
+    expect(html).toContain('aria-valuetext="50%"');
+  });
+
+  it('gives the host, and only the host, the playback settings', () => {
+    expect(controls(view)).not.toContain('Playback settings');
+    const host = controls({ ...view, isOwner: true, policy: { control: 'host', buffering: 'wait_for_all' } });
+    expect(host).toMatch(/<button[^>]*aria-label="Playback settings"[^>]*aria-expanded="false"/);
+    expect(host).toContain('Who can control playback');
+    expect(host).toMatch(/checked="" value="host"/);
+    expect(host).toMatch(/checked="" value="wait_for_all"/);
+    expect(host).toContain('Others continue');
+  });
+
+  it('offers the speeds, including one set elsewhere', () => {
+    const html = controls({ ...view, state: { ...view.state!, rate: 1.1 } });
+    expect(html).toContain('<option value="1.1" selected="">1.1×</option>');
+    expect(controls(view, 'ru')).toContain('>1,5×</option>');
+  });
+});
+
+describe('shortcut list', () => {
+  it('lists every shortcut with its keys', () => {
+    const html = render(<ShortcutsDialog open={false} onClose={noop} />);
+    for (const text of ['Keyboard shortcuts', 'Space', 'Play or pause for everyone', 'Left arrow', 'Back 5 seconds', 'Forward 5 seconds', '<kbd>M</kbd>', '<kbd>F</kbd>', '<kbd>?</kbd>', 'Close']) {
+      expect(html).toContain(text);
+    }
+    expect(render(<ShortcutsDialog open={false} onClose={noop} />, 'ru')).toContain('Пробел');
+  });
+});
