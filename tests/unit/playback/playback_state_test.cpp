@@ -66,8 +66,8 @@ TEST(PlaybackStateTest, RateVolumeAndMuteAreValidated) {
 }
 
 TEST(PlaybackStateTest, LeadCoversTheSlowestMemberWithinBounds) {
-  EXPECT_EQ(scheduleLeadMs({}), 100);            // floor
-  EXPECT_EQ(scheduleLeadMs({20, 300}), 210);     // 300/2 + 60
+  EXPECT_EQ(scheduleLeadMs({}), 150);            // floor
+  EXPECT_EQ(scheduleLeadMs({20, 300}), 300);     // 300/2 + 150
   EXPECT_EQ(scheduleLeadMs({5000}), 500);        // ceiling
 }
 

@@ -52,7 +52,7 @@ Result<PlaybackState> applyControl(const PlaybackState& current, const Control& 
 // How far ahead of "now" a change is scheduled so that every member can apply it at the same
 // instant: the slowest member's one-way delay (rtt/2) plus a margin, bounded to [min_ms, max_ms].
 std::int64_t scheduleLeadMs(const std::vector<std::int64_t>& member_rtts_ms,
-                            std::int64_t margin_ms = 60, std::int64_t min_ms = 100,
+                            std::int64_t margin_ms = 150, std::int64_t min_ms = 150,
                             std::int64_t max_ms = 500);
 
 }  // namespace kino::playback
