@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KINO := build/bin/kino
+# ccache: hit across checkouts in other folders (CI clones afresh; the cache in $HOME stays).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: help deps build server web run test test-unit test-asan test-integration test-web test-e2e test-fuzz \
         fuzz bench format lint clean
@@ -37,7 +40,7 @@ test-unit: server
 	@ctest --test-dir build --output-on-failure
 
 test-asan: deps
-	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests
+	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests kino_janus_tests
 	@ctest --test-dir build/asan --output-on-failure
 
 test-integration: build
