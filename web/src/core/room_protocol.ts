@@ -29,6 +29,18 @@ export interface ChatMessage {
   sent_at: string;
 }
 
+/**
+ * One connection in the room's video call (docs/protocol.md, "Video chat"): one person with two tabs is
+ * two participants of one member. `mic` / `camera`: what that connection says it is sending.
+ */
+export interface Participant {
+  id: string;
+  member_id: string;
+  name: string;
+  mic: boolean;
+  camera: boolean;
+}
+
 /** One line of the chat: a message, or a quiet "joined"/"left" note. Sorted by seq. */
 export type TimelineEntry =
   | { kind: 'message'; key: string; seq: number; message: ChatMessage }
@@ -87,6 +99,17 @@ export function parseMember(v: unknown): Member | null {
     user_id: str(v.user_id) ? v.user_id : null,
     guest: v.guest === true,
     connections: num(v.connections) ? v.connections : 1,
+  };
+}
+
+export function parseParticipant(v: unknown): Participant | null {
+  if (!isRecord(v) || !str(v.id) || v.id === '' || !str(v.name)) return null;
+  return {
+    id: v.id,
+    member_id: str(v.member_id) ? v.member_id : '',
+    name: v.name,
+    mic: v.mic === true,
+    camera: v.camera === true,
   };
 }
 

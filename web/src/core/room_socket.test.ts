@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FetchLike } from './api';
-import { backoffMs, createRoomSocket, type ChatMessage, type Member, type RoomSocketOptions, type SocketHandlers } from './room_socket';
+import { backoffMs, createRoomSocket, type ChatMessage, type Member, type Participant, type RoomSocketOptions, type SocketHandlers } from './room_socket';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -39,6 +39,7 @@ function fakeServer() {
 }
 
 const member = (id: string, name: string, extra: Partial<Member> = {}): Member => ({ id, name, user_id: null, guest: true, connections: 1, ...extra });
+const participant = (id: string, name: string, extra: Partial<Participant> = {}): Participant => ({ id, member_id: 'u1', name, mic: false, camera: false, ...extra });
 const msg = (seq: number, text = `message ${seq}`, author = { id: 'u2', name: 'Bo' }, client_id = `x${seq}`): ChatMessage => ({
   id: String(seq * 10),
   client_id,
@@ -49,15 +50,21 @@ const msg = (seq: number, text = `message ${seq}`, author = { id: 'u2', name: 'B
 });
 const room = { slug: 'abcdefghjk', title: 'Film', url: 'http://kino.test/r/abcdefghjk', status: 'live', visibility: 'public', starts_at: null, owner: { id: '1', display_name: 'Ada' } };
 
-function hello(opts: { members?: Member[]; messages?: ChatMessage[]; lastSeq: number; resumed?: boolean; me?: string }) {
+function hello(opts: { members?: Member[]; messages?: ChatMessage[]; participants?: Participant[]; lastSeq: number; resumed?: boolean; me?: string; pid?: string }) {
   return {
     type: 'hello',
     protocol: 1,
-    participant_id: 'p1',
+    participant_id: opts.pid ?? 'p1',
     member_id: opts.me ?? 'u1',
     server_time: Date.now(),
     resumed: opts.resumed ?? false,
-    snapshot: { room, members: opts.members ?? [member('u1', 'Ada')], messages: opts.messages ?? [], last_seq: opts.lastSeq },
+    snapshot: {
+      room,
+      members: opts.members ?? [member('u1', 'Ada')],
+      participants: opts.participants ?? [participant('p1', 'Ada')],
+      messages: opts.messages ?? [],
+      last_seq: opts.lastSeq,
+    },
   };
 }
 
@@ -389,5 +396,43 @@ describe('createRoomSocket', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(server.conns).toHaveLength(1);
     expect(socket.send('late')).toEqual({ ok: false, reason: 'closed' });
+  });
+
+  it('keeps the participants from the snapshot and the seq\'d participant and media.state events', () => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ participants: [participant('p1', 'Ada'), participant('p2', 'Bo', { camera: true })], lastSeq: 4 }));
+    expect(socket.getState().participantId).toBe('p1');
+    const view = () => socket.getState().participants.map((p) => `${p.id}:${p.name}:${p.mic ? 'M' : '-'}${p.camera ? 'C' : '-'}`);
+    expect(view()).toEqual(['p1:Ada:--', 'p2:Bo:-C']);
+    server.last().frame({ type: 'participant.joined', seq: 5, participant: participant('p3', 'Cy') });
+    server.last().frame({ type: 'media.state', seq: 6, participant_id: 'p3', mic: true, camera: false });
+    server.last().frame({ type: 'participant.left', seq: 7, participant_id: 'p2' });
+    expect(view()).toEqual(['p1:Ada:--', 'p3:Cy:M-']);
+    expect(socket.getState().lastSeq).toBe(7);
+    // Our own media.state echo without a seq is not a room event.
+    server.last().frame({ type: 'media.state', participant_id: 'p3', mic: false, camera: true });
+    expect(view()).toEqual(['p1:Ada:--', 'p3:Cy:M-']);
+  });
+
+  it('a resumed hello replaces the participants and replayed events land on top; a new connection has a new participant id', async () => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ participants: [participant('p1', 'Ada'), participant('p2', 'Bo')], lastSeq: 3 }));
+    server.last().drop();
+    await vi.advanceTimersByTimeAsync(500);
+    const c = server.last();
+    // Meanwhile: Bo turned his camera on, Cy came and went, Dee came with a mic on; we are p9 now.
+    c.frame(hello({ pid: 'p9', participants: [participant('p2', 'Bo', { camera: true }), participant('p4', 'Dee', { mic: true }), participant('p9', 'Ada')], lastSeq: 9, resumed: true }));
+    c.frame({ type: 'participant.left', seq: 4, participant_id: 'p1' });
+    c.frame({ type: 'media.state', seq: 5, participant_id: 'p2', mic: false, camera: true });
+    c.frame({ type: 'participant.joined', seq: 6, participant: participant('p3', 'Cy') });
+    c.frame({ type: 'participant.left', seq: 7, participant_id: 'p3' });
+    c.frame({ type: 'participant.joined', seq: 8, participant: participant('p4', 'Dee') });
+    c.frame({ type: 'media.state', seq: 8, participant_id: 'p4', mic: true, camera: false });
+    c.frame({ type: 'participant.joined', seq: 9, participant: participant('p9', 'Ada') });
+    const s = socket.getState();
+    expect(s.participantId).toBe('p9');
+    expect(s.participants.map((p) => `${p.id}:${p.mic ? 'M' : '-'}${p.camera ? 'C' : '-'}`)).toEqual(['p2:-C', 'p4:M-', 'p9:--']);
   });
 });

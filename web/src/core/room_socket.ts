@@ -20,6 +20,8 @@ import {
   type PendingMessage,
   type TimelineEntry,
 } from './room_protocol';
+import { ParticipantList } from './participants';
+import type { Participant } from './room_protocol';
 import { parseRoom, type Room } from './rooms_api';
 
 export * from './room_protocol';
@@ -46,6 +48,10 @@ export interface RoomSocketState {
   room: Room | null;
   /** Present members, by name. */
   members: readonly Member[];
+  /** This connection's participant id (the latest hello's `participant_id`). */
+  participantId: string | null;
+  /** Connections in the room (you included), in the order they joined, with their mic/camera state. */
+  participants: readonly Participant[];
   timeline: readonly TimelineEntry[];
   pending: readonly PendingMessage[];
   older: OlderState;
@@ -140,11 +146,14 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
     memberId: null,
     room: null,
     members: [],
+    participantId: null,
+    participants: [],
     timeline: [],
     pending: [],
     older: { hasMore: false, loading: false, error: null },
     lastSeq: null,
   };
+  const participants = new ParticipantList();
   const listeners = new Set<() => void>();
   const liveListeners = new Set<(m: ChatMessage) => void>();
   const frameListeners = new Set<(f: ServerFrame) => void>();
@@ -321,6 +330,12 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
           f.member_id === state.memberId || !gone ? state.timeline : merge(state.timeline, [{ kind: 'left', key: `e${seq}`, seq, memberId: f.member_id, name }]);
         return set({ members: membersList(), timeline });
       }
+      case 'participant.joined':
+      case 'participant.left':
+      case 'media.state':
+        if (seq === null) return; // room events only; signalling frames carry no seq
+        if (participants.apply(f)) set({ participants: participants.list() });
+        return;
       case 'chat.message':
       case 'chat.ack': {
         const m = parseMessage(f.message);
@@ -356,6 +371,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
     }
     members.clear();
     for (const m of parseList(snap.members, parseMember)) members.set(m.id, m);
+    participants.reset(snap.participants);
     const msgs = parseList(snap.messages, parseMessage).sort((a, b) => a.seq - b.seq);
     let timeline = state.timeline;
     let older = state.older;
@@ -391,6 +407,8 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
       ready: true,
       room,
       members: membersList(),
+      participantId: str(f.participant_id) ? f.participant_id : null,
+      participants: participants.list(),
       timeline,
       older,
       pending: settlePending(msgs),

@@ -50,6 +50,8 @@ const base: RoomSocketState = {
   memberId: 'u7',
   room: null,
   members: [],
+  participantId: 'p7',
+  participants: [],
   timeline: [],
   pending: [],
   older: { hasMore: false, loading: false, error: null },

@@ -32,6 +32,8 @@ const IDLE: RoomSocketState = {
   memberId: null,
   room: null,
   members: [],
+  participantId: null,
+  participants: [],
   timeline: [],
   pending: [],
   older: { hasMore: false, loading: false, error: null },
