@@ -1,0 +1,122 @@
+// The small slices of WebRTC and media capture the call engine uses, so tests can hand it fakes. The
+// browser's RTCPeerConnection, MediaStream and MediaStreamTrack are wrapped to these in
+// features/rooms/call/browser_call.ts. Types only, plus the tuning values.
+
+/** A MediaStreamTrack. */
+export interface MediaTrack {
+  readonly kind: string;
+  readonly id: string;
+  stop(): void;
+  /** The capture settings (the device in use); absent on fakes. */
+  getSettings?(): { deviceId?: string };
+  /** `ended`: the device went away or the permission was revoked. */
+  addEventListener?(type: 'ended', listener: () => void): void;
+}
+
+/** A MediaStream: what `<video>` / `<audio>` play. */
+export interface MediaStreamLike {
+  getTracks(): MediaTrack[];
+}
+
+export interface RtpSenderLike {
+  replaceTrack(track: MediaTrack | null): Promise<void>;
+}
+
+export interface TransceiverLike {
+  readonly mid: string | null;
+  readonly sender: RtpSenderLike;
+  readonly receiver: { readonly track: MediaTrack };
+}
+
+export interface SimulcastEncoding {
+  rid: string;
+  active: boolean;
+  maxBitrate: number;
+  scaleResolutionDownBy: number;
+}
+
+export interface TransceiverInit {
+  direction: 'sendonly' | 'recvonly';
+  sendEncodings?: SimulcastEncoding[];
+}
+
+export interface SessionDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** One entry of a getStats() report (an `inbound-rtp`, …): read with care, fields vary by browser. */
+export type StatsEntry = Record<string, unknown>;
+
+export interface StatsReportLike {
+  forEach(fn: (entry: StatsEntry) => void): void;
+}
+
+/** An RTCPeerConnection. */
+export interface PeerLike {
+  addTransceiver(kind: 'audio' | 'video', init: TransceiverInit): TransceiverLike;
+  getTransceivers(): TransceiverLike[];
+  createOffer(): Promise<SessionDescription>;
+  createAnswer(): Promise<SessionDescription>;
+  setLocalDescription(d: SessionDescription): Promise<void>;
+  setRemoteDescription(d: SessionDescription): Promise<void>;
+  /** `null`: the end of the remote candidates. */
+  addIceCandidate(candidate: RTCIceCandidateInit | null): Promise<void>;
+  getStats(): Promise<StatsReportLike>;
+  close(): void;
+}
+
+/** What a peer connection reports back; called only until `close()`. */
+export interface PeerEvents {
+  /** A local ICE candidate (`null` at the end of gathering). */
+  iceCandidate(candidate: RTCIceCandidateInit | null): void;
+  /** A remote track appeared on a transceiver (subscriber). */
+  track(transceiver: TransceiverLike): void;
+  /** `connectionState` changed (`connected`, `failed`, …). */
+  connectionState(state: string): void;
+}
+
+export type PeerRole = 'publisher' | 'subscriber';
+export type PeerFactory = (role: PeerRole, on: PeerEvents) => PeerLike;
+
+export interface DeviceInfoLike {
+  deviceId: string;
+  kind: string;
+  label: string;
+}
+
+/** navigator.mediaDevices. */
+export interface MediaDevicesLike {
+  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStreamLike>;
+  enumerateDevices(): Promise<DeviceInfoLike[]>;
+}
+
+/** The loudness of a microphone track, for the "you are speaking" ring. */
+export interface LevelMeter {
+  /** The current level, 0–1 (RMS of the latest samples). */
+  level(): number;
+  close(): void;
+}
+
+/** The publisher's video encodings: three simulcast layers (full, half, quarter size). */
+export const SIMULCAST_ENCODINGS: readonly SimulcastEncoding[] = [
+  { rid: 'h', active: true, maxBitrate: 900_000, scaleResolutionDownBy: 1 },
+  { rid: 'm', active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 },
+  { rid: 'l', active: true, maxBitrate: 100_000, scaleResolutionDownBy: 4 },
+];
+
+/** Camera capture: about 960×540 (the nearest the camera offers) is enough for tiles and spares the CPU. */
+export const CAMERA_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 960 }, height: { ideal: 540 }, frameRate: { ideal: 24, max: 30 } };
+/** Microphone capture: the room plays a film, so echo cancellation matters. */
+export const MIC_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+export const CALL = {
+  /** After `media.closed` or `media_unavailable`, `media.join` again after this long. */
+  retryMs: 5_000,
+  /** A `media.join` without `media.ready` after this long counts as unavailable (and is retried). */
+  joinTimeoutMs: 10_000,
+  /** A publish Janus refused is tried again after this long. */
+  republishMs: 5_000,
+  /** The local speaking meter is read this often. */
+  meterIntervalMs: 100,
+} as const;
