@@ -87,26 +87,26 @@ describe('realtime bad input', () => {
     assert.equal(ack.message.client_id, longId);
   });
 
-  it('answers a frame over 16 KiB with frame_too_large; exactly 16 KiB is accepted', async () => {
+  it('answers a frame over 128 KiB with frame_too_large; exactly 128 KiB is accepted', async () => {
     const id = newId('big');
     const frameOf = (bytes, cid) => {
       const base = JSON.stringify({ type: 'chat.send', id: cid, text: 'padded', pad: '' });
       return JSON.stringify({ type: 'chat.send', id: cid, text: 'padded', pad: 'p'.repeat(bytes - base.length) });
     };
-    const big = frameOf(17 * 1024, id);
-    assert.equal(Buffer.byteLength(big), 17 * 1024);
+    const big = frameOf(129 * 1024, id);
+    assert.equal(Buffer.byteLength(big), 129 * 1024);
     // The server need not parse an oversized frame, so the id is optional here; if given, it is the client id.
     const { err } = await expectError(big, 'frame_too_large', undefined);
     assert.ok(err.id === undefined || err.id === id, `id, when given, is the client id: ${JSON.stringify(err)}`);
     const overId = newId('over');
-    const over = frameOf(16 * 1024 + 1, overId);
-    assert.equal(Buffer.byteLength(over), 16 * 1024 + 1);
+    const over = frameOf(128 * 1024 + 1, overId);
+    assert.equal(Buffer.byteLength(over), 128 * 1024 + 1);
     const { err: err2 } = await expectError(over, 'frame_too_large', undefined);
     assert.ok(err2.id === undefined || err2.id === overId);
     assert.ok(!a.frames.some((f) => f.type === 'chat.ack' && (f.id === id || f.id === overId)), 'oversized frames not applied');
     const exactId = newId('exact');
-    const exact = frameOf(16 * 1024, exactId);
-    assert.equal(Buffer.byteLength(exact), 16 * 1024);
+    const exact = frameOf(128 * 1024, exactId);
+    assert.equal(Buffer.byteLength(exact), 128 * 1024);
     a.send(exact);
     const ack = await a.waitAck(exactId);
     assert.equal(ack.message.text, 'padded');

@@ -46,20 +46,22 @@ describe('realtime resume', () => {
       await b.waitAck(id);
     }
     const missed = b.events().filter((f) => f.seq > last).map(strip);
-    assert.deepEqual(missed.map((f) => f.type), ['member.left', 'chat.message', 'chat.message', 'chat.message']);
+    assert.deepEqual(missed.map((f) => f.type), ['participant.left', 'member.left', 'chat.message', 'chat.message', 'chat.message']);
 
     const a2 = await connect(k, room.slug, { cookie: u.cookie, resumeFrom: last, label: 'A2' });
     assert.equal(a2.hello.resumed, true, 'resumed');
     assert.equal(a2.hello.snapshot.last_seq, missed.at(-1).seq, 'snapshot last_seq = newest event');
-    // After hello: the missed events, then my own member.joined (a new event).
+    // After hello: the missed events, then my own member.joined and participant.joined (new events).
     const myJoin = await a2.waitFor((f) => f.type === 'member.joined' && f.member.id === u.memberId);
+    const myArrival = await a2.waitFor((f) => f.type === 'participant.joined' && f.participant.id === a2.hello.participant_id);
     await a2.roundTrip();
     const got = eventsAfterHello(a2).map(strip);
     const joinAt = got.findIndex((f) => f.seq === myJoin.seq);
     assert.deepEqual(got.slice(0, joinAt), missed, 'replay = exactly the events B saw after my last seq, in order');
     assert.ok(got[0].seq > last, 'nothing at or before resume_from is replayed');
     assert.deepEqual(got.slice(0, joinAt).map((f) => f.message?.client_id).filter(Boolean), ids);
-    assert.equal(got.length, joinAt + 1, `nothing else: ${JSON.stringify(got.slice(joinAt + 1))}`);
+    assert.equal(got.length, joinAt + 2, `nothing else: ${JSON.stringify(got.slice(joinAt + 1))}`);
+    assert.equal(got[joinAt + 1].seq, myArrival.seq);
     assert.ok(myJoin.seq > missed.at(-1).seq);
     // Live again: a new message arrives once.
     const live = newId('live');
@@ -109,14 +111,17 @@ describe('realtime resume', () => {
     a1.chat(id, 'x');
     await a2.waitChat(id);
     await a2.roundTrip();
-    const last = a2.lastSeq();
     a2.terminate();
-    await sleep(150);
+    // The tab's participant leaves (the person stays: tab1 is open); resume from the newest event.
+    await a1.waitFor((f) => f.type === 'participant.left' && f.participant_id === a2.hello.participant_id);
+    await a1.roundTrip();
+    const last = a1.lastSeq();
     const a3 = await connect(k, room.slug, { cookie: owner.cookie, resumeFrom: last, label: 'tab3' });
     assert.equal(a3.hello.resumed, true);
     assert.equal(a3.hello.snapshot.last_seq, last);
     await a3.roundTrip();
-    assert.deepEqual(eventsAfterHello(a3), [], 'nothing to replay; no member events for a second tab');
+    assert.deepEqual(eventsAfterHello(a3).map((f) => f.type), ['participant.joined'],
+      'nothing to replay; no member events for a second tab, only the new tab as a participant');
     await Promise.all([a1.close(), a3.close()]);
   });
 
@@ -133,7 +138,7 @@ describe('realtime resume', () => {
     assert.ok(c.hello.snapshot.last_seq < 1_000_000);
     await c.roundTrip();
     const ev = eventsAfterHello(c);
-    assert.deepEqual(ev.map((f) => f.type), ['member.joined'], `only my own arrival follows: ${JSON.stringify(ev)}`);
+    assert.deepEqual(ev.map((f) => f.type), ['member.joined', 'participant.joined'], `only my own arrival follows: ${JSON.stringify(ev)}`);
     await Promise.all([w.close(), c.close()]);
   });
 });

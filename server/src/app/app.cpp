@@ -21,6 +21,7 @@
 #include "kino/ingest/ingest_service.hpp"
 #include "kino/media/janus_client.hpp"
 #include "kino/media/janus_process.hpp"
+#include "kino/media/janus_relay.hpp"
 #include "kino/storage/disk_blob_store.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
@@ -179,10 +180,40 @@ int serve(const common::Config& config, storage::Store& store) {
   auto url = server.listen();
   if (!url) return fail("listen_failed", url.error());
 
+  media::RelaySettings relay_settings;
+  if (config.media.mode == "embedded") {
+    media::JanusSettings js;
+    js.config_dir = config.server.data_dir / "janus";
+    js.api_secret = common::randomToken(random, 24);
+    js.admin_secret = common::randomToken(random, 24);
+    js.videoroom_admin_key = common::randomToken(random, 24);
+    js.ice_interface = config.media.ice_interface;
+    js.rtp_min = static_cast<std::uint16_t>(config.media.rtp_port_min);
+    js.rtp_max = static_cast<std::uint16_t>(config.media.rtp_port_max);
+    janus_process = std::make_unique<media::JanusProcess>(config.media.janus_binary, js);
+    if (auto r = janus_process->start(); !r) {
+      log::warn("janus_unavailable", {{"message", r.error().message}});
+    }
+    // Even when Janus could not start, the client keeps trying (and the call reports "unavailable").
+    janus = std::make_unique<media::JanusClient>(server.io(), "127.0.0.1",
+                                                 janus_process->settings().ws_port, js.api_secret);
+    relay_settings.videoroom_admin_key = js.videoroom_admin_key;
+  } else if (config.media.mode == "external") {
+    janus = std::make_unique<media::JanusClient>(
+        server.io(), config.media.external_host,
+        static_cast<std::uint16_t>(config.media.external_port), config.media.external_api_secret);
+  }
+  std::unique_ptr<media::JanusRelay> relay;
+  if (janus) {
+    relay = std::make_unique<media::JanusRelay>(server.io(), *janus, random, relay_settings);
+    relay->start();
+  }
+
   const auto& rt = config.realtime;
   realtime::RoomHub hub(server.io(), server.workers(), store, presence, clock,
                         {.chat_max_per_10s = static_cast<std::size_t>(rt.chat_max_per_10s),
-                         .core = {}},
+                         .core = {},
+                         .media = relay.get()},
                         [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
@@ -196,29 +227,9 @@ int serve(const common::Config& config, storage::Store& store) {
        .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),
        .access_log = config.log.access_log}));
   server.onShutdown([&hub] { hub.closeAll(); });
-  if (config.media.mode == "embedded") {
-    media::JanusSettings js;
-    js.config_dir = config.server.data_dir / "janus";
-    js.api_secret = common::randomToken(random, 24);
-    js.admin_secret = common::randomToken(random, 24);
-    js.videoroom_admin_key = common::randomToken(random, 24);
-    js.ice_interface = config.media.ice_interface;
-    js.rtp_min = static_cast<std::uint16_t>(config.media.rtp_port_min);
-    js.rtp_max = static_cast<std::uint16_t>(config.media.rtp_port_max);
-    janus_process = std::make_unique<media::JanusProcess>(config.media.janus_binary, js);
-    if (auto r = janus_process->start(); !r) {
-      log::warn("janus_unavailable", {{"message", r.error().message}});
-    } else {
-      janus = std::make_unique<media::JanusClient>(server.io(), "127.0.0.1",
-                                                   janus_process->settings().ws_port, js.api_secret);
-    }
-  } else if (config.media.mode == "external") {
-    janus = std::make_unique<media::JanusClient>(
-        server.io(), config.media.external_host,
-        static_cast<std::uint16_t>(config.media.external_port), config.media.external_api_secret);
-  }
   if (janus) janus->start();
-  server.onShutdown([&janus] {
+  server.onShutdown([&janus, &relay] {
+    if (relay) relay->stop();
     if (janus) janus->stop();
   });
   if (ic.enabled) {

@@ -62,6 +62,7 @@ struct JanusClient::Impl : std::enable_shared_from_this<Impl> {
   std::uint64_t next_txn = 1;
   std::map<std::string, Pending> pending;
   EventHandler on_event;
+  std::function<void(bool)> on_connection;
   asio::steady_timer health_timer;
 
   awaitable<void> run() {
@@ -86,11 +87,13 @@ struct JanusClient::Impl : std::enable_shared_from_this<Impl> {
           backoff = std::chrono::milliseconds(500);
           log::info("janus_connected", {{"port", port}});
           probeHealth();
+          if (on_connection) on_connection(true);
           co_await readLoop();
           open = false;
           answered = false;
           ws.reset();
           failAll("janus_disconnected", "The connection to the media server was lost.");
+          if (on_connection) on_connection(false);
           if (!stopping) log::warn("janus_disconnected", {{"port", port}});
         }
       }
@@ -223,6 +226,12 @@ void JanusClient::call(boost::json::object request, Callback done) {
 void JanusClient::onEvent(EventHandler handler) {
   asio::post(impl_->strand, [impl = impl_, handler = std::move(handler)]() mutable {
     impl->on_event = std::move(handler);
+  });
+}
+
+void JanusClient::onConnectionChange(std::function<void(bool up)> handler) {
+  asio::post(impl_->strand, [impl = impl_, handler = std::move(handler)]() mutable {
+    impl->on_connection = std::move(handler);
   });
 }
 

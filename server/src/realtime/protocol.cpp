@@ -16,6 +16,75 @@ bool validClientId(std::string_view id) {
   return true;
 }
 
+// The SDP of a jsep object {type: <want>, sdp}.
+std::optional<std::string> jsepSdp(const boost::json::object& o, std::string_view want) {
+  const auto* jsep = o.if_contains("jsep");
+  if (!jsep || !jsep->is_object()) return std::nullopt;
+  const auto* type = jsep->as_object().if_contains("type");
+  const auto* sdp = jsep->as_object().if_contains("sdp");
+  if (!type || !type->is_string() || type->as_string() != want) return std::nullopt;
+  if (!sdp || !sdp->is_string() || sdp->as_string().empty() ||
+      sdp->as_string().size() > kMaxSdpBytes) {
+    return std::nullopt;
+  }
+  return std::string(sdp->as_string());
+}
+
+// {candidate: string ≤ 1024, sdpMid?: string ≤ 64, sdpMLineIndex?: 0..1023}; only these fields are kept.
+std::optional<boost::json::object> iceCandidate(const boost::json::value& v) {
+  if (!v.is_object()) return std::nullopt;
+  const auto& c = v.as_object();
+  const auto* text = c.if_contains("candidate");
+  if (!text || !text->is_string() || text->as_string().size() > 1024) return std::nullopt;
+  boost::json::object out{{"candidate", text->as_string()}};
+  if (const auto* mid = c.if_contains("sdpMid"); mid && !mid->is_null()) {
+    if (!mid->is_string() || mid->as_string().size() > 64) return std::nullopt;
+    out["sdpMid"] = mid->as_string();
+  }
+  if (const auto* index = c.if_contains("sdpMLineIndex"); index && !index->is_null()) {
+    if (!index->is_int64() || index->as_int64() < 0 || index->as_int64() > 1023) return std::nullopt;
+    out["sdpMLineIndex"] = index->as_int64();
+  }
+  return out;
+}
+
+Decoded decodeMediaSignal(const boost::json::object& o, std::string_view t, const std::string& id) {
+  MediaSignal m{std::string(t), {}, {}, {}};
+  if (t == "media.join" || t == "media.leave" || t == "media.unpublish") return m;
+  if (t == "media.publish" || t == "media.answer") {
+    auto sdp = jsepSdp(o, t == "media.publish" ? "offer" : "answer");
+    if (!sdp) {
+      return FrameError{"invalid_request",
+                        std::string(t) + " needs jsep: {type: \"" +
+                            (t == "media.publish" ? "offer" : "answer") + "\", sdp} (at most " +
+                            std::to_string(kMaxSdpBytes / 1024) + " KiB).",
+                        id};
+    }
+    m.sdp = std::move(*sdp);
+    return m;
+  }
+  if (t == "media.trickle") {
+    const auto* target = o.if_contains("target");
+    if (!target || !target->is_string() ||
+        (target->as_string() != "publisher" && target->as_string() != "subscriber")) {
+      return FrameError{"invalid_request", "media.trickle needs target: publisher or subscriber.", id};
+    }
+    m.target = std::string(target->as_string());
+    const auto* candidate = o.if_contains("candidate");
+    if (candidate && !candidate->is_null()) {
+      m.candidate = iceCandidate(*candidate);
+      if (!m.candidate) {
+        return FrameError{"invalid_request",
+                          "media.trickle needs candidate: {candidate, sdpMid, sdpMLineIndex} or null.",
+                          id};
+      }
+    }
+    return m;
+  }
+  return FrameError{"unknown_type", "Unknown frame type \"" + std::string(t.substr(0, 40)) + "\".",
+                    id};
+}
+
 }  // namespace
 
 Decoded decodeClientFrame(std::string_view text) {
@@ -107,6 +176,15 @@ Decoded decodeClientFrame(std::string_view text) {
     }
     return p;
   }
+  if (t == "media.state") {
+    const auto* mic = o.if_contains("mic");
+    const auto* camera = o.if_contains("camera");
+    if (!mic || !mic->is_bool() || !camera || !camera->is_bool()) {
+      return FrameError{"invalid_request", "media.state needs mic and camera: true or false.", id};
+    }
+    return MediaStateReport{mic->as_bool(), camera->as_bool()};
+  }
+  if (t.rfind("media.", 0) == 0) return decodeMediaSignal(o, t, id);
   return FrameError{"unknown_type", "Unknown frame type \"" + std::string(t.substr(0, 40)) + "\".",
                     id};
 }

@@ -53,6 +53,21 @@ boost::json::array RoomCore::membersJson() const {
   return out;
 }
 
+boost::json::object RoomCore::participantJson(const Conn& c) const {
+  const auto m = members_.find(c.principal);
+  return {{"id", c.participant_id},
+          {"member_id", m == members_.end() ? memberIdFor(c.principal) : m->second.member.id},
+          {"name", m == members_.end() ? "" : m->second.member.name},
+          {"mic", c.mic},
+          {"camera", c.camera}};
+}
+
+boost::json::array RoomCore::participantsJson() const {
+  boost::json::array out;
+  for (const auto& [id, c] : conns_) out.push_back(participantJson(c));
+  return out;
+}
+
 boost::json::array RoomCore::recentJson() const {
   boost::json::array out;
   for (const auto& m : recent_) out.push_back(messageJson(m));
@@ -81,6 +96,7 @@ Effects RoomCore::connect(Connect c) {
   }
   boost::json::object snapshot{{"room", std::move(c.room)},
                                {"members", membersJson()},
+                               {"participants", participantsJson()},
                                {"messages", recentJson()},
                                {"playback", playbackJson(playback_)},
                                {"policy", policyJson()},
@@ -105,6 +121,12 @@ Effects RoomCore::connect(Connect c) {
                             {"member", memberJson(it->second.member, it->second.conns.size())}}),
                  fx);
   }
+  const std::int64_t pseq = takeSeq(fx);
+  enqueueReady(pseq,
+               toText({{"type", "participant.joined"},
+                       {"seq", pseq},
+                       {"participant", participantJson(conns_.at(c.conn))}}),
+               fx);
   return fx;
 }
 
@@ -113,7 +135,13 @@ Effects RoomCore::disconnect(ConnId conn) {
   auto c = conns_.find(conn);
   if (c == conns_.end()) return fx;
   const std::string principal = c->second.principal;
+  const std::string participant_id = c->second.participant_id;
   conns_.erase(c);
+  fx.media_leaves.push_back(conn);
+  const std::int64_t pseq = takeSeq(fx);
+  enqueueReady(pseq,
+               toText({{"type", "participant.left"}, {"seq", pseq}, {"participant_id", participant_id}}),
+               fx);
   auto m = members_.find(principal);
   if (m == members_.end()) return fx;
   m->second.conns.erase(conn);
@@ -153,8 +181,27 @@ Effects RoomCore::receive(ConnId conn, std::string_view text) {
     onBuffering(conn, buffering->buffering, fx);
   } else if (auto* policy = std::get_if<PolicyChange>(&d)) {
     onPolicy(conn, *policy, fx);
+  } else if (auto* state = std::get_if<MediaStateReport>(&d)) {
+    onMediaState(conn, *state, fx);
+  } else if (auto* signal = std::get_if<MediaSignal>(&d)) {
+    fx.media_signals.push_back({conn, conns_.at(conn).participant_id, std::move(*signal)});
   }
   return fx;
+}
+
+void RoomCore::onMediaState(ConnId conn, const MediaStateReport& report, Effects& fx) {
+  Conn& c = conns_.at(conn);
+  if (c.mic == report.mic && c.camera == report.camera) return;
+  c.mic = report.mic;
+  c.camera = report.camera;
+  const std::int64_t seq = takeSeq(fx);
+  enqueueReady(seq,
+               toText({{"type", "media.state"},
+                       {"seq", seq},
+                       {"participant_id", c.participant_id},
+                       {"mic", c.mic},
+                       {"camera", c.camera}}),
+               fx);
 }
 
 boost::json::object RoomCore::policyJson() const {

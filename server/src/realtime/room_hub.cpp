@@ -56,6 +56,7 @@ struct RoomActor::Impl {
     for (auto& [conn, reason] : fx.closes) {
       if (auto it = outlets.find(conn); it != outlets.end()) it->second->close(1008, reason);
     }
+    applyMedia(fx);
     for (int i = 0; i < fx.members_entered; ++i) hub->presence.entered(slug);
     for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
     if (fx.now_empty && hub->on_room_empty) {
@@ -93,6 +94,25 @@ struct RoomActor::Impl {
           self->impl_->apply(self->impl_->core.persisted(result), self);
         });
       });
+    }
+  }
+
+  // Hands video-call signalling to the relay (answers go straight to the connection's outlet).
+  void applyMedia(Effects& fx) {
+    MediaGateway* media = hub->options.media;
+    for (auto& m : fx.media_signals) {
+      auto it = outlets.find(m.conn);
+      if (it == outlets.end()) continue;
+      if (!media) {
+        it->second->deliver(std::make_shared<const std::string>(errorFrame(
+            "media_unavailable",
+            "Video chat is turned off on this server. Chat and the film work as usual.")));
+        continue;
+      }
+      media->signal({room_id, slug, m.conn, m.participant_id, it->second}, std::move(m.signal));
+    }
+    if (media) {
+      for (ConnId conn : fx.media_leaves) media->leave(conn);
     }
   }
 

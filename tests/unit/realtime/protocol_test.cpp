@@ -34,7 +34,18 @@ TEST(ProtocolTest, RefusalsTable) {
       {R"({"id":"a"})", "invalid_request"},
       {R"({"type":"ping","t0":"now"})", "invalid_request"},
       {R"({"type":"explode"})", "unknown_type"},
-      {std::string(17000, ' '), "frame_too_large"},
+      {std::string(kMaxFrameBytes + 1, ' '), "frame_too_large"},
+      {R"({"type":"media.state","mic":true})", "invalid_request"},
+      {R"({"type":"media.state","mic":1,"camera":false})", "invalid_request"},
+      {R"({"type":"media.publish"})", "invalid_request"},
+      {R"({"type":"media.publish","jsep":{"type":"answer","sdp":"v=0"}})", "invalid_request"},
+      {R"({"type":"media.publish","jsep":{"type":"offer","sdp":""}})", "invalid_request"},
+      {R"({"type":"media.answer","jsep":{"type":"offer","sdp":"v=0"}})", "invalid_request"},
+      {R"({"type":"media.trickle","candidate":null})", "invalid_request"},
+      {R"({"type":"media.trickle","target":"x","candidate":null})", "invalid_request"},
+      {R"({"type":"media.trickle","target":"publisher","candidate":{"sdpMid":"0"}})", "invalid_request"},
+      {R"({"type":"media.trickle","target":"publisher","candidate":{"candidate":"c","sdpMLineIndex":-1}})", "invalid_request"},
+      {R"({"type":"media.explode"})", "unknown_type"},
   };
   for (const auto& c : cases) EXPECT_EQ(errorCode(decodeClientFrame(c.frame)), c.code) << c.frame;
 }
@@ -47,6 +58,36 @@ TEST(ProtocolTest, ErrorsKeepTheClientIdWhenReadable) {
 TEST(ProtocolTest, MemberIdsHideGuestHashes) {
   EXPECT_EQ(memberIdFor("user:42"), "u42");
   EXPECT_EQ(memberIdFor("guest:0123456789abcdef0123"), "g0123456789ab");
+}
+
+
+TEST(ProtocolTest, MediaFramesAreDecodedAndCleaned) {
+  auto state = decodeClientFrame(R"({"type":"media.state","mic":true,"camera":false})");
+  ASSERT_TRUE(std::holds_alternative<MediaStateReport>(state));
+  EXPECT_TRUE(std::get<MediaStateReport>(state).mic);
+  EXPECT_FALSE(std::get<MediaStateReport>(state).camera);
+
+  auto join = decodeClientFrame(R"({"type":"media.join"})");
+  ASSERT_TRUE(std::holds_alternative<MediaSignal>(join));
+  EXPECT_EQ(std::get<MediaSignal>(join).type, "media.join");
+
+  auto publish = decodeClientFrame(R"({"type":"media.publish","jsep":{"type":"offer","sdp":"v=0\r\n"}})");
+  ASSERT_TRUE(std::holds_alternative<MediaSignal>(publish));
+  EXPECT_EQ(std::get<MediaSignal>(publish).sdp, "v=0\r\n");
+
+  // Only the three candidate fields are kept; anything else the client adds is dropped.
+  auto trickle = decodeClientFrame(
+      R"({"type":"media.trickle","target":"subscriber","candidate":{"candidate":"candidate:1","sdpMid":"0","sdpMLineIndex":0,"x":1}})");
+  ASSERT_TRUE(std::holds_alternative<MediaSignal>(trickle));
+  const auto& t = std::get<MediaSignal>(trickle);
+  EXPECT_EQ(t.target, "subscriber");
+  ASSERT_TRUE(t.candidate.has_value());
+  EXPECT_EQ(t.candidate->size(), 3u);
+  EXPECT_FALSE(t.candidate->contains("x"));
+
+  auto end = decodeClientFrame(R"({"type":"media.trickle","target":"publisher","candidate":null})");
+  ASSERT_TRUE(std::holds_alternative<MediaSignal>(end));
+  EXPECT_FALSE(std::get<MediaSignal>(end).candidate.has_value());
 }
 
 }  // namespace

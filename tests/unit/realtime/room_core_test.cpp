@@ -78,7 +78,7 @@ TEST_F(RoomCoreTest, HelloCarriesTheSnapshotAndJoinIsAnnouncedToEveryone) {
   auto core = makeCore(3, {old});
   auto fx = core->connect(person(1, "user:1", "Anna"));
   auto frames = to(fx, 1);
-  ASSERT_EQ(frames.size(), 2u);
+  ASSERT_EQ(frames.size(), 3u);
   EXPECT_EQ(frames[0]["type"], "hello");
   EXPECT_EQ(frames[0]["protocol"], 1);
   EXPECT_EQ(frames[0]["participant_id"], "p1");
@@ -87,11 +87,13 @@ TEST_F(RoomCoreTest, HelloCarriesTheSnapshotAndJoinIsAnnouncedToEveryone) {
   EXPECT_EQ(frames[0]["snapshot"].at("messages").as_array()[0].at("text"), "first!");
   EXPECT_EQ(frames[1]["type"], "member.joined");
   EXPECT_EQ(frames[1]["seq"], 4);
+  EXPECT_EQ(frames[2]["type"], "participant.joined");
+  EXPECT_EQ(frames[2]["seq"], 5);
   EXPECT_EQ(fx.members_entered, 1);
 
   auto fx2 = core->connect(person(2, "user:2", "Boris"));
   EXPECT_EQ(to(fx2, 1).at(0)["type"], "member.joined");
-  EXPECT_EQ(to(fx2, 1).at(0)["seq"], 5);
+  EXPECT_EQ(to(fx2, 1).at(0)["seq"], 6);
   EXPECT_EQ(to(fx2, 2).at(0)["snapshot"].at("members").as_array().size(), 2u);
 }
 
@@ -267,20 +269,20 @@ TEST_F(RoomCoreTest, ChatIsRateLimitedPerPerson) {
 
 TEST_F(RoomCoreTest, ResumeReplaysExactlyWhatWasMissed) {
   auto core = makeCore();
-  core->connect(person(1, "user:1", "Anna"));                       // seq 1 joined
-  core->connect(person(2, "user:2", "Boris"));                      // seq 2 joined
-  core->disconnect(2);                                              // seq 3 left
-  for (int i = 0; i < 3; ++i) {                                     // seq 4..6 messages
+  core->connect(person(1, "user:1", "Anna"));   // seq 1 member joined, 2 participant joined
+  core->connect(person(2, "user:2", "Boris"));  // seq 3, 4
+  core->disconnect(2);                          // seq 5 participant left, 6 member left
+  for (int i = 0; i < 3; ++i) {                 // seq 7..9 messages
     auto fx = core->receive(1, chat("m" + std::to_string(i), "msg" + std::to_string(i)));
     core->persisted(stored(fx.persist, 10 + i));
   }
-  auto fx = core->connect(person(3, "user:2", "Boris", /*resume_from=*/3));
+  auto fx = core->connect(person(3, "user:2", "Boris", /*resume_from=*/6));
   auto frames = to(fx, 3);
   ASSERT_GE(frames.size(), 4u);
   EXPECT_EQ(frames[0]["resumed"], true);
   std::vector<std::int64_t> seqs;
   for (std::size_t i = 1; i < frames.size(); ++i) seqs.push_back(frames[i]["seq"].as_int64());
-  EXPECT_EQ(seqs, (std::vector<std::int64_t>{4, 5, 6, 7}));  // 4–6 replayed, 7 = joined again
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{7, 8, 9, 10, 11}));  // 7–9 replayed, 10–11 = joined again
   EXPECT_EQ(frames[1]["message"].at("text"), "msg0");
 }
 
@@ -288,13 +290,13 @@ TEST_F(RoomCoreTest, ResumeFromTheFutureOrTooFarBackFallsBackToTheSnapshot) {
   RoomCoreOptions small;
   small.replay_events = 2;
   auto core = std::make_unique<RoomCore>(setup(100), clock_, limiter_, small);
-  core->connect(person(1, "user:1", "Anna"));  // 101
-  core->connect(person(2, "user:2", "B"));     // 102
-  core->connect(person(3, "user:3", "C"));     // 103: the replay buffer holds 102, 103
+  core->connect(person(1, "user:1", "Anna"));  // 101 member, 102 participant
+  core->connect(person(2, "user:2", "B"));     // 103, 104
+  core->connect(person(3, "user:3", "C"));     // 105, 106: the replay buffer holds 105, 106
   EXPECT_EQ(to(core->connect(person(4, "user:4", "D", 500)), 4).at(0)["resumed"], false);
   EXPECT_EQ(to(core->connect(person(5, "user:5", "E", 100)), 5).at(0)["resumed"], false);
-  // D and E joined as 104 and 105, so the buffer now holds 104–105: resuming from 103 works.
-  auto ok = to(core->connect(person(6, "user:6", "F", 103)), 6);
+  // D and E joined as 107–110, so the buffer now holds 109–110: resuming from 108 works.
+  auto ok = to(core->connect(person(6, "user:6", "F", 108)), 6);
   EXPECT_EQ(ok.at(0)["resumed"], true);
 }
 
@@ -424,6 +426,50 @@ TEST_F(RoomPlaybackTest, HelloCarriesPlaybackAndPolicy) {
   auto hello = to(core.connect(person(1, "user:1", "Anna")), 1).at(0);
   EXPECT_EQ(hello["snapshot"].at("playback").at("status"), "playing");
   EXPECT_EQ(hello["snapshot"].at("policy").at("control"), "host");
+}
+
+
+TEST_F(RoomCoreTest, ParticipantsAndTheirMicAndCameraAreRoomState) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  core->connect(person(2, "user:1", "Anna"));  // a second tab: a second participant, same member
+  auto on = to(core->receive(1, R"({"type":"media.state","mic":true,"camera":false})"), 2);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0]["type"], "media.state");
+  EXPECT_EQ(on[0]["participant_id"], "p1");
+  EXPECT_EQ(on[0]["mic"], true);
+  EXPECT_EQ(on[0]["camera"], false);
+  // The same state again is no event.
+  EXPECT_TRUE(core->receive(1, R"({"type":"media.state","mic":true,"camera":false})").sends.empty());
+
+  auto hello = to(core->connect(person(3, "user:3", "Cleo")), 3).at(0);
+  const auto& participants = hello["snapshot"].at("participants").as_array();
+  ASSERT_EQ(participants.size(), 3u);
+  EXPECT_EQ(participants[0].at("id"), "p1");
+  EXPECT_EQ(participants[0].at("member_id"), "u1");
+  EXPECT_EQ(participants[0].at("name"), "Anna");
+  EXPECT_EQ(participants[0].at("mic"), true);
+  EXPECT_EQ(participants[1].at("mic"), false);
+
+  // One tab closes: that participant leaves, the member stays; the call is told to let it go.
+  auto fx = core->disconnect(1);
+  auto seen = to(fx, 3);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["type"], "participant.left");
+  EXPECT_EQ(seen[0]["participant_id"], "p1");
+  EXPECT_EQ(fx.media_leaves, (std::vector<ConnId>{1}));
+}
+
+TEST_F(RoomCoreTest, SignallingGoesToTheMediaRelayWithTheParticipant) {
+  auto core = makeCore();
+  core->connect(person(1, "user:1", "Anna"));
+  auto fx = core->receive(1, R"({"type":"media.publish","jsep":{"type":"offer","sdp":"v=0"}})");
+  EXPECT_TRUE(fx.sends.empty());
+  ASSERT_EQ(fx.media_signals.size(), 1u);
+  EXPECT_EQ(fx.media_signals[0].conn, 1u);
+  EXPECT_EQ(fx.media_signals[0].participant_id, "p1");
+  EXPECT_EQ(fx.media_signals[0].signal.type, "media.publish");
+  EXPECT_EQ(fx.media_signals[0].signal.sdp, "v=0");
 }
 
 }  // namespace

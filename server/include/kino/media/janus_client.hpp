@@ -40,6 +40,9 @@ class JanusClient {
   // as kUnavailable "janus_timeout" / "janus_disconnected".
   void call(boost::json::object request, Callback done);
   void onEvent(EventHandler handler);
+  // Called with true when the socket opens and false when it closes (Janus drops every session that
+  // was created over a closed socket, so users of sessions start over).
+  void onConnectionChange(std::function<void(bool up)> handler);
 
   // True while the socket is open and the last health probe ("info") was answered.
   bool healthy() const;

@@ -18,7 +18,9 @@ namespace kino::realtime {
 
 inline constexpr int kProtocolVersion = 1;
 // Client frames above this size get an error frame "frame_too_large" (the socket's hard cap is higher).
-inline constexpr std::size_t kMaxFrameBytes = 16 * 1024;
+// Sized for SDP: a subscriber's answer for a full 30-person call is about 50 KB.
+inline constexpr std::size_t kMaxFrameBytes = 128 * 1024;
+inline constexpr std::size_t kMaxSdpBytes = 100 * 1024;
 inline constexpr long kMaxChatLength = 2000;  // code points
 inline constexpr std::size_t kMaxClientIdLength = 64;
 
@@ -58,6 +60,22 @@ struct PolicyChange {
   std::optional<std::string> buffering;
 };
 
+// {"type":"media.state","mic":bool,"camera":bool}: what this participant is sending.
+struct MediaStateReport {
+  bool mic = false;
+  bool camera = false;
+};
+
+// A video-call signalling frame for the media relay (docs/protocol.md, "Video chat"), already
+// checked: media.join | media.leave | media.unpublish (no fields); media.publish (jsep offer);
+// media.answer (jsep answer); media.trickle (target publisher|subscriber, candidate or null).
+struct MediaSignal {
+  std::string type;
+  std::string sdp;                                // publish / answer
+  std::string target;                             // trickle: "publisher" | "subscriber"
+  std::optional<boost::json::object> candidate;   // trickle: {candidate, sdpMid?, sdpMLineIndex?}; none = end
+};
+
 // A frame that could not be accepted; answered with an error frame.
 struct FrameError {
   std::string code;  // frame_too_large | malformed_frame | unknown_type | invalid_request
@@ -66,7 +84,7 @@ struct FrameError {
 };
 
 using Decoded = std::variant<ChatSend, Ping, PlaybackCommand, ClockReport, BufferingReport,
-                             PolicyChange, FrameError>;
+                             PolicyChange, MediaStateReport, MediaSignal, FrameError>;
 
 // Decodes one client text frame. Never throws.
 Decoded decodeClientFrame(std::string_view text);

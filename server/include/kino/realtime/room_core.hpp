@@ -25,13 +25,12 @@
 #include "kino/common/rate_limiter.hpp"
 #include "kino/common/result.hpp"
 #include "kino/playback/playback_state.hpp"
+#include "kino/realtime/outlet.hpp"
 #include "kino/realtime/protocol.hpp"
 #include "kino/storage/records.hpp"
 
 namespace kino::realtime {
 
-using ConnId = std::uint64_t;
-using Frame = std::shared_ptr<const std::string>;
 
 struct Member {
   std::string id;    // memberIdFor(principal)
@@ -61,6 +60,14 @@ struct Effects {
   std::optional<std::int64_t> reserve_seq_floor;
   std::vector<storage::PlaybackEventRecord> persist_playback;  // store (best-effort, in order)
   std::optional<std::pair<std::string, std::string>> persist_policy;  // {control, buffering}
+  // Video-call signalling for the media relay, and connections whose call ended (they closed).
+  struct MediaSignalFrom {
+    ConnId conn = 0;
+    std::string participant_id;
+    MediaSignal signal;
+  };
+  std::vector<MediaSignalFrom> media_signals;
+  std::vector<ConnId> media_leaves;
 };
 
 // Everything a room starts from (loaded by RoomHub::acquire).
@@ -115,6 +122,8 @@ class RoomCore {
     std::string principal;
     bool is_owner = false;
     std::int64_t rtt_ms = 0;
+    bool mic = false;     // what the participant says it sends (media.state)
+    bool camera = false;
   };
   struct MemberState {
     Member member;
@@ -134,6 +143,7 @@ class RoomCore {
   void onControl(ConnId conn, const PlaybackCommand& cmd, Effects& fx);
   void onBuffering(ConnId conn, bool buffering, Effects& fx);
   void onPolicy(ConnId conn, const PolicyChange& change, Effects& fx);
+  void onMediaState(ConnId conn, const MediaStateReport& report, Effects& fx);
   // Sets the new playback state, announces it (seq order) and hands it to the store.
   void publishPlayback(playback::PlaybackState next, const std::string& principal, Effects& fx);
   // The server itself pauses or resumes (wait_for_all).
@@ -146,6 +156,8 @@ class RoomCore {
   void send(Effects& fx, ConnId to, std::string frame) const;
   void ackTo(Effects& fx, ConnId to, const std::string& id, const storage::MessageRecord& m) const;
   boost::json::array membersJson() const;
+  boost::json::object participantJson(const Conn& c) const;
+  boost::json::array participantsJson() const;
   boost::json::array recentJson() const;
   void remember(const std::string& key, std::int64_t seq);
 

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "kino/common/config.hpp"
+#include "kino/realtime/media_gateway.hpp"
+#include "kino/realtime/outlet.hpp"
 #include "kino/realtime/room_core.hpp"
 #include "kino/rooms/presence.hpp"
 #include "kino/storage/store.hpp"
@@ -21,19 +23,10 @@ class thread_pool;
 
 namespace kino::realtime {
 
-// Where a room actor delivers frames for one connection. Implementations are thread-safe (they post
-// to their own strand) and never block.
-class Outlet {
- public:
-  virtual ~Outlet() = default;
-  virtual void deliver(Frame frame) = 0;
-  // Closes the connection with a WebSocket close code and reason.
-  virtual void close(int code, std::string reason) = 0;
-};
-
 struct HubOptions {
   std::size_t chat_max_per_10s = 10;
   RoomCoreOptions core;
+  MediaGateway* media = nullptr;  // the video-call relay; null when video chat is off
 };
 
 class RoomActor;
