@@ -106,6 +106,8 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
     bool publishing = false;
     Sub sub_state = Sub::kNone;
     std::set<std::uint64_t> subscribed;
+    std::map<std::string, std::string> video_mids;  // subscriber mid → participant (latest offer)
+    std::map<std::string, int> wanted_substream;    // participant → simulcast layer asked for
     int failed_syncs = 0;
     std::deque<realtime::MediaSignal> inbox;  // frames waiting for the one before to finish
     bool draining = false;
@@ -336,6 +338,8 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
         co_await answer(conn, generation, std::move(frame.sdp));
       } else if (frame.type == "media.unpublish") {
         co_await unpublish(conn, generation);
+      } else if (frame.type == "media.quality") {
+        co_await quality(conn, generation, frame.participant_id, frame.substream);
       }
     }
   }
@@ -472,6 +476,31 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Picks the simulcast layer Janus forwards of one participant's video (small tiles take the low
+  // one). Remembered, and applied again to that participant's streams in later offers.
+  awaitable<void> quality(ConnId conn, std::uint64_t generation, std::string participant, int substream) {
+    Peer* p = alive(conn, generation);
+    if (!p) co_return;
+    p->wanted_substream[participant] = substream;
+    co_await applyQuality(conn, generation, participant);
+  }
+
+  awaitable<void> applyQuality(ConnId conn, std::uint64_t generation, std::string participant) {
+    Peer* p = alive(conn, generation);
+    if (!p || p->sub_state != Sub::kJoined) co_return;
+    auto want = p->wanted_substream.find(participant);
+    if (want == p->wanted_substream.end()) co_return;
+    json::array streams;
+    for (const auto& [mid, who] : p->video_mids) {
+      if (who == participant) streams.push_back(json::object{{"mid", mid}, {"substream", want->second}});
+    }
+    if (streams.empty()) co_return;
+    json::object body{{"request", "configure"}, {"streams", std::move(streams)}};
+    json::object request = message(p->session, p->sub, std::move(body));
+    auto r = co_await call(std::move(request));
+    if (auto why = failureOf(r)) log::info("media_quality_failed", {{"message", *why}});
+  }
+
   void trickle(const Peer& p, const realtime::MediaSignal& frame) {
     const std::uint64_t handle = frame.target == "publisher" ? p.pub : p.sub;
     if (p.session == 0 || handle == 0) return;  // nothing negotiated yet on that side
@@ -542,11 +571,12 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
     co_await syncSubscriptions(conn, generation);
   }
 
-  void forwardOffer(const Peer& p, const json::object& data, const json::object& jsep) {
+  void forwardOffer(Peer& p, const json::object& data, const json::object& jsep) {
     const std::string sdp = str(jsep, "sdp");
     if (str(jsep, "type") != "offer" || sdp.empty()) return;
     const Room* room = findRoom(p.who.room_id);
     json::array streams;
+    p.video_mids.clear();
     if (const auto* list = data.if_contains("streams"); list && list->is_array()) {
       for (const auto& v : list->as_array()) {
         if (!v.is_object()) continue;
@@ -559,12 +589,17 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
           if (auto f = room->feeds.find(u64(s, "feed_id")); f != room->feeds.end()) participant = f->second;
         }
         if (participant.empty()) continue;
+        if (kind == "video") p.video_mids[str(s, "mid")] = participant;
         streams.push_back(json::object{{"mid", str(s, "mid")}, {"kind", kind}, {"participant_id", participant}});
       }
     }
     send(p, {{"type", "media.offer"},
              {"jsep", {{"type", "offer"}, {"sdp", sdp}}},
              {"streams", std::move(streams)}});
+    // Layers asked for earlier apply to the participants' (maybe new) mids.
+    for (const auto& [participant, substream] : p.wanted_substream) {
+      spawn(applyQuality(p.who.conn, p.generation, participant));
+    }
   }
 
   Room* findRoom(std::int64_t room_id) {

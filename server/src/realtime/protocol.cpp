@@ -81,6 +81,19 @@ Decoded decodeMediaSignal(const boost::json::object& o, std::string_view t, cons
     }
     return m;
   }
+  if (t == "media.quality") {
+    const auto* who = o.if_contains("participant_id");
+    const auto* quality = o.if_contains("quality");
+    const std::string_view q = quality && quality->is_string() ? quality->as_string() : "";
+    if (!who || !who->is_string() || who->as_string().empty() || who->as_string().size() > 64 ||
+        (q != "low" && q != "medium" && q != "high")) {
+      return FrameError{"invalid_request",
+                        "media.quality needs participant_id and quality: low, medium or high.", id};
+    }
+    m.participant_id = std::string(who->as_string());
+    m.substream = q == "low" ? 0 : q == "medium" ? 1 : 2;
+    return m;
+  }
   return FrameError{"unknown_type", "Unknown frame type \"" + std::string(t.substr(0, 40)) + "\".",
                     id};
 }

@@ -46,6 +46,8 @@ TEST(ProtocolTest, RefusalsTable) {
       {R"({"type":"media.trickle","target":"publisher","candidate":{"sdpMid":"0"}})", "invalid_request"},
       {R"({"type":"media.trickle","target":"publisher","candidate":{"candidate":"c","sdpMLineIndex":-1}})", "invalid_request"},
       {R"({"type":"media.explode"})", "unknown_type"},
+      {R"({"type":"media.quality","participant_id":"p1","quality":"best"})", "invalid_request"},
+      {R"({"type":"media.quality","quality":"low"})", "invalid_request"},
   };
   for (const auto& c : cases) EXPECT_EQ(errorCode(decodeClientFrame(c.frame)), c.code) << c.frame;
 }
@@ -84,6 +86,11 @@ TEST(ProtocolTest, MediaFramesAreDecodedAndCleaned) {
   ASSERT_TRUE(t.candidate.has_value());
   EXPECT_EQ(t.candidate->size(), 3u);
   EXPECT_FALSE(t.candidate->contains("x"));
+
+  auto quality = decodeClientFrame(R"({"type":"media.quality","participant_id":"p1","quality":"low"})");
+  ASSERT_TRUE(std::holds_alternative<MediaSignal>(quality));
+  EXPECT_EQ(std::get<MediaSignal>(quality).participant_id, "p1");
+  EXPECT_EQ(std::get<MediaSignal>(quality).substream, 0);
 
   auto end = decodeClientFrame(R"({"type":"media.trickle","target":"publisher","candidate":null})");
   ASSERT_TRUE(std::holds_alternative<MediaSignal>(end));

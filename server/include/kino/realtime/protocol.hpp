@@ -68,12 +68,15 @@ struct MediaStateReport {
 
 // A video-call signalling frame for the media relay (docs/protocol.md, "Video chat"), already
 // checked: media.join | media.leave | media.unpublish (no fields); media.publish (jsep offer);
-// media.answer (jsep answer); media.trickle (target publisher|subscriber, candidate or null).
+// media.answer (jsep answer); media.trickle (target publisher|subscriber, candidate or null);
+// media.quality (participant_id, quality low|medium|high: which simulcast layer to receive).
 struct MediaSignal {
   std::string type;
   std::string sdp;                                // publish / answer
   std::string target;                             // trickle: "publisher" | "subscriber"
   std::optional<boost::json::object> candidate;   // trickle: {candidate, sdpMid?, sdpMLineIndex?}; none = end
+  std::string participant_id;                     // quality: whose video
+  int substream = 2;                              // quality: 0 low, 1 medium, 2 high
 };
 
 // A frame that could not be accepted; answered with an error frame.
