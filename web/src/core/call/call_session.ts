@@ -87,7 +87,7 @@ export interface CallSession {
   subscribe(listener: () => void): () => void;
   /** Turns a device on (asking the browser for it the first time) or off. */
   setDevice(kind: DeviceKind, on: boolean): Promise<void>;
-  /** Chooses a device; a running one is switched over at once (no renegotiation). */
+  /** Chooses a device ('' = the browser's default); a running one is switched over at once (no renegotiation). */
   chooseDevice(kind: DeviceKind, deviceId: string): Promise<void>;
   /** Reads the device lists again (names appear once a device was allowed). */
   refreshDevices(): Promise<void>;
@@ -536,7 +536,7 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
     if (view.localTalking) set({ localTalking: false });
   }
 
-  function remember(kind: DeviceKind, deviceId: string) {
+  function remember(kind: DeviceKind, deviceId: string | null) {
     choices[kind] = deviceId;
     try {
       opts.storage?.setItem(DEVICE_CHOICE_KEY, JSON.stringify(choices));
@@ -688,8 +688,9 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
       }
       install(kind, track);
     },
-    async chooseDevice(kind, deviceId) {
+    async chooseDevice(kind, chosen) {
       if (closed) return;
+      const deviceId = chosen || null;
       remember(kind, deviceId);
       if (!tracks[kind]) {
         setLocal(kind, { deviceId });

@@ -1,8 +1,11 @@
 import { useI18n } from '../../app/services';
+import type { CallSession } from '../../core/call/call_session';
 import type { RoomSocket, RoomSocketState } from '../../core/room_socket';
 import type { Room } from '../../core/rooms_api';
 import type { PlaybackSession } from '../../core/sync/playback_session';
 import { useMediaQuery } from '../../ui/use_media_query';
+import { callSupported } from './call/browser_call';
+import { CallPanel } from './call/CallPanel';
 import { RoomPanels } from './live/RoomPanels';
 import { useChatAnnouncements } from './live/use_chat_announcements';
 import { PlayerRegion } from './media/PlayerRegion';
@@ -19,13 +22,19 @@ export interface RoomLiveProps {
   socket: RoomSocket | null;
   state: RoomSocketState;
   playback?: PlaybackSession | null;
+  /** The video call (null: not created yet, or this browser has no WebRTC). */
+  call?: CallSession | null;
 }
 
-/** A live room: the player (or the video's progress), the chat and the people in the room. */
-export function RoomLive({ room, onChange, socket, state, playback = null }: RoomLiveProps) {
+/**
+ * A live room: the player (or the video's progress) with the video call under it, the chat and the
+ * people in the room. The call is independent: when it is unavailable the rest works as before.
+ */
+export function RoomLive({ room, onChange, socket, state, playback = null, call = null }: RoomLiveProps) {
   const { t } = useI18n();
   const compact = useMediaQuery(COMPACT_QUERY);
   useChatAnnouncements(socket);
+  const selfName = state.members.find((m) => m.id === state.memberId)?.name ?? '';
   return (
     <div className="room-live">
       <div className="live-status" role="status">
@@ -39,6 +48,7 @@ export function RoomLive({ room, onChange, socket, state, playback = null }: Roo
       <div className="room-live-grid">
         <div className="room-stage">
           <PlayerRegion room={room} playback={playback} />
+          <CallPanel call={call} supported={callSupported()} participants={state.participants} selfId={state.participantId} selfName={selfName} ready={state.ready} />
         </div>
         <RoomPanels room={room} socket={socket} state={state} compact={compact} />
         {(room.description || room.is_owner) && (

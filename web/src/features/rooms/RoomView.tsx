@@ -29,7 +29,7 @@ export function RoomView({ room, onChange, refresh }: RoomViewProps) {
   usePolling(refresh, REFRESH_MS, room.status !== 'ended');
   // The realtime channel: chat and presence while the room is live (closed when the page is left).
   const live = room.status === 'live' && room.joined;
-  const { socket, state, playback } = useRoomSocket(room.slug, live);
+  const { socket, state, playback, call } = useRoomSocket(room.slug, live);
   // The hello carries the room as the server sees it: a status that moved on (ended) is re-read.
   const heardStatus = state.room?.status;
   useEffect(() => {
@@ -63,7 +63,7 @@ export function RoomView({ room, onChange, refresh }: RoomViewProps) {
         )}
       </header>
       {room.status === 'scheduled' && <RoomLobby room={room} onChange={onChange} refresh={refresh} />}
-      {room.status === 'live' && <RoomLive room={room} onChange={onChange} socket={socket} state={state} playback={playback} />}
+      {room.status === 'live' && <RoomLive room={room} onChange={onChange} socket={socket} state={state} playback={playback} call={call} />}
       {room.status === 'ended' && <RoomEnded room={room} />}
     </div>
   );

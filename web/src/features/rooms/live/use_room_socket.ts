@@ -1,6 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { CallSession } from '../../../core/call/call_session';
 import { createRoomSocket, type RoomSocket, type RoomSocketState, type SocketFactory } from '../../../core/room_socket';
 import { createPlaybackSession, type PlaybackSession } from '../../../core/sync/playback_session';
+import { callSupported, createBrowserCall } from '../call/browser_call';
 
 /** The browser's WebSocket behind the core's small socket interface. */
 export const browserSocket: SocketFactory = (url, on) => {
@@ -55,6 +57,8 @@ export interface RoomChannel {
   state: RoomSocketState;
   /** Shared playback over the same socket (clock sync starts with the first hello). */
   playback: PlaybackSession | null;
+  /** The video call over the same socket (null: not yet, or this browser has no WebRTC). */
+  call: CallSession | null;
 }
 
 /**
@@ -63,7 +67,7 @@ export interface RoomChannel {
  * back online or to the tab retries without waiting for the backoff.
  */
 export function useRoomSocket(slug: string, enabled: boolean): RoomChannel {
-  const [channel, setChannel] = useState<{ socket: RoomSocket; playback: PlaybackSession } | null>(null);
+  const [channel, setChannel] = useState<{ socket: RoomSocket; playback: PlaybackSession; call: CallSession | null } | null>(null);
   useEffect(() => {
     if (!enabled) return;
     const s = createRoomSocket({
@@ -74,6 +78,8 @@ export function useRoomSocket(slug: string, enabled: boolean): RoomChannel {
     });
     // Created before the socket starts, so it sees the first hello.
     const playback = createPlaybackSession({ channel: s, storage: localStorageOrNull() });
+    // Joins the call on every hello, with camera and microphone off.
+    const call = callSupported() ? createBrowserCall(s, localStorageOrNull()) : null;
     const offline = () => s.networkLost();
     const online = () => s.reconnectNow();
     const visible = () => {
@@ -82,18 +88,19 @@ export function useRoomSocket(slug: string, enabled: boolean): RoomChannel {
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);
     document.addEventListener('visibilitychange', visible);
-    setChannel({ socket: s, playback });
+    setChannel({ socket: s, playback, call });
     s.start();
     return () => {
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
       document.removeEventListener('visibilitychange', visible);
       playback.close();
+      call?.close(); // media.leave goes out before the socket closes
       s.close();
       setChannel(null);
     };
   }, [slug, enabled]);
   const socket = channel?.socket ?? null;
   const state = useSyncExternalStore(socket?.subscribe ?? noSubscribe, socket?.getState ?? idle, idle);
-  return { socket, state, playback: channel?.playback ?? null };
+  return { socket, state, playback: channel?.playback ?? null, call: channel?.call ?? null };
 }

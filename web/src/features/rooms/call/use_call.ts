@@ -1,0 +1,61 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import type { CallSession, CallView, InboundStat } from '../../../core/call/call_session';
+import { NO_DEVICES } from '../../../core/call/capture';
+
+export const IDLE_CALL: CallView = {
+  status: 'connecting',
+  publishing: false,
+  camera: { wanted: false, live: false, starting: false, deviceId: null },
+  mic: { wanted: false, live: false, starting: false, deviceId: null },
+  localStream: null,
+  localTalking: false,
+  remote: new Map(),
+  talking: new Set(),
+  activeSpeaker: null,
+  devices: NO_DEVICES,
+  error: null,
+};
+const noSubscribe = () => () => {};
+const idle = () => IDLE_CALL;
+
+/** The call as React state (an idle placeholder without a session). */
+export function useCallView(call: CallSession | null): CallView {
+  const get = call?.getView ?? idle;
+  return useSyncExternalStore(call?.subscribe ?? noSubscribe, get, get);
+}
+
+export const CALL_DEBUG_KEY = 'kino.callDebug';
+
+export interface CallDebug {
+  inboundStats(): Promise<InboundStat[]>;
+  state(): { joined: boolean; publishing: boolean };
+}
+
+/**
+ * With `localStorage['kino.callDebug'] = '1'` (tests, the benchmark), `window.__kinoCall` reads the
+ * subscriber connection's stats by participant and whether we are in the call and publishing.
+ * Nothing is exposed otherwise.
+ */
+export function useCallDebug(call: CallSession | null): void {
+  useEffect(() => {
+    let on = false;
+    try {
+      on = window.localStorage.getItem(CALL_DEBUG_KEY) === '1';
+    } catch {
+      on = false;
+    }
+    if (!on || !call) return;
+    const w = window as unknown as { __kinoCall?: CallDebug };
+    const debug: CallDebug = {
+      inboundStats: () => call.inboundStats(),
+      state: () => {
+        const v = call.getView();
+        return { joined: v.status === 'joined', publishing: v.publishing };
+      },
+    };
+    w.__kinoCall = debug;
+    return () => {
+      if (w.__kinoCall === debug) delete w.__kinoCall;
+    };
+  }, [call]);
+}
