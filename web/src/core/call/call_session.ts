@@ -74,6 +74,9 @@ export interface CallView {
   error: DeviceError | null;
 }
 
+/** Which simulcast layer of someone's video to receive (`media.quality`); the server's default is `high`. */
+export type Quality = 'low' | 'medium' | 'high';
+
 export interface InboundStat {
   participant_id: string;
   kind: 'audio' | 'video';
@@ -91,6 +94,11 @@ export interface CallSession {
   chooseDevice(kind: DeviceKind, deviceId: string): Promise<void>;
   /** Reads the device lists again (names appear once a device was allowed). */
   refreshDevices(): Promise<void>;
+  /**
+   * The layer wanted per participant (by tile size). Sent as `media.quality` for what changed while in
+   * the call, and again after each `media.ready`; participants not listed are forgotten.
+   */
+  setQualities(wanted: ReadonlyMap<string, Quality>): void;
   dismissError(): void;
   /** The subscriber connection's `inbound-rtp` stats, by participant (tests and the benchmark). */
   inboundStats(): Promise<InboundStat[]>;
@@ -232,6 +240,9 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
   /** The last `media.state` the server has from this connection. */
   let sentState = { mic: false, camera: false };
   let meter: LevelMeter | null = null;
+  let wantedQuality: ReadonlyMap<string, Quality> = new Map();
+  /** What the server has for this call session (absent = its default, high). */
+  const sentQuality = new Map<string, Quality>();
   const speaking = new SpeakingDetector();
   let wasOpen = channel.getState().status === 'open';
 
@@ -289,6 +300,7 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
     subQueue = Promise.resolve();
     subRemoteQueue = [];
     closePublisher();
+    sentQuality.clear();
     if (view.remote.size > 0 || view.talking.size > 0 || view.activeSpeaker !== null || view.publishing) {
       set({ remote: new Map(), talking: new Set(), activeSpeaker: null, publishing: false });
     }
@@ -461,6 +473,16 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
     }, CALL.republishMs);
   }
 
+  function sendQualities() {
+    if (view.status !== 'joined' || closed) return;
+    for (const id of [...sentQuality.keys()]) if (!wantedQuality.has(id)) sentQuality.delete(id);
+    for (const [id, quality] of wantedQuality) {
+      if ((sentQuality.get(id) ?? 'high') === quality) continue;
+      if (!channel.sendFrame({ type: 'media.quality', participant_id: id, quality })) return;
+      sentQuality.set(id, quality);
+    }
+  }
+
   // --- local devices --------------------------------------------------------------------------
 
   function sendState() {
@@ -565,6 +587,7 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
         joinTimer = retryTimer = null;
         if (view.status !== 'joined') set({ status: 'joined' });
         ensurePublisher();
+        sendQualities();
         return;
       case 'media.offer': {
         const jsep = parseJsep(f.jsep, 'offer');
@@ -723,6 +746,10 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
       } catch (e) {
         log('call: enumerateDevices failed', e);
       }
+    },
+    setQualities(wanted) {
+      wantedQuality = wanted;
+      sendQualities();
     },
     dismissError() {
       if (view.error) set({ error: null });

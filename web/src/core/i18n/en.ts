@@ -333,6 +333,8 @@ export const en = {
   'people.host': 'Host',
   'people.guest': 'Guest',
   'people.empty': 'Nobody is connected right now.',
+  'people.cameraOn': 'Camera on',
+  'people.micOn': 'Microphone on',
 
   'call.region': 'Video call',
   'call.controls': 'Call controls',

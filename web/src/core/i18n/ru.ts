@@ -335,6 +335,8 @@ export const ru: Record<MessageKey, string> = {
   'people.host': 'Ведущий',
   'people.guest': 'Гость',
   'people.empty': 'Сейчас никто не подключён.',
+  'people.cameraOn': 'Камера включена',
+  'people.micOn': 'Микрофон включён',
 
   'call.region': 'Видеозвонок',
   'call.controls': 'Управление звонком',

@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../app/services';
 import type { CallSession, CallView, DeviceError } from '../../../core/call/call_session';
 import type { MessageKey } from '../../../core/i18n';
 import type { Participant } from '../../../core/room_protocol';
 import { CallControls, type CallActions } from './CallControls';
 import { CallTile } from './CallTile';
-import { callTiles, gridSize } from './call_layout';
+import { callTiles, gridSize, tileQualities } from './call_layout';
 import { useCallDebug, useCallView } from './use_call';
 import './call.css';
 
@@ -45,6 +45,13 @@ export function CallPanel({ call, supported, participants, selfId, selfName, rea
   const [unblock, setUnblock] = useState(0);
   const tiles = ready ? callTiles({ participants, selfId, selfName, view }) : [];
   const status = statusKey(view, ready, supported);
+  // Small tiles get a small simulcast layer; the server keeps the choice for later offers.
+  const qualities = useRef(tileQualities(tiles));
+  qualities.current = tileQualities(tiles);
+  const qualityKey = [...qualities.current].map(([id, q]) => `${id}=${q}`).join(',');
+  useEffect(() => {
+    if (call && ready) call.setQualities(qualities.current);
+  }, [call, ready, qualityKey]);
   const actions: CallActions | null = call && {
     setDevice: (kind, on) => void call.setDevice(kind, on),
     chooseDevice: (kind, id) => void call.chooseDevice(kind, id),

@@ -13,7 +13,7 @@ import { createI18n, type Locale } from '../../../core/i18n';
 import type { Participant } from '../../../core/room_protocol';
 import type { RoomsApi } from '../../../core/rooms_api';
 import { createSessionStore } from '../../../core/session';
-import { callTiles, gridSize, initials } from './call_layout';
+import { callTiles, gridSize, initials, tileQualities } from './call_layout';
 import { CallPanel, type CallPanelProps } from './CallPanel';
 import { IDLE_CALL } from './use_call';
 
@@ -35,6 +35,7 @@ function staticCall(view: CallView): CallSession {
     setDevice: nothing,
     chooseDevice: nothing,
     refreshDevices: nothing,
+    setQualities: () => {},
     dismissError: () => {},
     inboundStats: () => Promise.resolve([]),
     close: () => {},
@@ -263,5 +264,14 @@ describe('call layout', () => {
       ['p9', 'Me', true],
       ['p2', 'Person 2', false],
     ]);
+  });
+
+  it('received quality follows the tile size; the featured tile gets the top layer', () => {
+    const view = (activeSpeaker: string | null): CallView => ({ ...joined, activeSpeaker });
+    const q = (n: number, speaker: string | null = null) =>
+      Object.fromEntries(tileQualities(callTiles({ participants: Array.from({ length: n }, (_, i) => person(i + 1)), selfId: 'p1', selfName: 'x', view: view(speaker) })));
+    expect(q(2)).toEqual({ p2: 'high' });
+    expect(q(4, 'p3')).toEqual({ p2: 'medium', p3: 'high', p4: 'medium' });
+    expect(Object.values(q(13)).every((x) => x === 'low')).toBe(true);
   });
 });

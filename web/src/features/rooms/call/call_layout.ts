@@ -1,7 +1,7 @@
 // Which tiles the call grid shows, in which order, and how big: pure, so the rules are tested without
 // rendering. You first, then everyone else in the order they joined; from three people on, the person
 // who spoke last (not you) gets a larger tile.
-import type { CallView } from '../../../core/call/call_session';
+import type { CallView, Quality } from '../../../core/call/call_session';
 import type { MediaStreamLike } from '../../../core/call/call_types';
 import type { Participant } from '../../../core/room_protocol';
 
@@ -33,6 +33,18 @@ export function initials(name: string): string {
   const first = (w: string | undefined) => (w ? ([...w][0] ?? '') : '');
   const out = first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '');
   return out.toLocaleUpperCase() || '?';
+}
+
+/**
+ * The simulcast layer to receive for each other person: the featured tile and big tiles `high`, medium
+ * tiles `medium`, small ones `low` (a quarter of the size, a ninth of the bits).
+ */
+export function tileQualities(tiles: readonly TileModel[]): Map<string, Quality> {
+  const size = gridSize(tiles.length);
+  const base: Quality = size === 'l' ? 'high' : size === 'm' ? 'medium' : 'low';
+  const out = new Map<string, Quality>();
+  for (const t of tiles) if (!t.self) out.set(t.id, t.featured ? 'high' : base);
+  return out;
 }
 
 export interface TileInput {

@@ -69,6 +69,7 @@ export function RoomPanels({ room, socket, state, compact }: RoomPanelsProps) {
           members={state.members}
           memberId={state.memberId}
           ready={state.ready}
+          participants={state.participants}
           headingId={`${id}-people`}
           quietHeading={compact}
         />

@@ -161,6 +161,24 @@ describe('people', () => {
     expect(html).toContain('<h2 id="p" class="side-title">People <span class="people-count">2</span></h2>');
     expect(html).toContain('<span class="person-name">Ada</span><span class="tag tag-host">Host</span>');
     expect(html).toContain('<span class="person-name">Bo</span><span class="person-you">(you)</span><span class="tag">Guest</span>');
+    expect(html).not.toContain('person-media');
+  });
+
+  it('shows who sends a camera or microphone (any of their tabs)', () => {
+    const members = [
+      { id: 'u7', name: 'Ada', user_id: '7', guest: false, connections: 2 },
+      { id: 'g1', name: 'Bo', user_id: null, guest: true, connections: 1 },
+    ];
+    const participants = [
+      { id: 'p1', member_id: 'u7', name: 'Ada', mic: false, camera: true },
+      { id: 'p2', member_id: 'u7', name: 'Ada', mic: true, camera: false },
+      { id: 'p3', member_id: 'g1', name: 'Bo', mic: false, camera: false },
+    ];
+    const html = render(<PeopleList room={room} members={members} memberId="g1" ready headingId="p" participants={participants} />);
+    const ada = html.slice(html.indexOf('>Ada<'), html.indexOf('>Bo<'));
+    expect(ada).toContain('aria-label="Camera on"');
+    expect(ada).toContain('aria-label="Microphone on"');
+    expect(html.slice(html.indexOf('>Bo<'))).not.toContain('person-media');
   });
 });
 
