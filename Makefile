@@ -61,6 +61,7 @@ fuzz: deps
 bench: build
 	@node bench/ingest.bench.mjs
 	@node bench/playback.bench.mjs
+	@node bench/video.bench.mjs
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
