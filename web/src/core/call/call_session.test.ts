@@ -444,6 +444,23 @@ describe('call session: subscriber', () => {
     expect(ch.of('media.join')).toHaveLength(2);
   });
 
+  it('ignores offers outside the call (late ones from a session it left)', async () => {
+    const { ch, sub, count } = await joined();
+    const first = sub();
+    ch.frame(offer('bad 0:audio', [['0', 'audio', 'p2']])); // restart: leave, join later
+    await flush();
+    ch.frame(offer('o9 0:audio', [['0', 'audio', 'p2']])); // in flight before the leave
+    await flush();
+    expect(count('subscriber')).toBe(1);
+    expect(first.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(CALL.retryMs);
+    ch.frame({ type: 'media.ready' });
+    ch.frame(offer('o1 0:audio', [['0', 'audio', 'p2']]));
+    await flush();
+    expect(count('subscriber')).toBe(2);
+    expect(ch.of('media.answer').at(-1)).toEqual({ type: 'media.answer', jsep: { type: 'answer', sdp: 'answer to o1' } });
+  });
+
   it('speaking: media.talking lights participants, the last speaker stays active', () => {
     const { call, ch } = setup();
     ch.hello();

@@ -590,6 +590,8 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
         sendQualities();
         return;
       case 'media.offer': {
+        // Offers follow media.ready; one arriving after we left (a restart) is for a dead session.
+        if (view.status !== 'joined') return;
         const jsep = parseJsep(f.jsep, 'offer');
         if (!jsep) return;
         const streams = parseStreams(f.streams);
