@@ -79,7 +79,7 @@ describe('video-call relay with a real Janus', { skip: !haveJanus && 'janus is n
     await publish(b);
     // Renegotiating (a second offer) is answered too.
     await publish(a);
-    b.send({ type: 'media.trickle', target: 'publisher', candidate: { candidate: 'candidate:1 1 udp 2122260223 10.77.0.9 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
+    b.send({ type: 'media.trickle', target: 'publisher', candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
     b.send({ type: 'media.trickle', target: 'publisher', candidate: null });
     b.send({ type: 'media.quality', participant_id: A, quality: 'low' }); // kept for when A's video is offered
     // Subscriptions need a publisher whose PeerConnection is up (real ICE): the browser e2e test
