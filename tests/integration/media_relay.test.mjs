@@ -54,7 +54,8 @@ describe('video-call relay with a real Janus', { skip: !haveJanus && 'janus is n
   let k;
   let owner;
   before(async () => {
-    k = await startKino({ env: { ...env, KINO_MEDIA_MODE: 'embedded' } });
+    // ICE limited to lo, which Janus skips: it binds nothing on this machine's other interfaces.
+    k = await startKino({ env: { ...env, KINO_MEDIA_MODE: 'embedded', KINO_MEDIA_ICE_INTERFACE: 'lo' } });
     owner = await registerUser(k, { display_name: 'Olga' });
     await janusReady(k);
   });
