@@ -239,6 +239,11 @@ int serve(const common::Config& config, storage::Store& store) {
   }
   log::info("listening", {{"url", *url}, {"version", KINO_VERSION}});
   server.run();
+  // The media objects post to the server's io_context when they go away: release them while it still
+  // exists (they were declared before `server`, so they would otherwise outlive it).
+  relay.reset();
+  janus.reset();
+  janus_process.reset();
   return 0;
 }
 
