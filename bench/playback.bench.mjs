@@ -6,8 +6,13 @@
 // (window.__kinoSync, enabled by localStorage 'kino.syncDebug'), and the positions are extrapolated to
 // one common server instant. Reported: the spread between pages (p50/p95/max, steady state and all
 // samples), the time each action takes to converge (spread < 40 ms and every page within 40 ms of the
-// shared position, counted from the action's scheduled server instant), and the corrections
-// (DriftCorrector seeks and rate nudges).
+// shared position, counted from the action's scheduled server instant) and to converge for good (from
+// then on within those 40 ms for a whole second), and the corrections (seeks, steady-state rate
+// nudges, trims while converging, paused alignments). As diagnostics: each page's clock error (its
+// synchronised clock minus the machine's wall clock, which pages and server share here) and the spread
+// on the wall clock, which also counts clock-sync errors. BENCH_DEBUG=1 prints every action's per-page
+// errors and what each player did (window.__kinoSync.trace()); BENCH_DUMP=<prefix> writes the samples,
+// actions and traces to <prefix>.<variant>.json.
 //
 // Variants: `loopback` (127.0.0.1); `netem` — the whole run inside a new network namespace
 // (`unshare -n`, `ip link set lo up`, `tc qdisc add dev lo root netem delay 40ms 20ms`), never on
@@ -33,6 +38,7 @@ const PAGES = Number(process.env.BENCH_PAGES || 5);
 const EVERY_S = Number(process.env.BENCH_ACTION_EVERY_S || 20);
 const VARIANTS = (process.env.BENCH_VARIANTS || 'loopback,netem,proxy').split(',').map((s) => s.trim()).filter(Boolean);
 const CONVERGED_MS = 40;
+const STAYS_MS = 1000;
 const CLIP_S = Math.ceil(PLAY_S * 1.5 + 90);
 const SELF = fileURLToPath(import.meta.url);
 const CHROMIUM_ARGS = [
@@ -176,7 +182,12 @@ async function runVariant(name, clip) {
       const spreadMs = (Math.max(...pos) - Math.min(...pos)) * 1000;
       const errMs = Math.max(...pos.map((p, i) => Math.abs(p - exp[i]))) * 1000;
       const stateAt = s.map((x) => x.state?.at_server_ms ?? 0);
-      samples.push({ at, spreadMs, errMs, stateAt, errs: pos.map((p, i) => (p - exp[i]) * 1000) });
+      // The same on the machine's one wall clock (pages and server share it): clock-sync errors show here.
+      const atTrue = Math.max(...s.map((x) => x.dateNow));
+      const posTrue = s.map((x) => (moving(x) ? x.currentTime + ((atTrue - x.dateNow) / 1000) * x.rate : x.currentTime));
+      const trueSpreadMs = (Math.max(...posTrue) - Math.min(...posTrue)) * 1000;
+      const clockErrs = s.map((x) => x.serverNow - x.dateNow);
+      samples.push({ at, spreadMs, errMs, stateAt, errs: pos.map((p, i) => (p - exp[i]) * 1000), trueSpreadMs, clockErrs });
     };
 
     // The actions, from a different page each time.
@@ -216,20 +227,34 @@ async function runVariant(name, clip) {
       await sleep(Date.now() < fastUntil ? 50 : 250);
     }
     const stats = await Promise.all(pages.map((p) => p.evaluate(() => window.__kinoSync.stats())));
+    const traces = await Promise.all(pages.map((p) => p.evaluate(() => window.__kinoSync.trace?.() ?? [])));
 
     // Convergence: from the action's server instant to the first sample where everyone agrees.
     for (const a of actions) {
       const after = samples.filter((s) => s.at >= a.effect && s.stateAt.every((t) => t >= a.effect));
-      const ok = after.find((s) => s.spreadMs < CONVERGED_MS && s.errMs < CONVERGED_MS);
+      const within = (s) => s.spreadMs < CONVERGED_MS && s.errMs < CONVERGED_MS;
+      const ok = after.find(within);
+      // Stricter: together from then on for STAYS_MS (a play is "converged" at its instant, while
+      // everyone still stands on the same frame, and may drift apart as the players start).
+      const stays = after.find((s, i) => after.slice(i).filter((x) => x.at <= s.at + STAYS_MS).every(within));
       a.leadMs = a.effect - a.sentAt;
       a.convergeMs = ok ? Math.max(0, ok.at - a.effect) : NaN;
+      a.stableMs = stays ? Math.max(0, stays.at - a.effect) : NaN;
       a.convergedBy = ok ? ok.at : Infinity;
     }
     if (process.env.BENCH_DEBUG) {
       for (const a of actions) {
-        log(`  -- ${a.what}`);
+        log(`  -- ${a.what} (page ${a.page}), scheduled ${f0(a.effect - a.sentAt)} ms ahead; per-page error (ms) from the shared position:`);
         for (const s of samples.filter((x) => x.at >= a.effect - 100 && x.at <= a.effect + 2500)) log(`     ${f0(s.at - a.effect)} ms: ${s.errs.map(f0).join(' ')}`);
+        traces.forEach((t, i) => {
+          const ev = t.filter((e) => e.at >= a.sentAt - 50 && e.at <= a.effect + 3000);
+          if (ev.length > 0) log(`     page ${i}: ${ev.map((e) => `${f0(e.at - a.effect)}:${e.what}${e.driftMs !== undefined ? `(${e.driftMs})` : ''}${e.detail ? `[${e.detail}]` : ''}`).join(' ')}`);
+        });
       }
+    }
+    if (process.env.BENCH_DUMP) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${process.env.BENCH_DUMP}.${name}.json`, JSON.stringify({ samples, actions, traces, stats }));
     }
     // Steady state: samples outside [sent, converged] of every action.
     const steady = samples.filter((s) => !actions.some((a) => s.at >= a.sentAt && s.at <= a.convergedBy) && s.at > (actions[0]?.convergedBy ?? 0));
@@ -241,23 +266,29 @@ async function runVariant(name, clip) {
       steady: summary(steady.map((s) => s.spreadMs)),
       all: summary(samples.map((s) => s.spreadMs)),
       converge: summary(actions.map((a) => a.convergeMs).filter(Number.isFinite)),
+      convergeStable: summary(actions.map((a) => a.stableMs).filter(Number.isFinite)),
       unconverged: actions.filter((a) => !Number.isFinite(a.convergeMs)).length,
-      actions: actions.map(({ what, page, leadMs, convergeMs }) => ({ what, page, leadMs, convergeMs })),
+      actions: actions.map(({ what, page, leadMs, convergeMs, stableMs }) => ({ what, page, leadMs, convergeMs, stableMs })),
       seeks: stats.reduce((n, s) => n + s.seeks, 0),
       aligns: stats.reduce((n, s) => n + s.aligns, 0),
       trims: stats.reduce((n, s) => n + s.trims, 0),
       nudges: stats.reduce((n, s) => n + s.nudges, 0),
       rttMs: summary(stats.map((s) => s.rttMs)),
-      leads: stats.map((s) => `${f0(s.playLeadMs)}/${f0(s.seekLeadMs)}`).join(' '),
+      leads: stats.map((s) => `${f0(s.playLeadMs)}/${f0(s.resumeLeadMs)}/${f0(s.seekLeadMs)}/${f0(s.stretchMs)}`).join(' '),
     };
+    result.steadyTrue = summary(steady.map((s) => s.trueSpreadMs));
+    const clockErr = pages.map((_, i) => summary(samples.map((s) => s.clockErrs[i])));
+    log(`  clock: each page's server clock − the machine's wall clock, p50 [min..max] (ms): ${clockErr.map((c, i) => `${c.p50.toFixed(1)} [${Math.min(...samples.map((s) => s.clockErrs[i])).toFixed(1)}..${c.max.toFixed(1)}]`).join(' ')}`);
+    log(`  spread on the wall clock, steady p50/p95/max ${f0(result.steadyTrue.p50)}/${f0(result.steadyTrue.p95)}/${f0(result.steadyTrue.max)} ms`);
     const bias = pages.map((_, i) => summary(steady.map((s) => s.errs[i])));
     result.biasMs = bias.map((b) => Math.round(b.p50));
     log(`  per-page offset from the shared position, steady p50 (ms): ${result.biasMs.join(' ')}; p95 |offset| (ms): ${pages.map((_, i) => f0(summary(steady.map((s) => Math.abs(s.errs[i]))).p95)).join(' ')}`);
-    for (const a of result.actions) log(`  ${a.what.padEnd(12)} page ${a.page}: scheduled ${f0(a.leadMs)} ms ahead, converged ${f0(a.convergeMs)} ms after`);
+    for (const a of result.actions) log(`  ${a.what.padEnd(12)} page ${a.page}: scheduled ${f0(a.leadMs)} ms ahead, converged ${f0(a.convergeMs)} ms after, for good (${STAYS_MS} ms) ${f0(a.stableMs)} ms after`);
     log(`  spread steady p50/p95/max ${f0(result.steady.p50)}/${f0(result.steady.p95)}/${f0(result.steady.max)} ms (${result.steady.n} samples); `
       + `all ${f0(result.all.p50)}/${f0(result.all.p95)}/${f0(result.all.max)} ms (${result.all.n})`);
-    log(`  converge p50/p95/max ${f0(result.converge.p50)}/${f0(result.converge.p95)}/${f0(result.converge.max)} ms, not converged: ${result.unconverged}`);
-    log(`  corrections: ${result.seeks} seeks, ${result.nudges} rate nudges, ${result.trims} fine trims, ${result.aligns} paused alignments (all pages); best RTT p50 ${result.rttMs.p50?.toFixed?.(1)} ms; learned play/seek leads (ms): ${result.leads}`);
+    log(`  converge p50/p95/max ${f0(result.converge.p50)}/${f0(result.converge.p95)}/${f0(result.converge.max)} ms, not converged: ${result.unconverged}; `
+      + `staying converged ${STAYS_MS} ms: p50/max ${f0(result.convergeStable.p50)}/${f0(result.convergeStable.max)} ms`);
+    log(`  corrections: ${result.seeks} seeks, ${result.nudges} rate nudges, ${result.trims} trims while converging, ${result.aligns} paused alignments (all pages); best RTT p50 ${result.rttMs.p50?.toFixed?.(1)} ms; learned play/resume/seek leads and stretch cost (ms): ${result.leads}`);
     return result;
   } finally {
     await browser.close();
@@ -269,6 +300,7 @@ async function runVariant(name, clip) {
 
 const row = (r) => `| ${r.name} | ${r.pages} | ${r.playS} s | ${f0(r.steady.p50)} / ${f0(r.steady.p95)} / ${f0(r.steady.max)} | `
   + `${f0(r.all.p50)} / ${f0(r.all.p95)} / ${f0(r.all.max)} | ${f0(r.converge.p50)} / ${f0(r.converge.max)}${r.unconverged ? ` (${r.unconverged} never)` : ''} | `
+  + `${f0(r.convergeStable.p50)} / ${f0(r.convergeStable.max)} | `
   + `${r.seeks} / ${r.nudges} / ${r.trims} / ${r.aligns} | ${r.rttMs.p50?.toFixed?.(1)} |`;
 
 if (process.env.KINO_BENCH_NETNS === '1') {
@@ -314,7 +346,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-log('\n| variant | pages | played | steady spread p50 / p95 / max (ms) | all samples p50 / p95 / max (ms) | converge p50 / max (ms) | seeks / nudges / trims / aligns | best RTT (ms) |');
-log('|---|---|---|---|---|---|---|---|');
+log('\n| variant | pages | played | steady spread p50 / p95 / max (ms) | all samples p50 / p95 / max (ms) | converge p50 / max (ms) | converge for good p50 / max (ms) | seeks / nudges / trims / aligns | best RTT (ms) |');
+log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) log(row(r));
 for (const n of notes) log(`\n${n}`);

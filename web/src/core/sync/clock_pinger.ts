@@ -1,5 +1,7 @@
 // Clock sync over the room socket (docs/protocol.md): on every hello a burst of `ping {id, t0}` (8,
-// 100 ms apart), then one every SYNC.clockIntervalMs; each `pong {id, t0, server_time}` feeds ClockSync.
+// 100 ms apart), then SYNC.clockFollowupSamples more a second apart (a page that is busy loading reads
+// its pongs late, so the burst alone can be off by tens of ms), then one every SYNC.clockIntervalMs;
+// each `pong {id, t0, server_time}` feeds ClockSync.
 // `clock.report {rtt_ms}` goes out after the burst and whenever the best RTT moves noticeably, so the
 // server schedules changes far enough ahead for this member. No React, no DOM.
 import type { ClockSync } from './clock_sync';
@@ -27,6 +29,7 @@ export class ClockPinger {
   private burstLeft = 0;
   private burstPongs = 0;
   private burstDone = true;
+  private followupLeft = 0;
   private reportedRtt: number | null = null;
 
   constructor(private readonly opts: ClockPingerOptions) {}
@@ -38,6 +41,7 @@ export class ClockPinger {
     this.burstLeft = SYNC.clockInitialSamples;
     this.burstPongs = 0;
     this.burstDone = false;
+    this.followupLeft = SYNC.clockFollowupSamples;
     this.burstStep();
   }
 
@@ -91,13 +95,18 @@ export class ClockPinger {
     this.stopTimer();
     this.burstDone = true;
     this.report(true);
-    this.timer = this.opts.setTimer(this.periodic, SYNC.clockIntervalMs);
+    this.timer = this.opts.setTimer(this.periodic, this.nextInterval());
   }
 
   private periodic = () => {
+    if (this.followupLeft > 0) this.followupLeft -= 1;
     this.ping();
-    this.timer = this.opts.setTimer(this.periodic, SYNC.clockIntervalMs);
+    this.timer = this.opts.setTimer(this.periodic, this.nextInterval());
   };
+
+  private nextInterval(): number {
+    return this.followupLeft > 0 ? SYNC.clockFollowupIntervalMs : SYNC.clockIntervalMs;
+  }
 
   private report(force: boolean) {
     const rtt = this.opts.clock.rttMs;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClockSync } from './clock_sync';
+import { SYNC } from './constants';
 
 describe('ClockSync', () => {
   it('estimates the offset from the lowest-RTT samples, ignoring queueing noise', () => {
@@ -35,6 +36,20 @@ describe('ClockSync', () => {
   it('keeps a bounded window of recent samples', () => {
     const sync = new ClockSync(() => 0);
     for (let i = 0; i < 100; i += 1) sync.addSample(i, i + 1000, i + 10);
-    expect(sync.sampleCount).toBe(16);
+    expect(sync.sampleCount).toBe(SYNC.clockKeepSamples);
+  });
+
+  it('trusts one good sample over several that waited in a queue (a page busy loading)', () => {
+    const sync = new ClockSync(() => 0);
+    // Eight replies read 60–90 ms late (the offset each says is off by half of that) …
+    for (let i = 0; i < 8; i += 1) sync.addSample(i * 100, i * 100 + 1, i * 100 + 2 + 60 + i * 4);
+    expect(sync.offsetMs).toBeLessThan(-25);
+    // … then one answered at once (RTT 2 ms) and the offset is that one's, not a mean with the others.
+    sync.addSample(1_000, 1_001, 1_002);
+    expect(sync.rttMs).toBe(2);
+    expect(sync.offsetMs).toBe(0);
+    // Samples close to the best are averaged.
+    sync.addSample(2_000, 2_002, 2_002.4);
+    expect(sync.offsetMs).toBeCloseTo(0.4, 6);
   });
 });

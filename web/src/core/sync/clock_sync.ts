@@ -1,7 +1,9 @@
 // NTP-style clock synchronisation with the server over the room socket (no React, no DOM).
 // A sample: the client sends ping at t0 (its clock), the server answers with server_time, the pong
 // arrives at t3. RTT = t3 − t0; offset = server_time − (t0 + t3) / 2. Samples with the lowest RTT
-// carry the least queueing noise, so the offset is the mean of the best few of the recent ones.
+// carry the least queueing noise, so the offset is the mean of the best few of the recent ones — and
+// only of those close to the best: a reply that sat in a queue (a page busy loading) is off by up to
+// half its extra delay, and averaging it in would spoil a good sample.
 import { SYNC } from './constants';
 
 export interface ClockSample {
@@ -50,6 +52,10 @@ export class ClockSync {
   }
 
   private best(): ClockSample[] {
-    return [...this.samples].sort((a, b) => a.rttMs - b.rttMs).slice(0, SYNC.clockBestSamples);
+    const sorted = [...this.samples].sort((a, b) => a.rttMs - b.rttMs);
+    const first = sorted[0];
+    if (!first) return [];
+    const limit = first.rttMs + Math.max(SYNC.clockRttSlackMs, first.rttMs * SYNC.clockRttSlackRatio);
+    return sorted.slice(0, SYNC.clockBestSamples).filter((s) => s.rttMs <= limit);
   }
 }

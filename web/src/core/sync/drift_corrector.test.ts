@@ -96,6 +96,21 @@ describe('DriftCorrector', () => {
     expect(h.media.playbackRate).toBe(1);
   });
 
+  it('while its caller converges, applies the state and seeks large drift but leaves the rest', () => {
+    const h = harness();
+    h.start(playing(0, h.now(), 1.25));
+    h.step(500);
+    h.media.currentTime += 0.12;
+    expect(h.corrector.tick(true).kind).toBe('none');
+    expect(h.media.playbackRate).toBe(1.25);
+    h.media.currentTime += 1;
+    expect(h.corrector.tick(true).kind).toBe('seek');
+    h.corrector.setState({ status: 'paused', position_s: 3, rate: 1.25, at_server_ms: h.now() });
+    h.corrector.tick(true);
+    expect(h.media.paused).toBe(true);
+    expect(h.media.currentTime).toBe(3);
+  });
+
   it('pauses and holds the paused position', () => {
     const h = harness();
     h.start(playing(0, h.now()));

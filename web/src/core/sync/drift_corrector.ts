@@ -2,7 +2,8 @@
 // The server's state says where the video is at a server instant; with the synchronised clock the
 // corrector compares the element with that position and corrects: a seek for large drift, a gentle
 // playbackRate nudge for medium drift (with hysteresis), nothing for tiny drift. In steady state it
-// starts at most one correction per SYNC.minCorrectionIntervalMs.
+// starts at most one correction per SYNC.minCorrectionIntervalMs. Right after a change its caller may
+// take over everything below the seek threshold (`converging`, see media_follower.ts).
 import { SYNC } from './constants';
 
 /** The parts of HTMLMediaElement the corrector uses (a fake in tests). */
@@ -66,8 +67,10 @@ export class DriftCorrector {
   /**
    * Brings the element in line with the state; call every ~250 ms and when a state takes effect.
    * Before at_server_ms a new state is not applied yet (everyone switches at the same instant).
+   * With `converging` it applies the state (play/pause, rate) and seeks for large drift, but leaves
+   * medium and small drift to the caller.
    */
-  tick(): Correction {
+  tick(converging = false): Correction {
     const state = this.state;
     if (!state) return { kind: 'none', driftS: 0 };
     const now = this.serverNow();
@@ -87,12 +90,17 @@ export class DriftCorrector {
       return { kind: 'none', driftS };
     }
     if (this.media.paused) void this.media.play();
+    if (converging && this.nudging) this.endNudge();
 
     const settling = local - this.stateAppliedMs < SYNC.settleWindowMs;
     const mayCorrect = settling || local - this.lastCorrectionMs >= SYNC.minCorrectionIntervalMs;
     const abs = Math.abs(driftS);
     if (abs >= SYNC.hardSeekS || (abs >= SYNC.seekThresholdS && mayCorrect)) {
       return this.seek(expected, driftS, local);
+    }
+    if (converging) {
+      if (this.media.playbackRate !== state.rate) this.media.playbackRate = state.rate;
+      return { kind: 'none', driftS };
     }
     if (this.nudging) {
       if (abs < SYNC.settleS || Math.sign(driftS) !== this.nudgeSign) {

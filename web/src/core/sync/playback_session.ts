@@ -5,14 +5,15 @@
 //   ClockSync; `clock.report` after the burst and whenever the best RTT moves noticeably.
 // - The room's state and policy from the hello snapshot and the `playback.state` / `room.policy` events;
 //   intents go out as `playback.control` / `room.policy` with a client id, refusals come back as notices.
-// - With a media element attached, a MediaFollower (media_follower.ts): the DriftCorrector ticked every
-//   250 ms and at each state's at_server_ms (a late joiner is simply corrected to the live position),
-//   debounced `playback.buffering` reports, and the volume: shared × this person's own (kept in storage).
+// - With a media element attached, a MediaFollower (media_follower.ts): fast convergence right after
+//   each change (early starts, timed trims), the DriftCorrector in steady state (a late joiner is simply
+//   corrected to the live position), debounced `playback.buffering` reports, and the volume: shared ×
+//   this person's own (kept in storage).
 import { randomClientId } from '../room_protocol';
 import { ClockPinger } from './clock_pinger';
 import { ClockSync } from './clock_sync';
 import { expectedPosition, type CorrectorStats } from './drift_corrector';
-import { MediaFollower, type FollowerStats, type PersonalVolume, type PlayerMedia } from './media_follower';
+import { MediaFollower, type FollowerStats, type PersonalVolume, type PlayerMedia, type TraceEvent } from './media_follower';
 import { StartLeads } from './start_leads';
 import {
   DEFAULT_POLICY,
@@ -25,7 +26,7 @@ import {
 } from './playback_protocol';
 
 export * from './playback_protocol';
-export type { PersonalVolume, PlayerMedia } from './media_follower';
+export type { PersonalVolume, PlayerMedia, TraceEvent } from './media_follower';
 
 /** What the session needs of the room socket (RoomSocket has both). */
 export interface FrameChannel {
@@ -59,9 +60,11 @@ export interface SyncStats extends FollowerStats {
   clockSamples: number;
   offsetMs: number;
   rttMs: number | null;
-  /** The learned start latencies (see start_leads.ts). */
+  /** The learned start latencies and the cost of leaving rate 1 (see start_leads.ts). */
   playLeadMs: number;
+  resumeLeadMs: number;
   seekLeadMs: number;
+  stretchMs: number;
 }
 
 export interface PlaybackSession {
@@ -83,6 +86,8 @@ export interface PlaybackSession {
   /** Where the shared video is now, in seconds; null before a state. */
   position(): number | null;
   stats(): SyncStats;
+  /** The attached follower's recent corrections and starts (diagnosis; empty without an element). */
+  trace(): TraceEvent[];
   close(): void;
 }
 
@@ -343,9 +348,12 @@ export function createPlaybackSession(opts: PlaybackSessionOptions): PlaybackSes
         offsetMs: clock.sampleCount > 0 ? clock.offsetMs : helloOffset,
         rttMs: clock.rttMs,
         playLeadMs: leads.playS * 1000,
+        resumeLeadMs: leads.resumeS * 1000,
         seekLeadMs: leads.seekS * 1000,
+        stretchMs: leads.stretchS * 1000,
       };
     },
+    trace: () => follower?.trace() ?? [],
     close() {
       if (closed) return;
       detach();

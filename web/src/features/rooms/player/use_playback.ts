@@ -29,6 +29,8 @@ interface SyncDebug {
   /** The element and the synced clock read together, for comparing players at one server instant. */
   sample(): {
     serverNow: number;
+    /** The page's wall clock at the same moment (pages and server share one machine in tests). */
+    dateNow: number;
     currentTime: number;
     rate: number;
     paused: boolean;
@@ -37,6 +39,7 @@ interface SyncDebug {
     state: PlaybackView['state'];
   };
   stats(): ReturnType<PlaybackSession['stats']>;
+  trace(): ReturnType<PlaybackSession['trace']>;
 }
 
 /**
@@ -58,6 +61,7 @@ export function useSyncDebug(playback: PlaybackSession | null, video: HTMLVideoE
       position: () => playback.position(),
       sample: () => ({
         serverNow: playback.serverNow(),
+        dateNow: Date.now(),
         currentTime: video.currentTime,
         rate: video.playbackRate,
         paused: video.paused,
@@ -66,6 +70,7 @@ export function useSyncDebug(playback: PlaybackSession | null, video: HTMLVideoE
         state: playback.getView().state,
       }),
       stats: () => playback.stats(),
+      trace: () => playback.trace(),
     };
     w.__kinoSync = debug;
     return () => {
