@@ -15,7 +15,7 @@
 //   streams whose bytes grew during the window: 5 publishers × 4 subscribers × 2 = 40).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { startKino } from '../tests/lib/kino.mjs';
@@ -100,12 +100,19 @@ async function allInbound(people) {
   return out;
 }
 
+/** All CPUs' ticks from /proc/stat (first line): busy, total, interrupts (irq + softirq: packets on the veth) and steal. */
+function machineTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((n, x) => n + (x || 0), 0);
+  return { busy: total - f[3] - (f[4] || 0), total, irq: (f[5] || 0) + (f[6] || 0), steal: f[7] || 0 };
+}
+
 function cpuTicks(table, kinoPid) {
   const kinoTree = subtree(table, kinoPid);
   const janus = [...kinoTree].filter((p) => p !== kinoPid && table.get(p)?.comm.startsWith('janus'));
   const browser = [...subtree(table, process.pid)].filter((p) => p !== process.pid && !kinoTree.has(p));
   const sum = (pids) => pids.reduce((n, p) => n + (table.get(p)?.ticks ?? 0), 0);
-  return { kino: sum([kinoPid]), janus: sum(janus), chromium: sum(browser), janusPids: janus, chromiumProcs: browser.length };
+  return { kino: sum([kinoPid]), janus: sum(janus), chromium: sum(browser), node: sum([process.pid]), janusPids: janus, chromiumProcs: browser.length };
 }
 
 async function run(r) {
@@ -144,14 +151,25 @@ async function run(r) {
     await sleep(SETTLE_S * 1000);
     const s0 = await allInbound(people);
     const p0 = await processTable();
+    const m0 = machineTicks();
     const t0 = Date.now();
     await sleep(STEADY_S * 1000);
+    const m1 = machineTicks();
     const p1 = await processTable();
     const secs = (Date.now() - t0) / 1000;
     const s1 = await allInbound(people);
     const c0 = cpuTicks(p0, kino.proc.pid);
     const c1 = cpuTicks(p1, kino.proc.pid);
     const pct = (k) => ((c1[k] - c0[k]) / CLK_TCK / secs) * 100;
+    // The whole machine (all cores, as % of one core), and what ran besides this benchmark.
+    const share = (k) => ((m1[k] - m0[k]) / (m1.total - m0.total)) * cpus().length * 100;
+    const machine = share('busy');
+    const outside = machine - pct('janus') - pct('kino') - pct('chromium') - pct('node') - share('irq') - share('steal');
+    // The busiest processes that are not this benchmark's (other work on the machine skews the numbers).
+    const ours = new Set([...subtree(p1, process.pid)]);
+    const others = [...p1].filter(([pid]) => !ours.has(pid))
+      .map(([pid, v]) => ({ pid, comm: v.comm, pct: ((v.ticks - (p0.get(pid)?.ticks ?? 0)) / CLK_TCK / secs) * 100 }))
+      .filter((x) => x.pct >= 1).sort((x, y) => y.pct - x.pct).slice(0, 5);
     let forwarded = 0;
     const fps = [];
     let bytes = 0;
@@ -165,12 +183,14 @@ async function run(r) {
     const rss = c1.janusPids.length ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${c1.janusPids[0]}/status`, 'utf8'))?.[1] ?? NaN) / 1024 : NaN;
     const result = {
       run: r + 1, video, audio,
-      cpu: { janus: pct('janus'), kino: pct('kino'), chromium: pct('chromium') },
+      cpu: { janus: pct('janus'), kino: pct('kino'), chromium: pct('chromium'), node: pct('node'), machine, irq: share('irq'), steal: share('steal'), outside },
       chromiumProcs: c1.chromiumProcs, janusRssMb: rss, forwarded, fps: summary(fps), mbps: (bytes * 8) / secs / 1e6, windowS: secs,
     };
     log(`  steady ${secs.toFixed(1)} s: CPU janus ${f1(result.cpu.janus)} %, kino ${f1(result.cpu.kino)} %, chromium ${f1(result.cpu.chromium)} % `
-      + `(${result.chromiumProcs} processes) of one core; janus RSS ${f1(rss)} MB; ${forwarded} streams received `
+      + `(${result.chromiumProcs} processes) of one core; machine ${f0(machine)} % of ${cpus().length * 100} % `
+      + `(this script ${f0(pct('node'))} %, irq+softirq ${f0(share('irq'))} %, steal ${f0(share('steal'))} %, other processes ${f0(outside)} %); janus RSS ${f1(rss)} MB; ${forwarded} streams received `
       + `(${f1(result.mbps)} Mbit/s in total); video fps per subscription min ${f1(result.fps.min)} / median ${f1(result.fps.p50)}`);
+    if (others.length) log(`  busiest other processes: ${others.map((x) => `${x.comm} (${x.pid}) ${f0(x.pct)} %`).join(', ')}`);
     return result;
   } finally {
     await browser.close();
@@ -191,11 +211,12 @@ log('\n| measure | n | p50 | p95 | max |');
 log('|---|---|---|---|---|');
 log(`| camera on → first remote frame (ms) | ${v.n} | ${f0(v.p50)} | ${f0(v.p95)} | ${f0(v.max)} |`);
 log(`| microphone on → first remote audio (ms) | ${a.n} | ${f0(a.p50)} | ${f0(a.p95)} | ${f0(a.max)} |`);
-log(`\n| run | window | Janus CPU | Kino CPU | Chromium CPU | Janus RSS | streams forwarded | video fps per subscription min / median | total Mbit/s |`);
-log('|---|---|---|---|---|---|---|---|---|');
+log(`\n| run | window | Janus CPU | Kino CPU | Chromium CPU | irq+softirq / other processes | Janus RSS | streams forwarded | video fps per subscription min / median | total Mbit/s |`);
+log('|---|---|---|---|---|---|---|---|---|---|');
 for (const x of results) {
-  log(`| ${x.run} | ${f0(x.windowS)} s | ${f1(x.cpu.janus)} % | ${f1(x.cpu.kino)} % | ${f1(x.cpu.chromium)} % | ${f1(x.janusRssMb)} MB | ${x.forwarded} | `
+  log(`| ${x.run} | ${f0(x.windowS)} s | ${f1(x.cpu.janus)} % | ${f1(x.cpu.kino)} % | ${f1(x.cpu.chromium)} % | ${f0(x.cpu.irq)} % / ${f0(x.cpu.outside)} % | ${f1(x.janusRssMb)} MB | ${x.forwarded} | `
     + `${f1(x.fps.min)} / ${f1(x.fps.p50)} | ${f1(x.mbps)} |`);
 }
-log(`\nJanus: ${f0(forwarded)} streams forwarded at ${f1(janus)} % of one core ≈ ${f0(forwarded / (janus / 100))} forwarded streams per core `
-  + '(a rough upper bound: measured with Chromium saturating the same 2 cores).');
+const mbps = mean((x) => x.mbps);
+log(`\nJanus: ${f0(forwarded)} streams (${f1(mbps)} Mbit/s) forwarded at ${f1(janus)} % of one core ≈ ${f0(forwarded / (janus / 100))} `
+  + `forwarded streams (${f0(mbps / (janus / 100))} Mbit/s) per core, at this bitrate mix (Chromium saturates the same 2 cores).`);
