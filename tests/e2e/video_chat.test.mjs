@@ -32,8 +32,7 @@ const STEP_MS = 30_000;
 /** The acceptance bounds, measured from just before the action to the change in each page's DOM. */
 const CAMERA_OFF_MS = 2_000;
 const LEAVE_MS = 2_000;
-/** data-mic is "on" (like data-camera) or "true". */
-const MIC_ON = ':is([data-mic="on"], [data-mic="true"])';
+const MIC_ON = '[data-mic="on"]';
 
 if (!inNetns) {
   const skip = mediaUnavailableReason();
