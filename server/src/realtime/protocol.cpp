@@ -84,7 +84,8 @@ Decoded decodeMediaSignal(const boost::json::object& o, std::string_view t, cons
   if (t == "media.quality") {
     const auto* who = o.if_contains("participant_id");
     const auto* quality = o.if_contains("quality");
-    const std::string_view q = quality && quality->is_string() ? quality->as_string() : "";
+    const std::string_view q =
+        quality && quality->is_string() ? std::string_view(quality->as_string()) : std::string_view();
     if (!who || !who->is_string() || who->as_string().empty() || who->as_string().size() > 64 ||
         (q != "low" && q != "medium" && q != "high")) {
       return FrameError{"invalid_request",
