@@ -10,9 +10,10 @@ const PATHS: Record<CallIconName, string> = {
   sound: 'M4 9.5h3.5L12 5.5v13l-4.5-4H4zM15.5 9a4.5 4.5 0 0 1 0 6M18 6.5a8 8 0 0 1 0 11',
 };
 
+/** An icon drawn as `.line-icon` (call.css), plus `className` (by default `call-icon`, the call bar's size). */
 export function CallIcon({ name, className = 'call-icon' }: { name: CallIconName; className?: string }) {
   return (
-    <svg className={className} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <svg className={`line-icon ${className}`} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d={PATHS[name]} />
     </svg>
   );

@@ -1,20 +1,9 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { CallSession, CallView, InboundStat } from '../../../core/call/call_session';
-import { NO_DEVICES } from '../../../core/call/capture';
+import { IDLE_CALL_VIEW } from '../../../core/call/call_view';
 
-export const IDLE_CALL: CallView = {
-  status: 'connecting',
-  publishing: false,
-  camera: { wanted: false, live: false, starting: false, deviceId: null },
-  mic: { wanted: false, live: false, starting: false, deviceId: null },
-  localStream: null,
-  localTalking: false,
-  remote: new Map(),
-  talking: new Set(),
-  activeSpeaker: null,
-  devices: NO_DEVICES,
-  error: null,
-};
+/** The view without a session: connecting, nothing on, nobody else. */
+export const IDLE_CALL: CallView = IDLE_CALL_VIEW;
 const noSubscribe = () => () => {};
 const idle = () => IDLE_CALL;
 
