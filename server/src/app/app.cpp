@@ -21,7 +21,7 @@
 #include "kino/ingest/ingest_service.hpp"
 #include "kino/media/janus_client.hpp"
 #include "kino/media/janus_process.hpp"
-#include "kino/media/janus_relay.hpp"
+#include "kino/media/janus_pool.hpp"
 #include "kino/storage/disk_blob_store.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
@@ -136,10 +136,10 @@ int serve(const common::Config& config, storage::Store& store) {
   // Media (video chat): Janus as a supervised child process, an external node, or off. Kino keeps
   // serving chat and the film when Janus is down; /readyz says "degraded".
   std::unique_ptr<media::JanusProcess> janus_process;
-  std::unique_ptr<media::JanusClient> janus;
+  std::unique_ptr<media::JanusPool> janus;  // the call relay over one or more Janus nodes
   std::function<std::string()> media_status = [] { return std::string("off"); };
   if (config.media.mode != "off") {
-    media_status = [&janus] { return janus && janus->healthy() ? "ok" : "unavailable"; };
+    media_status = [&janus] { return janus && janus->healthyNodes() > 0 ? "ok" : "unavailable"; };
   }
 
   http::Router router;
@@ -180,7 +180,7 @@ int serve(const common::Config& config, storage::Store& store) {
   auto url = server.listen();
   if (!url) return fail("listen_failed", url.error());
 
-  media::RelaySettings relay_settings;
+  std::vector<media::JanusNode> janus_nodes;
   if (config.media.mode == "embedded") {
     media::JanusSettings js;
     js.config_dir = config.server.data_dir / "janus";
@@ -195,25 +195,28 @@ int serve(const common::Config& config, storage::Store& store) {
       log::warn("janus_unavailable", {{"message", r.error().message}});
     }
     // Even when Janus could not start, the client keeps trying (and the call reports "unavailable").
-    janus = std::make_unique<media::JanusClient>(server.io(), "127.0.0.1",
-                                                 janus_process->settings().ws_port, js.api_secret);
-    relay_settings.videoroom_admin_key = js.videoroom_admin_key;
+    janus_nodes.push_back({"127.0.0.1", janus_process->settings().ws_port, js.api_secret,
+                           js.videoroom_admin_key});
+  } else if (config.media.mode == "external" && !config.media.external_nodes.empty()) {
+    auto nodes = media::parseJanusNodes(config.media.external_nodes, config.media.external_api_secret,
+                                        config.media.external_admin_key);
+    if (!nodes) return fail("config_invalid", nodes.error());
+    janus_nodes = std::move(nodes).value();
   } else if (config.media.mode == "external") {
-    janus = std::make_unique<media::JanusClient>(
-        server.io(), config.media.external_host,
-        static_cast<std::uint16_t>(config.media.external_port), config.media.external_api_secret);
+    janus_nodes.push_back({config.media.external_host,
+                           static_cast<std::uint16_t>(config.media.external_port),
+                           config.media.external_api_secret, config.media.external_admin_key});
   }
-  std::unique_ptr<media::JanusRelay> relay;
-  if (janus) {
-    relay = std::make_unique<media::JanusRelay>(server.io(), *janus, random, relay_settings);
-    relay->start();
+  if (!janus_nodes.empty()) {
+    janus = std::make_unique<media::JanusPool>(server.io(), random, std::move(janus_nodes),
+                                               media::RelaySettings{});
   }
 
   const auto& rt = config.realtime;
   realtime::RoomHub hub(server.io(), server.workers(), store, presence, clock,
                         {.chat_max_per_10s = static_cast<std::size_t>(rt.chat_max_per_10s),
                          .core = {},
-                         .media = relay.get()},
+                         .media = janus.get()},
                         [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
@@ -228,8 +231,7 @@ int serve(const common::Config& config, storage::Store& store) {
        .access_log = config.log.access_log}));
   server.onShutdown([&hub] { hub.closeAll(); });
   if (janus) janus->start();
-  server.onShutdown([&janus, &relay] {
-    if (relay) relay->stop();
+  server.onShutdown([&janus] {
     if (janus) janus->stop();
   });
   if (ic.enabled) {
@@ -241,7 +243,6 @@ int serve(const common::Config& config, storage::Store& store) {
   server.run();
   // The media objects post to the server's io_context when they go away: release them while it still
   // exists (they were declared before `server`, so they would otherwise outlive it).
-  relay.reset();
   janus.reset();
   janus_process.reset();
   return 0;

@@ -70,6 +70,8 @@ std::vector<Key> keysOf(Config& c) {
       {"media", "external_host", &c.media.external_host},
       {"media", "external_port", &c.media.external_port},
       {"media", "external_api_secret", &c.media.external_api_secret},
+      {"media", "external_nodes", &c.media.external_nodes},
+      {"media", "external_admin_key", &c.media.external_admin_key},
       {"media", "ice_interface", &c.media.ice_interface},
       {"media", "rtp_port_min", &c.media.rtp_port_min},
       {"media", "rtp_port_max", &c.media.rtp_port_max},

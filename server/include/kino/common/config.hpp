@@ -75,6 +75,9 @@ struct MediaConfig {
   std::string external_host = "127.0.0.1";  // external mode: a Janus WebSocket API (loopback or private)
   int external_port = 8188;
   std::string external_api_secret;
+  // external mode with several nodes: "host:port,host:port" (overrides host/port; same secrets).
+  std::string external_nodes;
+  std::string external_admin_key;  // the VideoRoom plugin's admin_key on external nodes, if set
   std::string ice_interface;       // the interface Janus may use for media, e.g. "kino0"
   int rtp_port_min = 20000;
   int rtp_port_max = 20999;
