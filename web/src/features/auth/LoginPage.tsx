@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAnnounce, useDocumentTitle, useI18n, useServices, useSession } from '../../app/services';
 import { safeNextPath } from '../../core/next_path';
 import { validateLogin } from '../../core/validation';
 import { Button } from '../../ui/Button';
-import { TextField } from '../../ui/TextField';
+import { PasswordField, UsernameField } from './AccountFields';
 import { AuthCard, FormAlert } from './AuthCard';
 import { useAuthForm } from './use_auth_form';
 
@@ -20,8 +20,7 @@ export function LoginPage() {
   const rawNext = params.get('next');
   const next = safeNextPath(rawNext);
   const form = useAuthForm(ORDER);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const { username, password } = form.values;
   useDocumentTitle(t('auth.login.docTitle'));
 
   if (session.status === 'authenticated' && !form.busy) return <Navigate to={next} replace />;
@@ -49,36 +48,8 @@ export function LoginPage() {
       }
     >
       <form className="auth-form" noValidate onSubmit={onSubmit}>
-        <TextField
-          ref={form.bind('username')}
-          label={t('field.username')}
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
-          value={username}
-          error={form.fieldError('username')}
-          onChange={(e) => {
-            setUsername(e.target.value);
-            form.clearField('username');
-          }}
-        />
-        <TextField
-          ref={form.bind('password')}
-          label={t('field.password')}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          error={form.fieldError('password')}
-          onChange={(e) => {
-            setPassword(e.target.value);
-            form.clearField('password');
-          }}
-        />
+        <UsernameField {...form.field('username')} />
+        <PasswordField purpose="current" {...form.field('password')} />
         <FormAlert message={form.generalError} />
         <Button type="submit" size="lg" className="auth-submit" busy={form.busy}>
           {form.busy ? t('auth.login.submitting') : t('auth.login.submit')}

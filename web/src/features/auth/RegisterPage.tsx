@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAnnounce, useDocumentTitle, useI18n, useServices, useSession } from '../../app/services';
 import { safeNextPath } from '../../core/next_path';
-import { DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX, validateRegistration } from '../../core/validation';
+import { DISPLAY_NAME_MAX, validateRegistration } from '../../core/validation';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
+import { PasswordField, UsernameField } from './AccountFields';
 import { AuthCard, FormAlert } from './AuthCard';
 import { useAuthForm } from './use_auth_form';
 
@@ -20,16 +21,15 @@ export function RegisterPage() {
   const rawNext = params.get('next');
   const next = safeNextPath(rawNext);
   const form = useAuthForm(ORDER);
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
+  const { username, password } = form.values;
+  const displayName = form.field('display_name');
   useDocumentTitle(t('auth.register.docTitle'));
 
   if (session.status === 'authenticated' && !form.busy) return <Navigate to={next} replace />;
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const values = { username: username.trim(), password, display_name: displayName.trim() };
+    const values = { username: username.trim(), password, display_name: displayName.value.trim() };
     void form.submit(validateRegistration(values), async () => {
       const user = await api.register(values);
       store.signedIn(user);
@@ -50,54 +50,19 @@ export function RegisterPage() {
       }
     >
       <form className="auth-form" noValidate onSubmit={onSubmit}>
+        <UsernameField withRules {...form.field('username')} />
         <TextField
-          ref={form.bind('username')}
-          label={t('field.username')}
-          hint={t('field.username.hint')}
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
-          maxLength={USERNAME_MAX * 2}
-          value={username}
-          error={form.fieldError('username')}
-          onChange={(e) => {
-            setUsername(e.target.value);
-            form.clearField('username');
-          }}
-        />
-        <TextField
-          ref={form.bind('display_name')}
+          ref={displayName.ref}
           label={t('field.displayName')}
           hint={t('field.displayName.hint')}
           name="display_name"
           autoComplete="nickname"
           maxLength={DISPLAY_NAME_MAX * 2}
-          value={displayName}
-          error={form.fieldError('display_name')}
-          onChange={(e) => {
-            setDisplayName(e.target.value);
-            form.clearField('display_name');
-          }}
+          value={displayName.value}
+          error={displayName.error}
+          onChange={(e) => displayName.onChange(e.target.value)}
         />
-        <TextField
-          ref={form.bind('password')}
-          label={t('field.password')}
-          hint={t('field.password.hint')}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={PASSWORD_MAX * 2}
-          value={password}
-          error={form.fieldError('password')}
-          onChange={(e) => {
-            setPassword(e.target.value);
-            form.clearField('password');
-          }}
-        />
+        <PasswordField purpose="new" {...form.field('password')} />
         <FormAlert message={form.generalError} />
         <Button type="submit" size="lg" className="auth-submit" busy={form.busy}>
           {form.busy ? t('auth.register.submitting') : t('auth.register.submit')}

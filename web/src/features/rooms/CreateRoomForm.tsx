@@ -1,12 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
 import {
   DEFAULT_DURATION,
-  DESCRIPTION_MAX,
-  DURATION_MAX,
-  DURATION_MIN,
   ROOM_FIELD_RULES,
-  TITLE_MAX,
   VIDEO_URL_MAX,
   roomFormToInput,
   validateRoomForm,
@@ -17,11 +13,12 @@ import type { CreatedRoom } from '../../core/rooms_api';
 import { Button } from '../../ui/Button';
 import { FormAlert } from '../../ui/FormAlert';
 import { PageHeading } from '../../ui/PageHeading';
-import { TextArea } from '../../ui/TextArea';
 import { TextField } from '../../ui/TextField';
 import { useForm } from '../../ui/use_form';
 import { AccessFields } from './AccessFields';
+import { DescriptionField, DurationField, RoomTitleField } from './RoomDetailFields';
 import { StartTimeField } from './StartTimeField';
+import { useRoomFormValues } from './use_room_form_values';
 
 const ORDER: readonly RoomField[] = ['title', 'video_url', 'visibility', 'password', 'starts_at', 'duration_minutes', 'description'];
 
@@ -42,12 +39,7 @@ export function CreateRoomForm({ onCreated }: { onCreated(created: CreatedRoom):
   const { rooms } = useServices();
   const announce = useAnnounce();
   const form = useForm(ORDER, ROOM_FIELD_RULES);
-  const [values, setValues] = useState<RoomFormValues>(EMPTY);
-
-  function update<K extends keyof RoomFormValues>(key: K, field: RoomField | null, value: RoomFormValues[K]) {
-    setValues((v) => ({ ...v, [key]: value }));
-    if (field) form.clearField(field);
-  }
+  const { values, update, textField } = useRoomFormValues(form, EMPTY);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -63,18 +55,7 @@ export function CreateRoomForm({ onCreated }: { onCreated(created: CreatedRoom):
       <PageHeading>{t('create.title')}</PageHeading>
       <p className="create-lead">{t('create.lead')}</p>
       <form className="room-form" noValidate onSubmit={onSubmit}>
-        <TextField
-          ref={form.bind('title')}
-          label={t('field.title')}
-          hint={t('field.title.hint')}
-          name="title"
-          autoComplete="off"
-          required
-          maxLength={TITLE_MAX * 2}
-          value={values.title}
-          error={form.fieldError('title')}
-          onChange={(e) => update('title', 'title', e.target.value)}
-        />
+        <RoomTitleField {...textField('title', 'title')} />
         <TextField
           ref={form.bind('video_url')}
           label={t('field.videoUrl')}
@@ -104,38 +85,9 @@ export function CreateRoomForm({ onCreated }: { onCreated(created: CreatedRoom):
           onAccess={(a) => update('access', 'password', a)}
           onPassword={(p) => update('password', 'password', p)}
         />
-        <StartTimeField
-          ref={form.bind('starts_at')}
-          value={values.starts_local}
-          error={form.fieldError('starts_at')}
-          onChange={(v) => update('starts_local', 'starts_at', v)}
-        />
-        <TextField
-          ref={form.bind('duration_minutes')}
-          className="field-narrow"
-          label={t('field.duration')}
-          hint={t('field.duration.hint', { min: DURATION_MIN, max: DURATION_MAX })}
-          name="duration_minutes"
-          type="number"
-          inputMode="numeric"
-          min={DURATION_MIN}
-          max={DURATION_MAX}
-          step={1}
-          value={values.duration}
-          error={form.fieldError('duration_minutes')}
-          onChange={(e) => update('duration', 'duration_minutes', e.target.value)}
-        />
-        <TextArea
-          ref={form.bind('description')}
-          label={t('field.description')}
-          hint={t('field.description.hint', { max: DESCRIPTION_MAX })}
-          name="description"
-          rows={4}
-          maxLength={DESCRIPTION_MAX * 2}
-          value={values.description}
-          error={form.fieldError('description')}
-          onChange={(e) => update('description', 'description', e.target.value)}
-        />
+        <StartTimeField {...textField('starts_local', 'starts_at')} />
+        <DurationField {...textField('duration', 'duration_minutes')} />
+        <DescriptionField rows={4} {...textField('description', 'description')} />
         <FormAlert message={form.generalError} />
         <Button type="submit" size="lg" className="room-submit" busy={form.busy}>
           {form.busy ? t('create.submitting') : t('create.submit')}

@@ -1,24 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
 import { ApiError } from '../../core/api';
-import {
-  DESCRIPTION_MAX,
-  DURATION_MAX,
-  DURATION_MIN,
-  ROOM_FIELD_RULES,
-  TITLE_MAX,
-  roomEditPatch,
-  validateRoomEdit,
-  type RoomEditValues,
-} from '../../core/room_validation';
+import { ROOM_FIELD_RULES, roomEditPatch, validateRoomEdit, type RoomEditValues } from '../../core/room_validation';
 import type { Room } from '../../core/rooms_api';
 import { utcToLocalInput } from '../../core/time';
 import { Button } from '../../ui/Button';
 import { FormAlert } from '../../ui/FormAlert';
-import { TextArea } from '../../ui/TextArea';
-import { TextField } from '../../ui/TextField';
 import { useForm } from '../../ui/use_form';
+import { DescriptionField, DurationField, RoomTitleField } from './RoomDetailFields';
 import { StartTimeField } from './StartTimeField';
+import { useRoomFormValues } from './use_room_form_values';
 
 const ORDER = ['title', 'starts_at', 'duration_minutes', 'description'] as const;
 
@@ -46,17 +37,12 @@ export function EditRoomForm({ room, onSaved, onClose, refresh }: EditRoomFormPr
   const announce = useAnnounce();
   const form = useForm(ORDER, ROOM_FIELD_RULES);
   const [initial] = useState(() => valuesOf(room));
-  const [values, setValues] = useState(initial);
+  const { values, textField } = useRoomFormValues(form, initial);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     heading.current?.focus();
   }, []);
-
-  function update<K extends keyof RoomEditValues>(key: K, field: (typeof ORDER)[number], value: string) {
-    setValues((v) => ({ ...v, [key]: value }));
-    form.clearField(field);
-  }
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -84,51 +70,10 @@ export function EditRoomForm({ room, onSaved, onClose, refresh }: EditRoomFormPr
         {t('edit.title')}
       </h2>
       <form className="room-form" noValidate onSubmit={onSubmit}>
-        <TextField
-          ref={form.bind('title')}
-          label={t('field.title')}
-          hint={t('field.title.hint')}
-          name="title"
-          autoComplete="off"
-          required
-          maxLength={TITLE_MAX * 2}
-          value={values.title}
-          error={form.fieldError('title')}
-          onChange={(e) => update('title', 'title', e.target.value)}
-        />
-        <StartTimeField
-          ref={form.bind('starts_at')}
-          required
-          value={values.starts_local}
-          error={form.fieldError('starts_at')}
-          onChange={(v) => update('starts_local', 'starts_at', v)}
-        />
-        <TextField
-          ref={form.bind('duration_minutes')}
-          className="field-narrow"
-          label={t('field.duration')}
-          hint={t('field.duration.hint', { min: DURATION_MIN, max: DURATION_MAX })}
-          name="duration_minutes"
-          type="number"
-          inputMode="numeric"
-          min={DURATION_MIN}
-          max={DURATION_MAX}
-          step={1}
-          value={values.duration}
-          error={form.fieldError('duration_minutes')}
-          onChange={(e) => update('duration', 'duration_minutes', e.target.value)}
-        />
-        <TextArea
-          ref={form.bind('description')}
-          label={t('field.description')}
-          hint={t('field.description.hint', { max: DESCRIPTION_MAX })}
-          name="description"
-          rows={3}
-          maxLength={DESCRIPTION_MAX * 2}
-          value={values.description}
-          error={form.fieldError('description')}
-          onChange={(e) => update('description', 'description', e.target.value)}
-        />
+        <RoomTitleField {...textField('title', 'title')} />
+        <StartTimeField required {...textField('starts_local', 'starts_at')} />
+        <DurationField {...textField('duration', 'duration_minutes')} />
+        <DescriptionField rows={3} {...textField('description', 'description')} />
         <FormAlert message={form.generalError} />
         <div className="edit-actions">
           <Button type="submit" busy={form.busy}>
