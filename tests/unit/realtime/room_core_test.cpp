@@ -320,6 +320,15 @@ class RoomPlaybackTest : public RoomCoreTest {
   static std::string control(const std::string& action, const std::string& extra = "") {
     return R"({"type":"playback.control","id":"c1","action":")" + action + "\"" + extra + "}";
   }
+  // A room with its host Anna on connection 1 and Boris on connection 2.
+  std::unique_ptr<RoomCore> hostAndGuest() {
+    auto core = makeCore();
+    auto host = person(1, "user:1", "Anna");
+    host.is_owner = true;
+    core->connect(host);
+    core->connect(person(2, "user:2", "Boris"));
+    return core;
+  }
 };
 
 TEST_F(RoomPlaybackTest, AnyoneControlsAndEveryoneGetsTheSameScheduledState) {
@@ -346,11 +355,7 @@ TEST_F(RoomPlaybackTest, AnyoneControlsAndEveryoneGetsTheSameScheduledState) {
 }
 
 TEST_F(RoomPlaybackTest, HostPolicyRefusesOthersWithAClearError) {
-  auto core = makeCore();
-  auto host = person(1, "user:1", "Anna");
-  host.is_owner = true;
-  core->connect(host);
-  core->connect(person(2, "user:2", "Boris"));
+  auto core = hostAndGuest();
   EXPECT_EQ(to(core->receive(2, R"({"type":"room.policy","control":"host"})"), 2).at(0)["code"],
             "not_allowed");
   auto set = core->receive(1, R"({"type":"room.policy","control":"host"})");
@@ -374,11 +379,7 @@ TEST_F(RoomPlaybackTest, SeekAndInvalidControls) {
 }
 
 TEST_F(RoomPlaybackTest, WaitForAllPausesForAStalledMemberAndResumes) {
-  auto core = makeCore();
-  auto host = person(1, "user:1", "Anna");
-  host.is_owner = true;
-  core->connect(host);
-  core->connect(person(2, "user:2", "Boris"));
+  auto core = hostAndGuest();
   core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
   core->receive(1, control("play"));
   auto stalled = to(core->receive(2, R"({"type":"playback.buffering","buffering":true})"), 1);
@@ -392,11 +393,7 @@ TEST_F(RoomPlaybackTest, WaitForAllPausesForAStalledMemberAndResumes) {
 }
 
 TEST_F(RoomPlaybackTest, WaitForAllGivesUpAfterTheBoundedWait) {
-  auto core = makeCore();
-  auto host = person(1, "user:1", "Anna");
-  host.is_owner = true;
-  core->connect(host);
-  core->connect(person(2, "user:2", "Boris"));
+  auto core = hostAndGuest();
   core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
   core->receive(1, control("play"));
   core->receive(2, R"({"type":"playback.buffering","buffering":true})");
