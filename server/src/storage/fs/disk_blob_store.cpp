@@ -23,33 +23,29 @@ class DiskBlobStore final : public BlobStore {
   explicit DiskBlobStore(fs::path root) : root_(std::move(root)) {}
 
   Result<void> putFile(std::string_view key, const fs::path& local) override {
-    if (!validBlobKey(key)) return badKey(key);
+    auto target = targetFor(key);
+    if (!target) return target.error();
+    const fs::path tmp = temporaryFor(*target);
     std::error_code ec;
-    const fs::path target = root_ / std::string(key);
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return ioError("create " + target.parent_path().string(), ec);
-    const fs::path tmp = temporaryFor(target);
     fs::copy_file(local, tmp, fs::copy_options::overwrite_existing, ec);
     if (ec) return ioError("copy " + local.string(), ec);
-    fs::rename(tmp, target, ec);  // atomic replace on POSIX
-    if (ec) return ioError("publish " + target.string(), ec);
+    fs::rename(tmp, *target, ec);  // atomic replace on POSIX
+    if (ec) return ioError("publish " + target->string(), ec);
     return success();
   }
 
   Result<void> putBytes(std::string_view key, std::string_view data) override {
-    if (!validBlobKey(key)) return badKey(key);
+    auto target = targetFor(key);
+    if (!target) return target.error();
+    const fs::path tmp = temporaryFor(*target);
     std::error_code ec;
-    const fs::path target = root_ / std::string(key);
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return ioError("create " + target.parent_path().string(), ec);
-    const fs::path tmp = temporaryFor(target);
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       out.write(data.data(), static_cast<std::streamsize>(data.size()));
       if (!out) return Error::make(ErrorKind::kInternal, "blob_io", "write " + tmp.string());
     }
-    fs::rename(tmp, target, ec);
-    if (ec) return ioError("publish " + target.string(), ec);
+    fs::rename(tmp, *target, ec);
+    if (ec) return ioError("publish " + target->string(), ec);
     return success();
   }
 
@@ -95,6 +91,16 @@ class DiskBlobStore final : public BlobStore {
   }
 
  private:
+  // The path a valid key is stored at, its folder created.
+  Result<fs::path> targetFor(std::string_view key) const {
+    if (!validBlobKey(key)) return badKey(key);
+    std::error_code ec;
+    fs::path target = root_ / std::string(key);
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return ioError("create " + target.parent_path().string(), ec);
+    return target;
+  }
+
   fs::path temporaryFor(const fs::path& target) {
     return target.parent_path() / ("." + target.filename().string() + ".tmp" +
                                    std::to_string(counter_.fetch_add(1)));
