@@ -127,6 +127,23 @@ export interface RoomSocket {
   reconnectNow(): void;
 }
 
+/** The state before the first connection: connecting, nothing known yet (also the idle placeholder without a socket). */
+export function initialRoomSocketState(): RoomSocketState {
+  return {
+    status: 'connecting',
+    ready: false,
+    memberId: null,
+    room: null,
+    members: [],
+    participantId: null,
+    participants: [],
+    timeline: [],
+    pending: [],
+    older: { hasMore: false, loading: false, error: null },
+    lastSeq: null,
+  };
+}
+
 const byName = (a: Member, b: Member) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
 export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
@@ -140,19 +157,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
   const deadAfterMs = opts.deadAfterMs ?? 25_000;
   const transport = createTransport({ fetch: opts.fetch });
 
-  let state: RoomSocketState = {
-    status: 'connecting',
-    ready: false,
-    memberId: null,
-    room: null,
-    members: [],
-    participantId: null,
-    participants: [],
-    timeline: [],
-    pending: [],
-    older: { hasMore: false, loading: false, error: null },
-    lastSeq: null,
-  };
+  let state = initialRoomSocketState();
   const participants = new ParticipantList();
   const listeners = new Set<() => void>();
   const liveListeners = new Set<(m: ChatMessage) => void>();

@@ -1,5 +1,5 @@
-import { forwardRef, useId, type InputHTMLAttributes } from 'react';
-import { FieldError } from './FieldError';
+import { forwardRef, type InputHTMLAttributes } from 'react';
+import { useFieldFrame } from './use_field_frame';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: string;
@@ -14,29 +14,6 @@ export const TextField = forwardRef<HTMLInputElement, TextFieldProps>(function T
   { label, hint, error, className, ...input },
   ref,
 ) {
-  const id = useId();
-  const hintId = hint && !error ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        {...input}
-        ref={ref}
-        id={id}
-        className="field-input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {error && <FieldError id={errorId} message={error} />}
-      {hintId && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-    </div>
-  );
+  const { control, frame } = useFieldFrame({ label, hint, error, className });
+  return frame(<input {...input} ref={ref} {...control('field-input')} />);
 });

@@ -129,6 +129,22 @@ function readPersonal(storage: PlaybackSessionOptions['storage']): PersonalVolum
   return { volume: 1, muted: false };
 }
 
+/** The view before the first hello: nothing known, the default policy (also the idle placeholder without a session). */
+export function initialPlaybackView(personal: PersonalVolume = { volume: 1, muted: false }): PlaybackView {
+  return {
+    ready: false,
+    memberId: null,
+    isOwner: false,
+    state: null,
+    policy: DEFAULT_POLICY,
+    clockReady: false,
+    rttMs: null,
+    personal,
+    blocked: false,
+    buffering: false,
+  };
+}
+
 /** Client ids of recent intents, to recognise their refusals. */
 class RecentIds {
   private readonly ids: string[] = [];
@@ -152,18 +168,7 @@ export function createPlaybackSession(opts: PlaybackSessionOptions): PlaybackSes
   const serverNow = () => (clock.sampleCount > 0 ? clock.serverNow() : now() + helloOffset);
   const leads = new StartLeads(opts.storage);
 
-  let view: PlaybackView = {
-    ready: false,
-    memberId: null,
-    isOwner: false,
-    state: null,
-    policy: DEFAULT_POLICY,
-    clockReady: false,
-    rttMs: null,
-    personal: readPersonal(opts.storage),
-    blocked: false,
-    buffering: false,
-  };
+  let view = initialPlaybackView(readPersonal(opts.storage));
   const listeners = new Set<() => void>();
   const noticeListeners = new Set<(n: PlaybackNotice) => void>();
   const controlIds = new RecentIds();

@@ -1,15 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
-import { checkGuestName, GUEST_NAME_MAX } from '../../core/room_validation';
+import { checkGuestName } from '../../core/room_validation';
 import type { Room } from '../../core/rooms_api';
-import { Button } from '../../ui/Button';
-import { FormAlert } from '../../ui/FormAlert';
 import { TextField } from '../../ui/TextField';
 import { useForm, type FieldErrorKeys } from '../../ui/use_form';
 import { ForbiddenPage } from '../errors/ForbiddenPage';
 import { AccountRequired } from './AccountRequired';
 import { recallGuestName, rememberGuestName } from './guest_name';
 import { joinOrAccountRequired } from './join';
+import { JoinFormEnd } from './JoinFormEnd';
 
 type AccessField = 'key' | 'display_name';
 const ORDER: readonly AccessField[] = ['key', 'display_name'];
@@ -87,27 +86,7 @@ export function RoomAccessPage({ slug, initialKey, loggedIn, onJoined }: RoomAcc
               form.clearField('key');
             }}
           />
-          {!loggedIn && (
-            <TextField
-              ref={form.bind('display_name')}
-              label={t('field.guestName')}
-              hint={t('field.guestName.hint', { max: GUEST_NAME_MAX })}
-              name="display_name"
-              autoComplete="nickname"
-              required
-              maxLength={GUEST_NAME_MAX * 2}
-              value={name}
-              error={form.fieldError('display_name')}
-              onChange={(e) => {
-                setName(e.target.value);
-                form.clearField('display_name');
-              }}
-            />
-          )}
-          <FormAlert message={form.generalError} />
-          <Button type="submit" busy={form.busy}>
-            {form.busy ? t('room.join.submitting') : t('room.join.submit')}
-          </Button>
+          <JoinFormEnd form={form} guestName={loggedIn ? null : { value: name, set: setName }} />
         </form>
       )}
     </ForbiddenPage>

@@ -1,17 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
 import { errorText, type ErrorText } from '../../core/error_text';
-import { checkGuestName, GUEST_NAME_MAX } from '../../core/room_validation';
+import { checkGuestName } from '../../core/room_validation';
 import type { Room } from '../../core/rooms_api';
-import { Button } from '../../ui/Button';
-import { FormAlert } from '../../ui/FormAlert';
 import { LoadError, Loading } from '../../ui/LoadState';
 import { PageHeading } from '../../ui/PageHeading';
-import { TextField } from '../../ui/TextField';
 import { useForm } from '../../ui/use_form';
 import { AccountRequired } from './AccountRequired';
 import { recallGuestName, rememberGuestName } from './guest_name';
 import { joinOrAccountRequired } from './join';
+import { JoinFormEnd } from './JoinFormEnd';
 import { RoomFacts } from './RoomFacts';
 
 const ORDER = ['display_name'] as const;
@@ -80,25 +78,7 @@ export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
     body = (
       <form className="join-form" noValidate aria-label={t('room.join.form')} onSubmit={onSubmit}>
         <p className="join-prompt">{t('room.join.prompt')}</p>
-        <TextField
-          ref={form.bind('display_name')}
-          label={t('field.guestName')}
-          hint={t('field.guestName.hint', { max: GUEST_NAME_MAX })}
-          name="display_name"
-          autoComplete="nickname"
-          required
-          maxLength={GUEST_NAME_MAX * 2}
-          value={name}
-          error={form.fieldError('display_name')}
-          onChange={(e) => {
-            setName(e.target.value);
-            form.clearField('display_name');
-          }}
-        />
-        <FormAlert message={form.generalError} />
-        <Button type="submit" busy={form.busy}>
-          {form.busy ? t('room.join.submitting') : t('room.join.submit')}
-        </Button>
+        <JoinFormEnd form={form} guestName={{ value: name, set: setName }} />
       </form>
     );
   }

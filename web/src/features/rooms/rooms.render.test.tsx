@@ -1,17 +1,14 @@
 // Server-side renders of the room pages and widgets (no DOM): what a person and a screen reader get.
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router-dom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ServicesProvider, type Services } from '../../app/services';
-import { createAnnouncer } from '../../core/announcer';
-import type { KinoApi, User } from '../../core/api';
-import { createI18n, type Locale } from '../../core/i18n';
-import type { CreatedRoom, Room, RoomsApi } from '../../core/rooms_api';
-import { createSessionStore } from '../../core/session';
+import type { User } from '../../core/api';
+import type { Locale } from '../../core/i18n';
+import type { CreatedRoom, Room } from '../../core/rooms_api';
 import { NotFoundPage } from '../errors/NotFoundPage';
 import { RoomListSection } from '../home/RoomListSection';
 import { AppRoutes } from '../../app/App';
+import { renderWithServices } from '../../test/render';
 import { RoomAccessPage } from './RoomAccessPage';
 import { RoomJoin } from './RoomJoin';
 import { RoomLobby } from './RoomLobby';
@@ -23,9 +20,6 @@ beforeAll(() => {
 });
 
 const ada: User = { id: '7', username: 'ada', display_name: 'Ada', created_at: '2026-01-01T00:00:00Z' };
-const notHere = () => Promise.reject(new Error('not in this test'));
-const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
-const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, ingest: notHere, retryIngest: notHere };
 const noop = () => {};
 const noopAsync = () => Promise.resolve();
 
@@ -51,14 +45,7 @@ const room: Room = {
 };
 
 function render(node: ReactNode, opts: { user?: User; locale?: Locale; path?: string } = {}): string {
-  const session = createSessionStore(api);
-  if (opts.user) session.signedIn(opts.user);
-  const services: Services = { api, rooms, session, i18n: createI18n({ languages: [opts.locale ?? 'en'] }), announcer: createAnnouncer() };
-  return renderToStaticMarkup(
-    <ServicesProvider services={services}>
-      <MemoryRouter initialEntries={[opts.path ?? '/']}>{node}</MemoryRouter>
-    </ServicesProvider>,
-  );
+  return renderWithServices(<MemoryRouter initialEntries={[opts.path ?? '/']}>{node}</MemoryRouter>, opts);
 }
 
 /** Each `<label for=X>` text → is there an input/textarea with id X? */

@@ -2,29 +2,17 @@
 // (data attributes, names), 1 / 5 / 30 people, the camera-off avatar, the muted mark, the notices, and
 // the controls' names in English and Russian.
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { ServicesProvider, type Services } from '../../../app/services';
-import { createAnnouncer } from '../../../core/announcer';
-import type { KinoApi } from '../../../core/api';
 import type { CallSession, CallView } from '../../../core/call/call_session';
 import type { MediaStreamLike } from '../../../core/call/call_types';
-import { createI18n, type Locale } from '../../../core/i18n';
+import type { Locale } from '../../../core/i18n';
 import type { Participant } from '../../../core/room_protocol';
-import type { RoomsApi } from '../../../core/rooms_api';
-import { createSessionStore } from '../../../core/session';
+import { renderWithServices } from '../../../test/render';
 import { callTiles, gridSize, initials, tileQualities } from './call_layout';
 import { CallPanel, type CallPanelProps } from './CallPanel';
 import { IDLE_CALL } from './use_call';
 
-const notHere = () => Promise.reject(new Error('not in this test'));
-const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
-const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, ingest: notHere, retryIngest: notHere };
-
-function render(node: ReactNode, locale: Locale = 'en'): string {
-  const services: Services = { api, rooms, session: createSessionStore(api), i18n: createI18n({ languages: [locale] }), announcer: createAnnouncer() };
-  return renderToStaticMarkup(<ServicesProvider services={services}>{node}</ServicesProvider>);
-}
+const render = (node: ReactNode, locale: Locale = 'en') => renderWithServices(node, { locale });
 
 /** A call that shows a fixed view. */
 function staticCall(view: CallView): CallSession {

@@ -1,15 +1,11 @@
 // Server-side renders of the chat and people panels (no DOM): text-only messages, pending and failed
 // states, the people list, and the phone tabs.
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ServicesProvider, type Services } from '../../../app/services';
-import { createAnnouncer } from '../../../core/announcer';
-import type { KinoApi } from '../../../core/api';
-import { createI18n, type Locale } from '../../../core/i18n';
+import type { Locale } from '../../../core/i18n';
 import type { ChatMessage, RoomSocketState } from '../../../core/room_socket';
-import type { Room, RoomsApi } from '../../../core/rooms_api';
-import { createSessionStore } from '../../../core/session';
+import type { Room } from '../../../core/rooms_api';
+import { renderWithServices } from '../../../test/render';
 import { ChatComposer } from './ChatComposer';
 import { ChatLog } from './ChatLog';
 import { PeopleList } from './PeopleList';
@@ -19,15 +15,8 @@ beforeAll(() => {
   process.env.TZ = 'UTC';
 });
 
-const notHere = () => Promise.reject(new Error('not in this test'));
-const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
-const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, ingest: notHere, retryIngest: notHere };
 const noop = () => {};
-
-function render(node: ReactNode, locale: Locale = 'en'): string {
-  const services: Services = { api, rooms, session: createSessionStore(api), i18n: createI18n({ languages: [locale] }), announcer: createAnnouncer() };
-  return renderToStaticMarkup(<ServicesProvider services={services}>{node}</ServicesProvider>);
-}
+const render = (node: ReactNode, locale: Locale = 'en') => renderWithServices(node, { locale });
 
 const room = {
   slug: 'abcdefghjk',

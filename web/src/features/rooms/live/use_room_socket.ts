@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { CallSession } from '../../../core/call/call_session';
-import { createRoomSocket, type RoomSocket, type RoomSocketState, type SocketFactory } from '../../../core/room_socket';
+import { createRoomSocket, initialRoomSocketState, type RoomSocket, type RoomSocketState, type SocketFactory } from '../../../core/room_socket';
 import { createPlaybackSession, type PlaybackSession } from '../../../core/sync/playback_session';
 import { callSupported, createBrowserCall } from '../call/browser_call';
 
@@ -28,19 +28,7 @@ export function socketUrl(slug: string, loc: Pick<Location, 'protocol' | 'host'>
   return `${scheme}//${loc.host}/api/v1/rooms/${encodeURIComponent(slug)}/ws`;
 }
 
-const IDLE: RoomSocketState = {
-  status: 'connecting',
-  ready: false,
-  memberId: null,
-  room: null,
-  members: [],
-  participantId: null,
-  participants: [],
-  timeline: [],
-  pending: [],
-  older: { hasMore: false, loading: false, error: null },
-  lastSeq: null,
-};
+const IDLE = initialRoomSocketState();
 const noSubscribe = () => () => {};
 const idle = () => IDLE;
 

@@ -1,27 +1,15 @@
 // Server-side renders of the shared player's controls (no DOM): every control has a name (EN and RU),
 // the host alone gets the settings, the buffered ranges are drawn, the shortcut list.
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { ServicesProvider, type Services } from '../../../app/services';
-import { createAnnouncer } from '../../../core/announcer';
-import type { KinoApi } from '../../../core/api';
-import { createI18n, type Locale } from '../../../core/i18n';
-import type { RoomsApi } from '../../../core/rooms_api';
-import { createSessionStore } from '../../../core/session';
+import type { Locale } from '../../../core/i18n';
 import type { PlaybackView } from '../../../core/sync/playback_session';
+import { renderWithServices } from '../../../test/render';
 import { PlayerControls, type PlayerActions } from './PlayerControls';
 import { ShortcutsDialog } from './ShortcutsDialog';
 
-const notHere = () => Promise.reject(new Error('not in this test'));
-const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
-const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, ingest: notHere, retryIngest: notHere };
 const noop = () => {};
-
-function render(node: ReactNode, locale: Locale = 'en'): string {
-  const services: Services = { api, rooms, session: createSessionStore(api), i18n: createI18n({ languages: [locale] }), announcer: createAnnouncer() };
-  return renderToStaticMarkup(<ServicesProvider services={services}>{node}</ServicesProvider>);
-}
+const render = (node: ReactNode, locale: Locale = 'en') => renderWithServices(node, { locale });
 
 const view: PlaybackView = {
   ready: true,

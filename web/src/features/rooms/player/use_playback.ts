@@ -1,18 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { DEFAULT_POLICY, type PlaybackSession, type PlaybackView } from '../../../core/sync/playback_session';
+import { initialPlaybackView, type PlaybackSession, type PlaybackView } from '../../../core/sync/playback_session';
 
-const IDLE: PlaybackView = {
-  ready: false,
-  memberId: null,
-  isOwner: false,
-  state: null,
-  policy: DEFAULT_POLICY,
-  clockReady: false,
-  rttMs: null,
-  personal: { volume: 1, muted: false },
-  blocked: false,
-  buffering: false,
-};
+const IDLE = initialPlaybackView();
 const noSubscribe = () => () => {};
 const idle = () => IDLE;
 
