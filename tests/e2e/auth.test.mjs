@@ -6,28 +6,21 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import {
+  AUTOPLAY_ARG, CHROMIUM_ARGS, SHOTS, assertNoSideScroll, launchChromium, problemLog, reportCspViolations, uniqueSuffix,
+} from '../lib/e2e.mjs';
 
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const STEP_MS = 30_000; // per action: two slow cores
 const TEST_MS = 120_000;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
-];
 
 let k;
 let browser;
 let context;
 let page;
-const cspViolations = [];
-const consoleErrors = [];
-const pageErrors = [];
+const { cspViolations, consoleErrors, pageErrors } = problemLog();
 
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = uniqueSuffix();
 const account = { username: `e2e_${suffix}`, displayName: `Ada ${suffix}`, password: 'correct horse battery' };
 
 /** Watches a page for CSP violations, console errors and uncaught exceptions. */
@@ -58,15 +51,6 @@ async function shot(p, name) {
   await p.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
-/** Nothing may scroll sideways (UX: 360 px wide phones). */
-async function assertNoSideScroll(p, label) {
-  const { scroll, client } = await p.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `${label}: page is ${scroll}px wide in a ${client}px viewport`);
-}
-
 async function expectLoggedInAs(p, name) {
   await header(p).getByTestId('current-user').filter({ hasText: name }).waitFor();
   await accountNav(p).getByRole('button', { name: 'Log out' }).waitFor();
@@ -82,15 +66,11 @@ async function expectLoggedOut(p) {
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   k = await startKino({ timeoutMs: 30_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium([
+    ...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', AUTOPLAY_ARG,
+  ]);
   context = await browser.newContext({ locale: 'en-US', colorScheme: 'dark' });
-  // Runs before any page script; not subject to the page's CSP. Reports violations across navigations.
-  await context.exposeBinding('__kinoReportCsp', (_src, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__kinoReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
+  await reportCspViolations(context, cspViolations);
   page = await newPage();
 }, { timeout: TEST_MS });
 

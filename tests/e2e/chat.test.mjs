@@ -7,19 +7,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import {
+  DESKTOP, PHONE, SHOTS, createRoomVia, launchChromium, openPerson, problemLog, registerVia, shotsAtBothWidths, uniqueSuffix,
+} from '../lib/e2e.mjs';
 
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const STEP_MS = 20_000;
 const TEST_MS = 90_000;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = uniqueSuffix();
 const VIDEO = 'https://media.example.test/films/chat-night.mp4';
 const BULK = 120;
 
@@ -33,37 +28,13 @@ const XSS = [
 
 let k;
 let browser;
-const cspViolations = [];
-const consoleErrors = [];
-const pageErrors = [];
+const problems = problemLog();
+const { cspViolations, consoleErrors, pageErrors } = problems;
 
-async function person() {
-  const context = await browser.newContext({ locale: 'en-US', colorScheme: 'dark', timezoneId: 'Europe/Berlin', viewport: DESKTOP });
-  await context.exposeBinding('__kinoReportCsp', (_src, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__kinoReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  page.setDefaultTimeout(STEP_MS);
-  page.setDefaultNavigationTimeout(STEP_MS);
-  return { context, page };
-}
+const person = () => openPerson(browser, problems, { stepMs: STEP_MS });
 
 async function shots(p, name) {
-  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  await p.setViewportSize(PHONE);
-  await p.waitForTimeout(150);
-  await p.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
-  const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client, `${name}: page is ${scroll}px wide in a ${client}px viewport`);
-  await p.setViewportSize(DESKTOP);
-  await p.waitForTimeout(150);
+  await shotsAtBothWidths(p, name, { settleMs: 150, restoreMs: 150 });
 }
 
 const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
@@ -88,19 +59,10 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // A quick burst of 120 messages from one person is part of the test; the default limit is 10 per 10 s.
   k = await startKino({ timeoutMs: 30_000, env: { KINO_REALTIME_CHAT_MAX_PER_10S: '1000' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   [A, B, C] = await Promise.all([person(), person(), person()]);
-  const reg = await A.context.request.post(`${k.url}/api/v1/auth/register`, {
-    headers: { 'X-Kino-CSRF': '1' },
-    data: { username: `chat_${suffix}`, password: 'correct horse battery', display_name: anna },
-  });
-  assert.equal(reg.status(), 201, await reg.text());
-  const res = await A.context.request.post(`${k.url}/api/v1/rooms`, {
-    headers: { 'X-Kino-CSRF': '1' },
-    data: { title: `Chat night ${suffix}`, video_url: VIDEO, visibility: 'private' },
-  });
-  assert.equal(res.status(), 201, await res.text());
-  const body = await res.json();
+  await registerVia(A.context, k.url, { username: `chat_${suffix}`, displayName: anna });
+  const body = await createRoomVia(A.context, k.url, { title: `Chat night ${suffix}`, videoUrl: VIDEO, visibility: 'private' });
   room = { url: body.url, key: body.access_key, slug: body.room.slug };
 }, { timeout: TEST_MS });
 

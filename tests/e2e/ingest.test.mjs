@@ -4,75 +4,25 @@
 // that answers 404 fails with the reason and the owner's "Try again". Screenshots go to /tmp/kino-shots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import {
+  AUTOPLAY_ARG, CHROMIUM_ARGS, DESKTOP, PHONE, SHOTS, launchChromium, openPerson, problemLog, registerVia, serveTestClip,
+  uniqueSuffix,
+} from '../lib/e2e.mjs';
 
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const STEP_MS = 30_000;
 const TEST_MS = 120_000;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-];
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = uniqueSuffix();
 
 let k;
 let browser;
-let clipDir;
-let source; // the local video server
+let clips; // the local video server
 let sourceUrl;
 let A;
-const cspViolations = [];
-const consoleErrors = [];
-const pageErrors = [];
-
-/** Serves clip.mp4 (with byte ranges) and 404 for everything else. */
-function serveClip(file) {
-  const size = statSync(file).size;
-  return http.createServer((req, res) => {
-    if (!req.url.startsWith('/clip.mp4')) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found');
-      return;
-    }
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
-    const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-    res.writeHead(m ? 206 : 200, {
-      'Content-Type': 'video/mp4',
-      'Content-Length': end - start + 1,
-      'Accept-Ranges': 'bytes',
-      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file, { start, end }).pipe(res);
-  });
-}
-
-async function person() {
-  const context = await browser.newContext({ locale: 'en-US', colorScheme: 'dark', timezoneId: 'Europe/Berlin', viewport: DESKTOP });
-  await context.exposeBinding('__kinoReportCsp', (_src, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__kinoReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  page.setDefaultTimeout(STEP_MS);
-  page.setDefaultNavigationTimeout(STEP_MS);
-  return { context, page };
-}
+const problems = problemLog();
+const { cspViolations, consoleErrors, pageErrors } = problems;
 
 const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
 const player = (p) => p.getByRole('region', { name: 'Player' });
@@ -90,33 +40,19 @@ async function createRoom(p, { title, video, visibility = 'public' }) {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  clipDir = mkdtempSync(path.join(tmpdir(), 'kino-clip-'));
-  const clip = path.join(clipDir, 'clip.mp4');
-  const ff = spawnSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', '8', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '50', '-c:a', 'aac', '-shortest', clip,
-  ], { encoding: 'utf8' });
-  assert.equal(ff.status, 0, ff.stderr);
-  source = serveClip(clip);
-  await new Promise((resolve) => source.listen(0, '127.0.0.1', resolve));
-  sourceUrl = `http://127.0.0.1:${source.address().port}`;
+  clips = await serveTestClip({ seconds: 8, gop: 50 });
+  sourceUrl = clips.url;
 
   k = await startKino({ timeoutMs: 30_000, env: { KINO_INGEST_ENABLED: 'true', KINO_INGEST_ALLOW_PRIVATE_ADDRESSES: 'true' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  A = await person();
-  const reg = await A.context.request.post(`${k.url}/api/v1/auth/register`, {
-    headers: { 'X-Kino-CSRF': '1' },
-    data: { username: `ingest_${suffix}`, password: 'correct horse battery', display_name: `Ida ${suffix}` },
-  });
-  assert.equal(reg.status(), 201, await reg.text());
+  browser = await launchChromium([...CHROMIUM_ARGS, AUTOPLAY_ARG]);
+  A = await openPerson(browser, problems, { stepMs: STEP_MS });
+  await registerVia(A.context, k.url, { username: `ingest_${suffix}`, displayName: `Ida ${suffix}` });
 }, { timeout: TEST_MS });
 
 after(async () => {
   await browser?.close();
   await k?.stop();
-  await new Promise((resolve) => (source ? source.close(resolve) : resolve()));
-  if (clipDir) rmSync(clipDir, { recursive: true, force: true });
+  await clips?.close();
 });
 
 describe('web app: video ingest and player', { concurrency: false }, () => {

@@ -8,79 +8,37 @@
 // /tmp/kino-shots/ (desktop and 360 px).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { startKino } from '../lib/kino.mjs';
+import {
+  AUTOPLAY_ARG, CHROMIUM_ARGS, FULL_SPEED_BACKGROUND_ARGS, SHOTS, createRoomVia, joinRoomVia, launchChromium, openPerson,
+  problemLog, registerVia, serveTestClip, shotsAtBothWidths, uniqueSuffix,
+} from '../lib/e2e.mjs';
 
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const STEP_MS = 20_000;
 const TEST_MS = 90_000;
 /** All players agree within this at one server instant. */
 const AGREE_MS = 150;
 /** Convergence is waited for generously (2 slow cores, three decoders); the final check is strict. */
 const CONVERGE_MS = 15_000;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-  // Three tabs play at once: keep background ones running at full speed.
-  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
-];
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = uniqueSuffix();
 const ANNA = `Anna ${suffix}`;
 
 let k;
 let browser;
-let clipDir;
-let source;
+let clips; // the local video server
 let room; // { url, slug, title }
 let A; // Anna, the host
 let B; // Boris, guest
 let C; // Vera, guest
-const cspViolations = [];
-const consoleErrors = [];
-const pageErrors = [];
+const problems = problemLog();
+const { cspViolations, consoleErrors, pageErrors } = problems;
 
-/** Serves clip.mp4 with byte ranges. */
-function serveClip(file) {
-  const size = statSync(file).size;
-  return http.createServer((req, res) => {
-    if (!req.url.startsWith('/clip.mp4')) return void res.writeHead(404).end();
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
-    const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-    res.writeHead(m ? 206 : 200, {
-      'Content-Type': 'video/mp4', 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes',
-      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file, { start, end }).pipe(res);
-  });
-}
-
-async function person(name) {
-  const context = await browser.newContext({ locale: 'en-US', colorScheme: 'dark', timezoneId: 'Europe/Berlin', viewport: DESKTOP });
-  await context.exposeBinding('__kinoReportCsp', (_src, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    localStorage.setItem('kino.syncDebug', '1'); // window.__kinoSync: the synced clock and the player together
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__kinoReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => pageErrors.push(`${name}: ${err}`));
-  page.setDefaultTimeout(STEP_MS);
-  page.setDefaultNavigationTimeout(STEP_MS);
-  return { name, context, page };
-}
+const person = (name) => openPerson(browser, problems, {
+  stepMs: STEP_MS,
+  name,
+  initScript: () => localStorage.setItem('kino.syncDebug', '1'), // window.__kinoSync: the synced clock and the player together
+});
 
 const player = (p) => p.getByRole('region', { name: 'Player' });
 const controls = (p) => player(p).getByRole('group', { name: 'Player controls' });
@@ -125,47 +83,22 @@ async function expectToastEverywhere(text) {
 }
 
 async function shots(p, name) {
-  await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  await p.setViewportSize(PHONE);
-  await p.waitForTimeout(200);
-  await p.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
-  const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client, `${name}: page is ${scroll}px wide in a ${client}px viewport`);
-  await p.setViewportSize(DESKTOP);
-  await p.waitForTimeout(150);
+  await shotsAtBothWidths(p, name, { desktopFullPage: false, settleMs: 200, restoreMs: 150 });
 }
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  clipDir = mkdtempSync(path.join(tmpdir(), 'kino-clip-'));
-  const clip = path.join(clipDir, 'clip.mp4');
-  const ff = spawnSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', '30', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-shortest', clip,
-  ], { encoding: 'utf8' });
-  assert.equal(ff.status, 0, ff.stderr);
-  source = serveClip(clip);
-  await new Promise((resolve) => source.listen(0, '127.0.0.1', resolve));
-  const sourceUrl = `http://127.0.0.1:${source.address().port}`;
+  clips = await serveTestClip({ seconds: 30, gop: 25 });
+  const sourceUrl = clips.url;
 
   k = await startKino({ timeoutMs: 30_000, env: { KINO_INGEST_ENABLED: 'true', KINO_INGEST_ALLOW_PRIVATE_ADDRESSES: 'true' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium([...CHROMIUM_ARGS, AUTOPLAY_ARG, ...FULL_SPEED_BACKGROUND_ARGS]);
   [A, B, C] = await Promise.all([person('Anna'), person('Boris'), person('Vera')]);
-  const headers = { 'X-Kino-CSRF': '1' };
-  const reg = await A.context.request.post(`${k.url}/api/v1/auth/register`, {
-    headers, data: { username: `play_${suffix}`, password: 'correct horse battery', display_name: ANNA },
-  });
-  assert.equal(reg.status(), 201, await reg.text());
+  await registerVia(A.context, k.url, { username: `play_${suffix}`, displayName: ANNA });
   const title = `Movie night ${suffix}`;
-  const res = await A.context.request.post(`${k.url}/api/v1/rooms`, { headers, data: { title, video_url: `${sourceUrl}/clip.mp4`, visibility: 'public' } });
-  assert.equal(res.status(), 201, await res.text());
-  const body = await res.json();
+  const body = await createRoomVia(A.context, k.url, { title, videoUrl: `${sourceUrl}/clip.mp4`, visibility: 'public' });
   room = { url: body.url, slug: body.room.slug, title };
-  for (const [who, name] of [[B, 'Boris'], [C, 'Vera']]) {
-    const j = await who.context.request.post(`${k.url}/api/v1/rooms/${room.slug}/join`, { headers, data: { display_name: name } });
-    assert.equal(j.status(), 200, await j.text());
-  }
+  for (const [who, name] of [[B, 'Boris'], [C, 'Vera']]) await joinRoomVia(who.context, k.url, room.slug, name);
   // The video is packaged (stream copy: well under a second of work).
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -180,8 +113,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await k?.stop();
-  await new Promise((resolve) => (source ? source.close(resolve) : resolve()));
-  if (clipDir) rmSync(clipDir, { recursive: true, force: true });
+  await clips?.close();
 });
 
 describe('web app: shared playback', { concurrency: false }, () => {

@@ -6,86 +6,38 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import {
+  AUTOPLAY_ARG, CHROMIUM_ARGS, SHOTS, createRoomVia, launchChromium, openPerson,
+  problemLog, registerVia, shotsAtBothWidths, uniqueSuffix,
+} from '../lib/e2e.mjs';
 
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const STEP_MS = 30_000;
 const TEST_MS = 120_000;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-];
-
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = uniqueSuffix();
 const VIDEO = 'https://media.example.test/films/night-of-the-living-test.mp4';
 
 let k;
 let browser;
 const contexts = [];
-const cspViolations = [];
-const consoleErrors = [];
-const pageErrors = [];
+const problems = problemLog();
+const { cspViolations, consoleErrors, pageErrors } = problems;
 
 /** One person: a context with its own cookies and storage, and one page. */
 async function person({ timezoneId = 'Europe/Berlin', clipboard = false } = {}) {
-  const context = await browser.newContext({
-    locale: 'en-US',
-    colorScheme: 'dark',
-    timezoneId,
-    viewport: DESKTOP,
-    ...(clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}),
+  const one = await openPerson(browser, problems, {
+    stepMs: STEP_MS, timezoneId, permissions: clipboard ? ['clipboard-read', 'clipboard-write'] : undefined,
   });
-  contexts.push(context);
-  await context.exposeBinding('__kinoReportCsp', (_src, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__kinoReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  page.setDefaultTimeout(STEP_MS);
-  page.setDefaultNavigationTimeout(STEP_MS);
-  return { context, page };
-}
-
-/** Registers through the API (setup speed); the context keeps the session cookie. */
-async function registerVia(context, username, displayName) {
-  const res = await context.request.post(`${k.url}/api/v1/auth/register`, {
-    headers: { 'X-Kino-CSRF': '1' },
-    data: { username, password: 'correct horse battery', display_name: displayName },
-  });
-  assert.equal(res.status(), 201, await res.text());
+  contexts.push(one.context);
+  return one;
 }
 
 const main = (p) => p.getByRole('main');
 const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
 
-/** Nothing may scroll sideways (UX: 360 px wide phones). */
-async function assertNoSideScroll(p, label) {
-  const { scroll, client } = await p.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `${label}: page is ${scroll}px wide in a ${client}px viewport`);
-}
-
 /** Full-page screenshots at desktop width and at 360 px (checking for sideways scrolling). */
 async function shots(p, name) {
-  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  await p.setViewportSize(PHONE);
-  await p.waitForTimeout(100); // let layout settle
-  await p.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
-  await assertNoSideScroll(p, name);
-  await p.setViewportSize(DESKTOP);
+  await shotsAtBothWidths(p, name, { settleMs: 100 });
 }
 
 /** The local `datetime-local` value `hours` from now in the page's own time zone (minutes precision). */
@@ -127,7 +79,7 @@ let scheduledUrl;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   k = await startKino({ timeoutMs: 30_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium([...CHROMIUM_ARGS, AUTOPLAY_ARG]);
   [A, B, C, D] = await Promise.all([
     person({ clipboard: true }),
     person(),
@@ -135,8 +87,8 @@ before(async () => {
     person({ timezoneId: 'America/New_York' }),
   ]);
   await Promise.all([
-    registerVia(A.context, `owner_${suffix}`, `Anna ${suffix}`),
-    registerVia(C.context, `friend_${suffix}`, `Carl ${suffix}`),
+    registerVia(A.context, k.url, { username: `owner_${suffix}`, displayName: `Anna ${suffix}` }),
+    registerVia(C.context, k.url, { username: `friend_${suffix}`, displayName: `Carl ${suffix}` }),
   ]);
 }, { timeout: TEST_MS });
 
@@ -346,17 +298,8 @@ describe('web app: room key rate limit', { concurrency: false }, () => {
   it('says how long to wait once wrong keys are rate limited', { timeout: TEST_MS }, async () => {
     const owner = await person();
     const guest = await person();
-    const res0 = await owner.context.request.post(`${limited.url}/api/v1/auth/register`, {
-      headers: { 'X-Kino-CSRF': '1' },
-      data: { username: `rl_${suffix}`, password: 'correct horse battery' },
-    });
-    assert.equal(res0.status(), 201);
-    const res = await owner.context.request.post(`${limited.url}/api/v1/rooms`, {
-      headers: { 'X-Kino-CSRF': '1' },
-      data: { title: 'Rate limited', video_url: VIDEO, visibility: 'private' },
-    });
-    assert.equal(res.status(), 201, await res.text());
-    const { url } = await res.json();
+    await registerVia(owner.context, limited.url, { username: `rl_${suffix}` });
+    const { url } = await createRoomVia(owner.context, limited.url, { title: 'Rate limited', videoUrl: VIDEO, visibility: 'private' });
 
     const p = guest.page;
     await p.goto(url);

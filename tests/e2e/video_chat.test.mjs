@@ -16,15 +16,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import { SHOTS, launchChromium, problemLog } from '../lib/e2e.mjs';
 import {
   CALL_CHROMIUM_ARGS, MEDIA_ENV, callGrid, callRoom, inNetns, inbound, mediaUnavailableReason, runInNetns, selfId,
   setToggle, tileOf, tiles, waitForJanus,
 } from '../lib/video_call.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const SHOTS = process.env.KINO_SHOTS_DIR || '/tmp/kino-shots';
 const PAGES = 5;
 /** Setting up five pages and twenty subscriptions on 2 busy cores: generous. */
 const SETUP_MS = 120_000;
@@ -48,9 +47,7 @@ if (!inNetns) {
   let room;
   /** {name, context, page, id} per person; index 0 is "page 1" (the owner). */
   let P = [];
-  const pageErrors = [];
-  const consoleErrors = [];
-  const cspViolations = [];
+  const { pageErrors, consoleErrors, cspViolations } = problemLog();
 
   /** Resolves in the page, with its Date.now(), once `selector` matches (mode 'present') or stops matching. */
   const watch = (page, selector, mode) => page.evaluate(([sel, m]) => {
@@ -117,7 +114,7 @@ if (!inNetns) {
     mkdirSync(SHOTS, { recursive: true });
     k = await startKino({ timeoutMs: 30_000, env: MEDIA_ENV });
     await waitForJanus(k.url, 30_000);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CALL_CHROMIUM_ARGS });
+    browser = await launchChromium(CALL_CHROMIUM_ARGS);
     room = await callRoom(browser, k.url, PAGES, {
       title: 'Video chat',
       initScript: () => document.addEventListener('securitypolicyviolation', (e) => {

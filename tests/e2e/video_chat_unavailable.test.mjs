@@ -5,8 +5,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { chromium } from 'playwright-core';
 import { startKino } from '../lib/kino.mjs';
+import { launchChromium } from '../lib/e2e.mjs';
 import { CALL_CHROMIUM_ARGS, callRoom } from '../lib/video_call.mjs';
 
 const STEP_MS = 20_000;
@@ -31,7 +31,7 @@ before(async () => {
   k = await startKino({ timeoutMs: 30_000, env: {
     KINO_MEDIA_MODE: 'external', KINO_MEDIA_EXTERNAL_HOST: '127.0.0.1', KINO_MEDIA_EXTERNAL_PORT: String(port),
   } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CALL_CHROMIUM_ARGS });
+  browser = await launchChromium(CALL_CHROMIUM_ARGS);
   room = await callRoom(browser, k.url, 2, { title: 'No Janus', prefix: 'nojanus' });
 }, { timeout: TEST_MS });
 
