@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startKino } from '../lib/kino.mjs';
 import { registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
 import { connect, closeAllSockets, joinedGuest } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 import { publisherOffer } from './sdp_fixtures.mjs';
 
 const haveJanus = existsSync('/usr/bin/janus');
@@ -51,17 +52,13 @@ async function publish(c) {
 }
 
 describe('video-call relay with a real Janus', { skip: !haveJanus && 'janus is not installed' }, () => {
-  let k;
-  let owner;
-  before(async () => {
-    // ICE limited to lo, which Janus skips: it binds nothing on this machine's other interfaces.
-    k = await startKino({ env: { ...env, KINO_MEDIA_MODE: 'embedded', KINO_MEDIA_ICE_INTERFACE: 'lo' } });
-    owner = await registerUser(k, { display_name: 'Olga' });
-    await janusReady(k);
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  // ICE limited to lo, which Janus skips: it binds nothing on this machine's other interfaces.
+  const server = serverWithOwnerPerSuite({ ...env, KINO_MEDIA_MODE: 'embedded', KINO_MEDIA_ICE_INTERFACE: 'lo' },
+    { ownerName: 'Olga' });
+  before(() => janusReady(server.k));
 
   it('relays publish answers, mic/camera state and leaving between three participants', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const g1 = await joinedGuest(k, room.slug, { display_name: 'Bea' });
     const g2 = await joinedGuest(k, room.slug, { display_name: 'Cy' });
@@ -121,6 +118,7 @@ describe('video-call relay with a real Janus', { skip: !haveJanus && 'janus is n
   });
 
   it('refuses signalling before joining and malformed offers, with clear errors', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const a = await connect(k, room.slug, { cookie: owner.cookie, label: 'R' });
     a.send({ type: 'media.publish', jsep: { type: 'offer', sdp: publisherOffer() } });
@@ -151,6 +149,7 @@ describe('video-call relay with a real Janus', { skip: !haveJanus && 'janus is n
   });
 
   it('tells everyone in a call when Janus dies, and the call works again after its restart', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const g = await joinedGuest(k, room.slug, { display_name: 'Dee' });
     const a = await connect(k, room.slug, { cookie: owner.cookie, label: 'X' });

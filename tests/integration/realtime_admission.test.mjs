@@ -1,34 +1,33 @@
 // Realtime: who may open a room's WebSocket (owner, joined users and guests; refusals as plain HTTP
 // answers before the upgrade: origin, not joined, private, unknown room, bad resume_from) and what the
 // first frame (`hello`) carries. docs/protocol.md "Connecting", "Server → client".
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKino } from '../lib/kino.mjs';
 import { post, registerUser, relaxedLimits, createRoom } from './http.mjs';
 import {
-  tryOpen, assertRefused, connect, closeAllSockets, joinedUser, joinedGuest, ownOrigin, newId,
+  tryOpen, assertRefused, connect, joinedUser, joinedGuest, ownOrigin, newId,
 } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '1000' };
 
 describe('realtime admission', () => {
-  let k;
-  let owner;
+  const server = serverWithOwnerPerSuite(env);
   let room;
   before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
+    const { k, owner } = server;
     ({ room } = await createRoom(k, owner.cookie));
   });
-  after(async () => { closeAllSockets(); await k?.stop(); });
 
   it('accepts the owner without a join (101, hello)', async () => {
+    const { k, owner } = server;
     const c = await connect(k, room.slug, { cookie: owner.cookie });
     assert.equal(c.hello.member_id, `u${owner.user.id}`);
     await c.close();
   });
 
   it('accepts a user who joined, and a guest who joined (kino_guest cookie)', async () => {
+    const { k } = server;
     const u = await joinedUser(k, room.slug, { display_name: 'Uma' });
     const cu = await connect(k, room.slug, { cookie: u.cookie });
     assert.equal(cu.hello.member_id, u.memberId);
@@ -40,16 +39,19 @@ describe('realtime admission', () => {
   });
 
   it('refuses a signed-in user who did not join a public room: 403 not_joined', async () => {
+    const { k } = server;
     const u = await registerUser(k);
     assertRefused(await tryOpen(k, room.slug, { cookie: u.cookie }), 403, 'not_joined');
   });
 
   it('refuses an anonymous visitor (no cookie) and a bogus guest cookie: 403 not_joined', async () => {
+    const { k } = server;
     assertRefused(await tryOpen(k, room.slug), 403, 'not_joined');
     assertRefused(await tryOpen(k, room.slug, { cookie: 'kino_guest=not-a-real-guest-token-0000000000' }), 403, 'not_joined');
   });
 
   it('refuses a private room without a grant (403 room_private), admits with the key', async () => {
+    const { k, owner } = server;
     const priv = await createRoom(k, owner.cookie, { visibility: 'private' });
     const slug = priv.room.slug;
     const u = await registerUser(k);
@@ -68,11 +70,13 @@ describe('realtime admission', () => {
   });
 
   it('answers 404 room_not_found for an unknown slug (even to a signed-in user)', async () => {
+    const { k, owner } = server;
     assertRefused(await tryOpen(k, 'zzzzzzzzzz', { cookie: owner.cookie }), 404, 'room_not_found');
     assertRefused(await tryOpen(k, 'zzzzzzzzzz'), 404, 'room_not_found');
   });
 
   it('refuses a foreign Origin with 403 origin_rejected, even for the owner', async () => {
+    const { k, owner } = server;
     for (const origin of ['http://evil.example', 'null', `${ownOrigin(k)}.evil.example`, ownOrigin(k).replace('http:', 'https:')]) {
       const r = await tryOpen(k, room.slug, { cookie: owner.cookie, origin });
       assertRefused(r, 403, 'origin_rejected');
@@ -80,6 +84,7 @@ describe('realtime admission', () => {
   });
 
   it("accepts Kino's own origin and a missing Origin", async () => {
+    const { k, owner } = server;
     const a = await connect(k, room.slug, { cookie: owner.cookie, origin: ownOrigin(k) });
     const b = await connect(k, room.slug, { cookie: owner.cookie });
     assert.equal(a.hello.type, 'hello');
@@ -89,6 +94,7 @@ describe('realtime admission', () => {
   });
 
   it('refuses a bad resume_from with 400 invalid_query', async () => {
+    const { k, owner } = server;
     for (const q of ['-1', 'abc', '1.5', '12abc', '0x10', '99999999999999999999999']) {
       const r = await tryOpen(k, room.slug, { cookie: owner.cookie, query: `?resume_from=${q}` });
       assertRefused(r, 400, 'invalid_query');
@@ -96,21 +102,17 @@ describe('realtime admission', () => {
   });
 
   it('refuses the foreign origin before looking at the visitor (no room data to a cross-site page)', async () => {
+    const { k } = server;
     const r = await tryOpen(k, 'zzzzzzzzzz', { origin: 'http://evil.example' });
     assertRefused(r, 403, 'origin_rejected');
   });
 });
 
 describe('realtime hello', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('sends hello first: protocol 1, ids, server time, resumed false, room, members with me, last_seq', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie, { title: 'Friday Film Club' });
     const u = await joinedUser(k, room.slug, { display_name: 'Uma User' });
     const before = Date.now();
@@ -150,6 +152,7 @@ describe('realtime hello', () => {
   });
 
   it('snapshot carries the latest 50 messages oldest first and last_seq = the newest event', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const w = await connect(k, room.slug, { cookie: owner.cookie, label: 'writer' });
     const ids = [];
@@ -182,6 +185,7 @@ describe('realtime hello', () => {
   });
 
   it('answers ping with pong: t0 echoed, id echoed, server_time', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const c = await connect(k, room.slug, { cookie: owner.cookie });
     c.send({ type: 'ping', id: 'p1', t0: 123456.5 });

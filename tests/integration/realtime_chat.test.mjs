@@ -1,11 +1,11 @@
 // Realtime chat: ordered delivery to several clients (same order everywhere, increasing seq, one ack per
 // id, history = broadcast), idempotent resends (same id never stored twice), and text kept byte for
 // byte (XSS payloads are data, not markup). docs/protocol.md "Data model", "Client → server".
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKino } from '../lib/kino.mjs';
-import { get, registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
-import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { get, relaxedLimits, createRoom, sleep } from './http.mjs';
+import { connect, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '1000' };
 
@@ -24,15 +24,10 @@ async function history(k, slug, cookie) {
 }
 
 describe('realtime chat between several clients', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('delivers messages of two senders to three clients in the same order, seq strictly increasing, one ack per id', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const u = await joinedUser(k, room.slug, { display_name: 'Uma' });
     const g = await joinedGuest(k, room.slug, { display_name: 'Gus' });
@@ -40,8 +35,8 @@ describe('realtime chat between several clients', () => {
     const b = await connect(k, room.slug, { cookie: u.cookie, label: 'B' });
     const c = await connect(k, room.slug, { cookie: g.cookie, label: 'C' });
     // C is the last to arrive: once A and B saw C's member.joined, everyone's socket is in the room.
-    await a.waitFor((f) => f.type === 'member.joined' && f.member.id === c.hello.member_id);
-    await b.waitFor((f) => f.type === 'member.joined' && f.member.id === c.hello.member_id);
+    await a.waitJoined(c.hello.member_id);
+    await b.waitJoined(c.hello.member_id);
     const start = { a: a.frames.length, b: b.frames.length, c: c.frames.length };
 
     const N = 25;
@@ -108,20 +103,15 @@ describe('realtime chat between several clients', () => {
 });
 
 describe('realtime chat resends (idempotency)', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('stores a message once when its id is sent again later, on the same socket and on a new one; acks each time', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const u = await joinedUser(k, room.slug, { display_name: 'Uma' });
     const a = await connect(k, room.slug, { cookie: u.cookie, label: 'A' });
     const obs = await connect(k, room.slug, { cookie: owner.cookie, label: 'observer' });
-    await a.waitFor((f) => f.type === 'member.joined' && f.member.id === obs.hello.member_id);
+    await a.waitJoined(obs.hello.member_id);
     const id = newId('dup');
     a.chat(id, 'hello once');
     const ack1 = await a.waitAck(id);
@@ -162,11 +152,12 @@ describe('realtime chat resends (idempotency)', () => {
   });
 
   it('acks both copies of an immediate double send (second copy while the first is being stored) and stores it once', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const a = await connect(k, room.slug, { cookie: owner.cookie, label: 'A' });
     const g = await joinedGuest(k, room.slug, { display_name: 'Obs' });
     const obs = await connect(k, room.slug, { cookie: g.cookie, label: 'observer' });
-    await a.waitFor((f) => f.type === 'member.joined' && f.member.id === obs.hello.member_id);
+    await a.waitJoined(obs.hello.member_id);
     const ids = [];
     for (let i = 0; i < 10; i++) {
       const id = newId('twice');
@@ -192,6 +183,7 @@ describe('realtime chat resends (idempotency)', () => {
   });
 
   it('treats ids per person: the same client id from someone else is a different message', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const g = await joinedGuest(k, room.slug, { display_name: 'Other' });
     const a = await connect(k, room.slug, { cookie: owner.cookie, label: 'A' });
@@ -211,15 +203,10 @@ describe('realtime chat resends (idempotency)', () => {
 });
 
 describe('realtime chat text is data', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('stores and returns XSS payloads and unusual text byte for byte (socket, snapshot, history)', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const evilName = '<img src=x onerror=alert("name")>';
     const g = await joinedGuest(k, room.slug, { display_name: evilName });

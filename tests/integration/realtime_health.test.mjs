@@ -2,24 +2,22 @@
 // KINO_REALTIME_IDLE_TIMEOUT_S (an idle one that answers pings is not); a client that does not read is
 // disconnected once its queue passes KINO_REALTIME_MAX_OUTBOUND_BYTES without slowing the room; SIGTERM
 // closes open sockets with 1001 and exits 0. docs/protocol.md "Connecting".
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKino } from '../lib/kino.mjs';
 import { get, registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
 import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const baseEnv = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
+/** A small outbound queue limit, and no chat rate limit in the way of a flood. */
+const slowConsumerEnv = { ...baseEnv, KINO_REALTIME_MAX_OUTBOUND_BYTES: '65536', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' };
 
 describe('realtime dead sockets', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env: { ...baseEnv, KINO_REALTIME_IDLE_TIMEOUT_S: '2' } });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite({ ...baseEnv, KINO_REALTIME_IDLE_TIMEOUT_S: '2' });
 
   it('drops a socket that stops reading and answering pings within a few seconds; keeps an idle healthy one', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const dead = await joinedUser(k, room.slug, { display_name: 'Gone Quiet' });
     const idle = await joinedGuest(k, room.slug, { display_name: 'Just Idle' });
@@ -27,7 +25,7 @@ describe('realtime dead sockets', () => {
     // autoPong off: this client never answers the server's pings; and its TCP socket stops reading.
     const d = await connect(k, room.slug, { cookie: dead.cookie, label: 'dead', wsOptions: { autoPong: false } });
     const i = await connect(k, room.slug, { cookie: idle.cookie, label: 'idle' });
-    await obs.waitFor((f) => f.type === 'member.joined' && f.member.id === i.hello.member_id);
+    await obs.waitJoined(i.hello.member_id);
     let pingsToIdle = 0;
     i.ws.on('ping', () => { pingsToIdle += 1; });
     const t0 = Date.now();
@@ -56,25 +54,18 @@ describe('realtime dead sockets', () => {
 // waits in the server's queue, so 400 messages of 1900 ASCII characters (~0.8 MB) would never reach it;
 // the flood uses 2000 four-byte characters (~8 KB a frame) and gets there in ~550 messages.
 describe('realtime slow consumers', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({
-      env: { ...baseEnv, KINO_REALTIME_MAX_OUTBOUND_BYTES: '65536', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' },
-    });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(slowConsumerEnv);
 
   it('disconnects a client that does not read while the room streams; the sender keeps getting prompt acks', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const slowUser = await joinedUser(k, room.slug, { display_name: 'Slow Reader' });
     const readerGuest = await joinedGuest(k, room.slug, { display_name: 'Fast Reader' });
     const sender = await connect(k, room.slug, { cookie: owner.cookie, label: 'sender' });
     const reader = await connect(k, room.slug, { cookie: readerGuest.cookie, label: 'reader' });
     const slow = await connect(k, room.slug, { cookie: slowUser.cookie, label: 'slow' });
-    await sender.waitFor((f) => f.type === 'member.joined' && f.member.id === slowUser.memberId);
-    await reader.waitFor((f) => f.type === 'member.joined' && f.member.id === slowUser.memberId);
+    await sender.waitJoined(slowUser.memberId);
+    await reader.waitJoined(slowUser.memberId);
     slow.ws._socket.pause(); // reads nothing from now on (node stops reading once its buffer is full)
 
     const text = '😀'.repeat(2000); // 2000 characters, 8000 bytes
@@ -126,19 +117,12 @@ describe('realtime slow consumers', () => {
 });
 
 describe('realtime slow-consumer limit and bursts', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({
-      env: { ...baseEnv, KINO_REALTIME_MAX_OUTBOUND_BYTES: '65536', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' },
-    });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(slowConsumerEnv);
 
   // docs/protocol.md "Slow readers": a prompt reader may take bursts above the limit; the limit only
   // drops a client whose queue stays over it with no write progress for 2 s (or passes 4× the limit).
   it('keeps a client that reads promptly when one burst of frames passes max_outbound_bytes', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const sender = await connect(k, room.slug, { cookie: owner.cookie, label: 'sender' });
     const ids = [];
@@ -155,6 +139,7 @@ describe('realtime slow-consumer limit and bursts', () => {
 
   /** A room whose 50 latest messages have `text`; then a newcomer connects and chats. */
   async function enterAfter50(text) {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const w = await connect(k, room.slug, { cookie: owner.cookie, label: 'writer' });
     for (let round = 0; round < 10; round++) {

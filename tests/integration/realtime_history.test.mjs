@@ -1,11 +1,11 @@
 // Chat history over REST: GET /api/v1/rooms/{slug}/messages?before=SEQ&limit=N pages back from the newest
 // message to message 1 (oldest first within a page, has_more exact), with the room's access rule and
 // validation of before/limit. docs/protocol.md "Reconnecting", docs/api/openapi.yaml.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKino } from '../lib/kino.mjs';
 import { get, registerUser, relaxedLimits, createRoom, assertError } from './http.mjs';
-import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { connect, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' };
 const messages = (k, slug, query = '', cookie) => get(k, `/api/v1/rooms/${slug}/messages${query}`, { cookie });
@@ -26,21 +26,19 @@ async function sendMany(c, n, prefix) {
 }
 
 describe('chat history endpoint', () => {
-  let k;
-  let owner;
+  const server = serverWithOwnerPerSuite(env);
   let room;
   let sent; // the 120 stored messages, oldest first
   before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
+    const { k, owner } = server;
     ({ room } = await createRoom(k, owner.cookie));
     const c = await connect(k, room.slug, { cookie: owner.cookie, label: 'writer' });
     sent = await sendMany(c, 120, 'hist');
     await c.close();
   });
-  after(async () => { closeAllSockets(); await k?.stop(); });
 
   it('pages back 50 at a time to message 1: oldest first, has_more false only at the end', async () => {
+    const { k, owner } = server;
     const pages = [];
     let query = '?limit=50';
     for (let i = 0; i < 10; i++) {
@@ -64,6 +62,7 @@ describe('chat history endpoint', () => {
   });
 
   it('defaults to the latest 50; has_more is exact on a page boundary (limit 20 × 6)', async () => {
+    const { k, owner } = server;
     const res = await messages(k, room.slug, '', owner.cookie);
     assert.equal(res.status, 200);
     assert.deepEqual(res.json.messages, sent.slice(70));
@@ -88,6 +87,7 @@ describe('chat history endpoint', () => {
   });
 
   it('returns only messages with a smaller seq than before', async () => {
+    const { k, owner } = server;
     const pivot = sent[60];
     const res = await messages(k, room.slug, `?before=${pivot.seq}&limit=5`, owner.cookie);
     assert.equal(res.status, 200);
@@ -102,6 +102,7 @@ describe('chat history endpoint', () => {
   });
 
   it('follows the room access rule: public readable, private needs a grant (403), unknown 404', async () => {
+    const { k, owner } = server;
     assert.equal((await messages(k, room.slug)).status, 200, 'public room: anonymous may read');
     const priv = await createRoom(k, owner.cookie, { visibility: 'private' });
     const w = await connect(k, priv.room.slug, { cookie: owner.cookie, label: 'private-writer' });
@@ -127,12 +128,14 @@ describe('chat history endpoint', () => {
   });
 
   it('refuses limit outside 1..100 with 422 invalid_field (limit)', async () => {
+    const { k, owner } = server;
     for (const limit of ['0', '101', '-1', '1000000']) {
       assertError(await messages(k, room.slug, `?limit=${limit}`, owner.cookie), 422, 'invalid_field', 'limit');
     }
   });
 
   it('refuses non-numeric before/limit with 400 invalid_query', async () => {
+    const { k, owner } = server;
     for (const q of ['?before=abc', '?limit=abc', '?before=x1', '?before=99999999999999999999999']) {
       assertError(await messages(k, room.slug, q, owner.cookie), 400, 'invalid_query');
     }
@@ -140,6 +143,7 @@ describe('chat history endpoint', () => {
 
   // Regression: the route once stopped parsing at the first non-digit ("12abc" read as 12).
   it('refuses numbers with trailing garbage (12abc, 1e2, 2.5) with 400 invalid_query', async () => {
+    const { k, owner } = server;
     for (const q of ['?before=1.5', '?limit=2.5', '?before=12abc', '?limit=10x', '?limit=1e2']) {
       const res = await messages(k, room.slug, q, owner.cookie);
       assertError(res, 400, 'invalid_query');

@@ -3,30 +3,27 @@
 // too: read and dropped); a message over 64 MiB closes the socket with 1009 and the server stays
 // healthy. The per-person chat rate limit
 // (KINO_REALTIME_CHAT_MAX_PER_10S). docs/protocol.md "Server → client", "Connecting".
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKino } from '../lib/kino.mjs';
-import { get, registerUser, relaxedLimits, createRoom } from './http.mjs';
-import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { get, relaxedLimits, createRoom } from './http.mjs';
+import { connect, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const baseEnv = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
 
 describe('realtime bad input', () => {
-  let k;
-  let owner;
+  const server = serverWithOwnerPerSuite({ ...baseEnv, KINO_REALTIME_CHAT_MAX_PER_10S: '1000' });
   let room;
   let a;
   let obs;
   let hugeClose; // how the over-64-MiB socket was closed
   before(async () => {
-    k = await startKino({ env: { ...baseEnv, KINO_REALTIME_CHAT_MAX_PER_10S: '1000' } });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
+    const { k, owner } = server;
     ({ room } = await createRoom(k, owner.cookie));
     const u = await joinedUser(k, room.slug, { display_name: 'Bad Input' });
     obs = await connect(k, room.slug, { cookie: owner.cookie, label: 'observer' });
     a = await connect(k, room.slug, { cookie: u.cookie, label: 'A' });
   });
-  after(async () => { closeAllSockets(); await k?.stop(); });
 
   /**
    * Sends `raw` on A and expects exactly one error frame with `code` and `id` (no id when null; not
@@ -138,6 +135,7 @@ describe('realtime bad input', () => {
   });
 
   it('stored none of the refused messages', async () => {
+    const { k, owner } = server;
     await a.roundTrip();
     await obs.roundTrip();
     const res = await get(k, `/api/v1/rooms/${room.slug}/messages?limit=100`, { cookie: owner.cookie });
@@ -151,6 +149,7 @@ describe('realtime bad input', () => {
   });
 
   it('answers a 2 MiB frame with frame_too_large and keeps the socket (read and dropped, not buffered)', async () => {
+    const { k } = server;
     const id = newId('two-mib');
     const { err } = await expectError(JSON.stringify({ type: 'chat.send', id, text: 'x'.repeat(2 * 1024 * 1024) }),
       'frame_too_large', undefined);
@@ -160,9 +159,10 @@ describe('realtime bad input', () => {
   });
 
   it('closes a socket that sends a message over 64 MiB with 1009; the server stays healthy', async () => {
+    const { k } = server;
     const g = await joinedGuest(k, room.slug, { display_name: 'Huge' });
     const h = await connect(k, room.slug, { cookie: g.cookie, label: 'huge' });
-    await obs.waitFor((f) => f.type === 'member.joined' && f.member.id === h.hello.member_id);
+    await obs.waitJoined(h.hello.member_id);
     h.ws.send(Buffer.alloc(64 * 1024 * 1024 + 1024, 0x78), { binary: false }, () => {});
     const closed = await h.waitClosed(15000);
     hugeClose = closed;
@@ -195,21 +195,16 @@ describe('realtime bad input', () => {
 });
 
 describe('realtime chat rate limit', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env: { ...baseEnv, KINO_REALTIME_CHAT_MAX_PER_10S: '3' } });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite({ ...baseEnv, KINO_REALTIME_CHAT_MAX_PER_10S: '3' });
 
   it('refuses the 4th message in 10 s with rate_limited and its id; nothing stored; others unaffected', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const u = await joinedUser(k, room.slug, { display_name: 'Chatty' });
     const g = await joinedGuest(k, room.slug, { display_name: 'Calm' });
     const a = await connect(k, room.slug, { cookie: u.cookie, label: 'A' });
     const b = await connect(k, room.slug, { cookie: g.cookie, label: 'B' });
-    await a.waitFor((f) => f.type === 'member.joined' && f.member.id === b.hello.member_id);
+    await a.waitJoined(b.hello.member_id);
     const ids = [newId('r'), newId('r'), newId('r'), newId('r')];
     for (const id of ids) a.chat(id, `msg ${id}`);
     for (const id of ids.slice(0, 3)) await a.waitAck(id);

@@ -1,11 +1,11 @@
 // Realtime presence: `participants` in the room list and the room (people connected now, not sockets)
 // follows sockets opening and closing; a person with two sockets is one member (connections: 2) and
 // leaves only with the last one (member.left seen by the others). docs/protocol.md "Data model".
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKino } from '../lib/kino.mjs';
-import { get, registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
-import { connect, closeAllSockets, joinedUser, joinedGuest } from './ws_client.mjs';
+import { get, relaxedLimits, createRoom, sleep } from './http.mjs';
+import { connect, joinedUser, joinedGuest } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
 
@@ -38,15 +38,10 @@ async function expectParticipants(k, slug, n, what) {
 }
 
 describe('realtime presence', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('counts people connected: 0 → 1 → 2 → 1 → 0, with member.joined / member.left to the others', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const slug = room.slug;
     await expectParticipants(k, slug, 0, 'nobody connected');
@@ -56,7 +51,7 @@ describe('realtime presence', () => {
     await expectParticipants(k, slug, 1, 'owner connected');
     const b = await connect(k, slug, { cookie: g.cookie, label: 'B' });
     await expectParticipants(k, slug, 2, 'owner and guest connected');
-    const joined = await a.waitFor((f) => f.type === 'member.joined' && f.member.id === b.hello.member_id);
+    const joined = await a.waitJoined(b.hello.member_id);
     assert.deepEqual(joined.member, { id: b.hello.member_id, name: 'Gabi', user_id: null, guest: true, connections: 1 });
     await b.close();
     const left = await a.waitLeft(b.hello.member_id);
@@ -73,12 +68,13 @@ describe('realtime presence', () => {
   });
 
   it('counts a person with two sockets once (connections: 2); member.left only when the last one closes', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const slug = room.slug;
     const u = await joinedUser(k, slug, { display_name: 'Two Tabs' });
     const obs = await connect(k, slug, { cookie: owner.cookie, label: 'observer' });
     const t1 = await connect(k, slug, { cookie: u.cookie, label: 'tab1' });
-    await obs.waitFor((f) => f.type === 'member.joined' && f.member.id === u.memberId);
+    await obs.waitJoined(u.memberId);
     const t2 = await connect(k, slug, { cookie: u.cookie, label: 'tab2' });
     assert.notEqual(t2.hello.participant_id, t1.hello.participant_id, 'one participant id per socket');
     assert.equal(t2.hello.member_id, t1.hello.member_id, 'one member id per person');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startKino } from '../lib/kino.mjs';
 import { registerUser, relaxedLimits, createRoom, post, cookieFrom, sleep } from './http.mjs';
 import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
+import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
 const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '1000' };
 
@@ -18,15 +19,10 @@ const eventsAfterHello = (c) => c.frames.slice(1).filter((f) => typeof f.seq ===
 const strip = ({ _at, ...f }) => f;
 
 describe('realtime resume', () => {
-  let k;
-  let owner;
-  before(async () => {
-    k = await startKino({ env });
-    owner = await registerUser(k, { display_name: 'Olga Owner' });
-  });
-  after(async () => { closeAllSockets(); await k?.stop(); });
+  const server = serverWithOwnerPerSuite(env);
 
   it('replays exactly the missed events after a killed socket (resumed: true), then live events', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const u = await joinedUser(k, room.slug, { display_name: 'Ann' });
     const b = await connect(k, room.slug, { cookie: owner.cookie, label: 'B' });
@@ -52,7 +48,7 @@ describe('realtime resume', () => {
     assert.equal(a2.hello.resumed, true, 'resumed');
     assert.equal(a2.hello.snapshot.last_seq, missed.at(-1).seq, 'snapshot last_seq = newest event');
     // After hello: the missed events, then my own member.joined and participant.joined (new events).
-    const myJoin = await a2.waitFor((f) => f.type === 'member.joined' && f.member.id === u.memberId);
+    const myJoin = await a2.waitJoined(u.memberId);
     const myArrival = await a2.waitFor((f) => f.type === 'participant.joined' && f.participant.id === a2.hello.participant_id);
     await a2.roundTrip();
     const got = eventsAfterHello(a2).map(strip);
@@ -73,11 +69,12 @@ describe('realtime resume', () => {
   });
 
   it('resumes without gaps or duplicates while the room keeps talking (reconnect in the middle of a stream)', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const g = await joinedGuest(k, room.slug, { display_name: 'Gail' });
     const b = await connect(k, room.slug, { cookie: owner.cookie, label: 'B' });
     const a = await connect(k, room.slug, { cookie: g.cookie, label: 'A' });
-    await b.waitFor((f) => f.type === 'member.joined' && f.member.id === a.hello.member_id);
+    await b.waitJoined(a.hello.member_id);
     await a.roundTrip();
     const last = a.lastSeq();
     a.terminate();
@@ -104,6 +101,7 @@ describe('realtime resume', () => {
   });
 
   it('resumes with resume_from = the current last seq: resumed true and no replay (other tab kept the person in)', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const a1 = await connect(k, room.slug, { cookie: owner.cookie, label: 'tab1' });
     const a2 = await connect(k, room.slug, { cookie: owner.cookie, label: 'tab2' });
@@ -126,6 +124,7 @@ describe('realtime resume', () => {
   });
 
   it('answers resume_from ahead of the room with resumed false and the snapshot, and no replay', async () => {
+    const { k, owner } = server;
     const { room } = await createRoom(k, owner.cookie);
     const w = await connect(k, room.slug, { cookie: owner.cookie, label: 'W' });
     const id = newId('fut');
@@ -168,7 +167,7 @@ describe('realtime resume across a server restart', () => {
     await obs.waitAck(m1);
     const g = await joinedGuest(k1, room.slug, { display_name: 'Passer' });
     const p = await connect(k1, room.slug, { cookie: g.cookie, label: 'passer' });
-    await obs.waitFor((f) => f.type === 'member.joined' && f.member.id === p.hello.member_id);
+    await obs.waitJoined(p.hello.member_id);
     p.terminate();
     await obs.waitLeft(p.hello.member_id);
     await obs.roundTrip();

@@ -146,6 +146,12 @@ export class Client {
       `chat.message ${clientId}`, from);
   }
 
+  /** The member.joined frame for member `memberId` (first one after index `from`). */
+  waitJoined(memberId, timeoutMs = 5000, from = 0) {
+    return this.waitFor((f) => f.type === 'member.joined' && f.member.id === memberId, timeoutMs,
+      `member.joined ${memberId}`, from);
+  }
+
   waitLeft(memberId, timeoutMs = 5000, from = 0) {
     return this.waitFor((f) => f.type === 'member.left' && f.member_id === memberId, timeoutMs,
       `member.left ${memberId}`, from);
