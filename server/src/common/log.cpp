@@ -64,3 +64,18 @@ void write(Level level, std::string_view event, boost::json::object fields) {
 }
 
 }  // namespace kino::log
+
+namespace kino::log {
+
+void LogFailure::operator()(std::exception_ptr failure) const {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    error("coroutine_failed", {{"where", where}, {"what", e.what()}});
+  } catch (...) {
+    error("coroutine_failed", {{"where", where}, {"what", "unknown exception"}});
+  }
+}
+
+}  // namespace kino::log
