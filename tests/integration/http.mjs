@@ -16,6 +16,15 @@ export const relaxedLimits = {
   KINO_ACCOUNTS_REGISTER_IP_MAX_PER_HOUR: '1000',
 };
 
+/** Realtime budgets lifted for suites that stream floods on purpose (slow consumers, long
+ * histories, bad-input tables). The flood limits themselves are tested with their defaults in
+ * realtime_floods.test.mjs. */
+export const bulkRealtime = {
+  KINO_REALTIME_ROOM_CHAT_MAX_PER_MIN: '1000000',
+  KINO_REALTIME_INVALID_MAX_PER_10S: '100000',
+  KINO_REALTIME_FRAMES_MAX_PER_10S: '1000000',
+};
+
 /**
  * Sends one request and reads the whole body.
  * @param {{url: string}} k  a started server

@@ -5,11 +5,11 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKino } from '../lib/kino.mjs';
-import { get, registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
+import { get, registerUser, relaxedLimits, bulkRealtime, createRoom, sleep } from './http.mjs';
 import { connect, closeAllSockets, joinedUser, joinedGuest, newId } from './ws_client.mjs';
 import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
-const baseEnv = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
+const baseEnv = { ...relaxedLimits, ...bulkRealtime, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
 /** A small outbound queue limit, and no chat rate limit in the way of a flood. */
 const slowConsumerEnv = { ...baseEnv, KINO_REALTIME_MAX_OUTBOUND_BYTES: '65536', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' };
 

@@ -3,11 +3,11 @@
 // validation of before/limit. docs/protocol.md "Reconnecting", docs/api/openapi.yaml.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, registerUser, relaxedLimits, createRoom, assertError } from './http.mjs';
+import { get, registerUser, relaxedLimits, bulkRealtime, createRoom, assertError } from './http.mjs';
 import { connect, joinedUser, joinedGuest, newId } from './ws_client.mjs';
 import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
-const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' };
+const env = { ...relaxedLimits, ...bulkRealtime, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '100000' };
 const messages = (k, slug, query = '', cookie) => get(k, `/api/v1/rooms/${slug}/messages${query}`, { cookie });
 
 /** Sends `n` messages on `c` (10 in flight at a time); returns the acks' messages in order. */

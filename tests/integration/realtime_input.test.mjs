@@ -5,11 +5,11 @@
 // (KINO_REALTIME_CHAT_MAX_PER_10S). docs/protocol.md "Server → client", "Connecting".
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, relaxedLimits, createRoom } from './http.mjs';
+import { get, relaxedLimits, bulkRealtime, createRoom } from './http.mjs';
 import { connect, joinedUser, joinedGuest, newId } from './ws_client.mjs';
 import { serverWithOwnerPerSuite } from './suite_server.mjs';
 
-const baseEnv = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
+const baseEnv = { ...relaxedLimits, ...bulkRealtime, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000' };
 
 describe('realtime bad input', () => {
   const server = serverWithOwnerPerSuite({ ...baseEnv, KINO_REALTIME_CHAT_MAX_PER_10S: '1000' });

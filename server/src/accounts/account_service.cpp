@@ -139,7 +139,14 @@ Result<User> AccountService::authenticate(std::string_view token) {
 
 Result<void> AccountService::logout(std::string_view token) {
   if (token.empty() || token.size() > 256) return success();
-  return store_.sessions().revoke(sessionTokenHash(token));
+  const std::string hash = sessionTokenHash(token);
+  if (auto r = store_.sessions().revoke(hash); !r) return r;
+  if (on_revoked_) on_revoked_(hash);
+  return success();
+}
+
+void AccountService::onSessionRevoked(std::function<void(const std::string&)> listener) {
+  on_revoked_ = std::move(listener);
 }
 
 }  // namespace kino::accounts

@@ -33,7 +33,8 @@ Result<void> validatePassword(std::string_view p) {
 }
 
 Result<void> validateDisplayName(std::string_view name) {
-  return common::validateText(name, "display_name", "Display name", {1, kDisplayNameMax, false});
+  return common::validateText(name, "display_name", "Display name",
+                            {1, kDisplayNameMax, false, /*visible_only=*/true});
 }
 
 }  // namespace kino::accounts

@@ -10,10 +10,13 @@ namespace kino::api {
 
 Result<realtime::Admission> admitRealtime(const http::Request& req, const std::string& slug,
                                           accounts::AccountService& accounts,
-                                          rooms::RoomService& rooms, common::Random& random,
+                                          rooms::RoomService& rooms,
+                                          const accounts::GuestTokens& guests,
                                           const MediaLookup& media,
-                                          const std::string& public_origin) {
-  const std::string origin = http::ownOrigin(req, public_origin);
+                                          const http::PipelineOptions& origin_policy) {
+  auto own = http::originFor(req, origin_policy);
+  if (!own) return own.error();
+  const std::string& origin = *own;
   if (auto o = req.headers.get("Origin"); o && *o != origin) {
     return Error::make(ErrorKind::kForbidden, "origin_rejected",
                        "WebSocket connections are only accepted from Kino's own pages.");
@@ -28,9 +31,12 @@ Result<realtime::Admission> admitRealtime(const http::Request& req, const std::s
     }
     resume_from = v;
   }
-  auto ctx = resolveVisitor(req, accounts, random, false);
+  auto ctx = resolveVisitor(req, accounts, guests, false);
   auto view = rooms.view(slug, ctx.visitor);
   if (!view) return view.error();
+  if (view->room.status == "ended") {
+    return Error::make(ErrorKind::kConflict, "room_ended", "This watch party has ended.");
+  }
   if (!view->joined) {
     return Error::make(ErrorKind::kForbidden, "not_joined",
                        "Join the room (POST /api/v1/rooms/{slug}/join) before connecting.");
@@ -45,6 +51,7 @@ Result<realtime::Admission> admitRealtime(const http::Request& req, const std::s
   a.room = roomJson(*view, origin, media);
   a.resume_from = resume_from;
   a.is_owner = view->is_owner;
+  a.session = ctx.session;
   return a;
 }
 

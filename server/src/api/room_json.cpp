@@ -12,7 +12,7 @@ using http::Request;
 using http::Response;
 
 namespace {
-constexpr auto kGuestCookieAge = std::chrono::hours(24 * 400);
+constexpr auto kGuestCookieAge = accounts::GuestTokens::kLifetime;
 
 boost::json::value optionalTimeJson(const std::optional<common::TimePoint>& t) {
   if (!t) return nullptr;
@@ -21,14 +21,19 @@ boost::json::value optionalTimeJson(const std::optional<common::TimePoint>& t) {
 }  // namespace
 
 VisitorContext resolveVisitor(const Request& req, accounts::AccountService& accounts,
-                              common::Random& random, bool mint_guest) {
+                              const accounts::GuestTokens& guests, bool mint_guest) {
   VisitorContext ctx;
-  if (auto user = currentUser(req, accounts)) ctx.visitor.user = std::move(user).value();
   const auto header = req.headers.get("Cookie");
+  const std::string session =
+      header ? http::cookieValue(*header, kSessionCookie).value_or("") : std::string();
+  if (auto user = accounts.authenticate(session)) {
+    ctx.visitor.user = std::move(user).value();
+    ctx.session = accounts::sessionTokenHash(session);
+  }
   std::string token = header ? http::cookieValue(*header, kGuestCookie).value_or("") : "";
-  if (token.size() > 128) token.clear();
+  if (!guests.valid(token)) token.clear();  // made up or altered on the client: not a guest
   if (token.empty() && mint_guest && !ctx.visitor.user) {
-    token = common::randomToken(random, 32);
+    token = guests.mint();
     ctx.new_guest_token = token;
   }
   if (!token.empty()) ctx.visitor.guest_id = accounts::sessionTokenHash(token);

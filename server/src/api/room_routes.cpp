@@ -93,7 +93,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
   // objects) and `media` by value.
   auto& rooms = deps.rooms;
   auto& accounts = deps.accounts;
-  auto& random = deps.random;
+  auto& guests = deps.guests;
   auto& ingest = deps.ingest;
   auto& store = deps.store;
   const MediaLookup media = deps.media;
@@ -121,7 +121,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
 
   router.add("GET", "/api/v1/rooms", [&, origin, media](const Request& req, const RouteParams&) {
     const std::string status = http::queryParam(req.query, "status").value_or("live");
-    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto ctx = resolveVisitor(req, accounts, guests, false);
     auto list = rooms.listPublic(status, ctx.visitor);
     if (!list) return Response::error(list.error());
     boost::json::array out;
@@ -130,7 +130,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
   });
 
   router.add("GET", "/api/v1/rooms/{slug}", [&, origin, media](const Request& req, const RouteParams& p) {
-    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto ctx = resolveVisitor(req, accounts, guests, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);
     if (!view) return Response::error(view.error());
     return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
@@ -171,9 +171,21 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
     auto name = optionalString(*body, "display_name");
     if (!name) return Response::error(name.error());
     join.display_name = *name;
-    auto ctx = resolveVisitor(req, accounts, random, true);
+    auto ctx = resolveVisitor(req, accounts, guests, true);
     auto view = rooms.join(p.get("slug"), ctx.visitor, join, req.remote_ip);
     if (!view) return Response::error(view.error());
+    if (!ctx.visitor.user && view->room.visibility == "private" && ctx.new_guest_token.empty()) {
+      // A guest entering a private room gets a new identity (its grants move with it), so a guest
+      // cookie planted in this browser beforehand never holds the key to the room.
+      const std::string planted = ctx.visitor.principal();
+      const std::string token = guests.mint();
+      rooms::Visitor fresh{std::nullopt, accounts::sessionTokenHash(token)};
+      if (auto moved = store.rooms().moveGrants(planted, fresh.principal()); !moved) {
+        return Response::error(moved.error());
+      }
+      ctx.visitor = std::move(fresh);
+      ctx.new_guest_token = token;
+    }
     boost::json::object grant{{"room", view->room.slug},
                               {"display_name", view->display_name},
                               {"guest", !ctx.visitor.user.has_value()}};
@@ -205,7 +217,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
                                            "limit must be a whole number."));
       }
     }
-    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto ctx = resolveVisitor(req, accounts, guests, false);
     auto page = rooms.messages(p.get("slug"), ctx.visitor, before, limit);
     if (!page) return Response::error(page.error());
     boost::json::array out;
@@ -215,7 +227,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
   });
 
   router.add("GET", "/api/v1/rooms/{slug}/ingest", [&, media](const Request& req, const RouteParams& p) {
-    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto ctx = resolveVisitor(req, accounts, guests, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);
     if (!view) return Response::error(view.error());
     return Response::json(200, media.describe(view->room, /*with_history=*/true));
@@ -246,7 +258,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions 
 
   router.add("GET", "/api/v1/rooms/{slug}/calendar.ics", [&, origin, media](const Request& req,
                                                                      const RouteParams& p) {
-    auto ctx = resolveVisitor(req, accounts, random, false);
+    auto ctx = resolveVisitor(req, accounts, guests, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);
     if (!view) return Response::error(view.error());
     Response r;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kino/accounts/account_service.hpp"
+#include "kino/accounts/guest_tokens.hpp"
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/health_routes.hpp"
 #include "kino/api/media_routes.hpp"
@@ -23,6 +24,7 @@
 #include "kino/media/janus_process.hpp"
 #include "kino/media/janus_pool.hpp"
 #include "kino/storage/disk_blob_store.hpp"
+#include "kino/realtime/connection_registry.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
 #include "kino/rooms/room_service.hpp"
@@ -47,6 +49,37 @@ fs::path defaultWebRoot() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path("web") : exe.parent_path() / "web";
+}
+
+// "a, b,c" → {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+realtime::FrameLimits frameLimits(const common::RealtimeConfig& rt) {
+  realtime::FrameLimits l;
+  l.chat_per_10s = rt.chat_max_per_10s;
+  l.control_per_10s = rt.control_max_per_10s;
+  l.media_state_per_10s = rt.media_state_max_per_10s;
+  l.ping_per_10s = rt.ping_max_per_10s;
+  l.report_per_10s = rt.report_max_per_10s;
+  l.signal_per_10s = rt.signal_max_per_10s;
+  l.invalid_per_10s = rt.invalid_max_per_10s;
+  l.frames_per_10s = rt.frames_max_per_10s;
+  l.room_chat_per_min = rt.room_chat_max_per_min;
+  l.room_playback_per_min = rt.room_playback_max_per_min;
+  l.control_coalesce_ms = rt.control_coalesce_ms;
+  return l;
 }
 
 int threadsOr(int configured, int minimum) {
@@ -113,6 +146,10 @@ int serve(const common::Config& config, storage::Store& store) {
   auto signer = common::UrlSigner::loadOrCreate(config.server.data_dir / "secrets" / "media.key",
                                                 random);
   if (!signer) return fail("secrets_failed", signer.error());
+  auto guest_key = common::UrlSigner::loadOrCreate(config.server.data_dir / "secrets" / "guest.key",
+                                                   random);
+  if (!guest_key) return fail("secrets_failed", guest_key.error());
+  const accounts::GuestTokens guests(*guest_key, random, clock);
   ingest::curlGlobalInit();
   auto downloader = ingest::makeCurlDownloader();
   const auto& ic = config.ingest;
@@ -146,24 +183,23 @@ int serve(const common::Config& config, storage::Store& store) {
   api::addHealthRoutes(router, store, [&media_status] { return media_status(); });
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
-  api::addRoomRoutes(router, {rooms, accounts, ingest, store, random, media},
+  api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media},
                      {.public_origin = config.server.public_origin, .secure_cookies = https});
   api::addMediaRoutes(router, store, **blobs, *signer, clock);
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
     api::addTestingClockRoute(router, clock);
   }
-  PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
-    if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
-  });
 
   const fs::path web_root =
       config.server.web_root.empty() ? defaultWebRoot() : config.server.web_root;
   if (!fs::exists(web_root / "index.html")) {
     log::warn("web_bundle_missing", {{"web_root", web_root.string()}});
   }
+  const http::PipelineOptions origin_policy{config.server.public_origin,
+                                            splitList(config.server.allowed_hosts)};
   http::Pipeline pipeline(std::move(router), std::make_unique<http::StaticSite>(web_root), random,
-                          http::PipelineOptions{config.server.public_origin});
+                          origin_policy);
 
   auto hp = common::parseHostPort(config.server.listen);
   if (!hp) return fail("config_invalid", hp.error());
@@ -213,18 +249,34 @@ int serve(const common::Config& config, storage::Store& store) {
   }
 
   const auto& rt = config.realtime;
+  realtime::RoomCoreOptions core_options;
+  core_options.limits = frameLimits(rt);
   realtime::RoomHub hub(server.io(), server.workers(), store, presence, clock,
-                        {.chat_max_per_10s = static_cast<std::size_t>(rt.chat_max_per_10s),
-                         .core = {},
-                         .media = janus.get()},
+                        {.core = core_options,
+                         .media = janus.get(),
+                         .release_after = std::chrono::seconds(rt.room_release_after_s)},
                         [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
+  // A room that ends (owner, cancelled, emptied) tells its open sockets at once; a revoked session
+  // (logout) closes its sockets.
+  rooms.onEnded([&hub](const storage::RoomRecord& room) {
+    hub.endRoom(room.id, {room.ended_reason,
+                          room.ended_at ? common::toRfc3339(*room.ended_at) : std::string()});
+  });
+  realtime::ConnectionRegistry connections({.per_person = rt.max_sockets_per_person,
+                                            .per_address = rt.max_sockets_per_address,
+                                            .per_room = rt.max_sockets_per_room});
+  accounts.onSessionRevoked([&connections](const std::string& session) {
+    connections.closeSession(session, realtime::kCloseSignedOut, "signed_out");
+  });
+  PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
+    if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
+  });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
       [&](const http::Request& request, const std::string& slug) {
-        return api::admitRealtime(request, slug, accounts, rooms, random, media,
-                                  config.server.public_origin);
+        return api::admitRealtime(request, slug, accounts, rooms, guests, media, origin_policy);
       },
-      random,
+      random, connections,
       {.max_outbound_frames = static_cast<std::size_t>(rt.max_outbound_frames),
        .max_outbound_bytes = static_cast<std::size_t>(rt.max_outbound_bytes),
        .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),

@@ -32,6 +32,7 @@ std::vector<Key> keysOf(Config& c) {
       {"server", "data_dir", &c.server.data_dir},
       {"server", "web_root", &c.server.web_root},
       {"server", "public_origin", &c.server.public_origin},
+      {"server", "allowed_hosts", &c.server.allowed_hosts},
       {"server", "max_body_bytes", &c.server.max_body_bytes},
       {"server", "shutdown_grace_s", &c.server.shutdown_grace_s},
       {"log", "level", &c.log.level},
@@ -55,6 +56,20 @@ std::vector<Key> keysOf(Config& c) {
       {"realtime", "max_outbound_frames", &c.realtime.max_outbound_frames},
       {"realtime", "max_outbound_bytes", &c.realtime.max_outbound_bytes},
       {"realtime", "idle_timeout_s", &c.realtime.idle_timeout_s},
+      {"realtime", "control_max_per_10s", &c.realtime.control_max_per_10s},
+      {"realtime", "media_state_max_per_10s", &c.realtime.media_state_max_per_10s},
+      {"realtime", "ping_max_per_10s", &c.realtime.ping_max_per_10s},
+      {"realtime", "report_max_per_10s", &c.realtime.report_max_per_10s},
+      {"realtime", "signal_max_per_10s", &c.realtime.signal_max_per_10s},
+      {"realtime", "invalid_max_per_10s", &c.realtime.invalid_max_per_10s},
+      {"realtime", "frames_max_per_10s", &c.realtime.frames_max_per_10s},
+      {"realtime", "room_chat_max_per_min", &c.realtime.room_chat_max_per_min},
+      {"realtime", "room_playback_max_per_min", &c.realtime.room_playback_max_per_min},
+      {"realtime", "control_coalesce_ms", &c.realtime.control_coalesce_ms},
+      {"realtime", "max_sockets_per_person", &c.realtime.max_sockets_per_person},
+      {"realtime", "max_sockets_per_address", &c.realtime.max_sockets_per_address},
+      {"realtime", "max_sockets_per_room", &c.realtime.max_sockets_per_room},
+      {"realtime", "room_release_after_s", &c.realtime.room_release_after_s},
       {"ingest", "enabled", &c.ingest.enabled},
       {"ingest", "concurrency", &c.ingest.concurrency},
       {"ingest", "max_bytes", &c.ingest.max_bytes},
@@ -172,6 +187,24 @@ Result<void> validate(const Config& c) {
     return badKey("realtime", "limits must be positive (max_outbound_bytes >= 1024)");
   if (c.realtime.idle_timeout_s < 2 || c.realtime.idle_timeout_s > 30)
     return badKey("realtime.idle_timeout_s", "2..30");
+  for (const auto& [name, value] :
+       {std::pair{"control_max_per_10s", c.realtime.control_max_per_10s},
+        {"media_state_max_per_10s", c.realtime.media_state_max_per_10s},
+        {"ping_max_per_10s", c.realtime.ping_max_per_10s},
+        {"report_max_per_10s", c.realtime.report_max_per_10s},
+        {"signal_max_per_10s", c.realtime.signal_max_per_10s},
+        {"invalid_max_per_10s", c.realtime.invalid_max_per_10s},
+        {"frames_max_per_10s", c.realtime.frames_max_per_10s},
+        {"room_chat_max_per_min", c.realtime.room_chat_max_per_min},
+        {"room_playback_max_per_min", c.realtime.room_playback_max_per_min},
+        {"max_sockets_per_person", c.realtime.max_sockets_per_person},
+        {"max_sockets_per_address", c.realtime.max_sockets_per_address},
+        {"max_sockets_per_room", c.realtime.max_sockets_per_room}}) {
+    if (value < 1) return badKey(std::string("realtime.") + name, "at least 1");
+  }
+  if (c.realtime.control_coalesce_ms < 0 || c.realtime.control_coalesce_ms > 2000)
+    return badKey("realtime.control_coalesce_ms", "0..2000");
+  if (c.realtime.room_release_after_s < 0) return badKey("realtime.room_release_after_s", ">= 0");
   if (c.ingest.concurrency < 1 || c.ingest.concurrency > 16) return badKey("ingest.concurrency", "1..16");
   if (c.ingest.max_bytes < 1024) return badKey("ingest.max_bytes", "at least 1024");
   if (c.ingest.download_timeout_s < 1) return badKey("ingest.download_timeout_s", "at least 1");

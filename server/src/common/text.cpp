@@ -41,6 +41,19 @@ bool isControl(long cp, bool multiline) {
   return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029;
 }
 
+// Bidi controls and invisible characters that have no business in a name.
+bool isHidden(long cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200B || (cp >= 0x2060 && cp <= 0x2064) ||
+         cp == 0xFEFF || cp == 0x180E || cp == 0x00AD || cp == 0x034F || cp == 0x115F ||
+         cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x17B4 || cp == 0x17B5 ||
+         (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+// Zero-width (non-)joiners shape Persian words and emoji sequences: allowed between two visible
+// characters only.
+bool isJoiner(long cp) { return cp == 0x200C || cp == 0x200D; }
+
 bool isSpace(long cp) { return cp == ' ' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000; }
 
 }  // namespace
@@ -66,12 +79,26 @@ Result<void> validateText(std::string_view text, std::string field, std::string_
                    std::to_string(rule.max) + " characters long.");
   }
   bool blank = true;
+  long previous = ' ';  // the start counts as a space for the joiner rule
   for (std::size_t i = 0; i < text.size();) {
     const long cp = decode(text, i);
     if (isControl(cp, rule.multiline)) {
       return invalid(std::string(label) + " may not contain control characters.");
     }
-    if (!isSpace(cp)) blank = false;
+    if (rule.visible_only) {
+      std::size_t peek = i;
+      const long next = i < text.size() ? decode(text, peek) : ' ';
+      const bool stray_joiner =
+          isJoiner(cp) && (isSpace(previous) || isJoiner(previous) || isSpace(next) ||
+                           isJoiner(next) || isHidden(next));
+      if (isHidden(cp) || stray_joiner) {
+        return invalid(std::string(label) +
+                       " may not contain invisible or text-direction characters. Type it again "
+                       "without them.");
+      }
+    }
+    if (!isSpace(cp) && !isJoiner(cp)) blank = false;
+    previous = cp;
   }
   if (blank && rule.min > 0) return invalid(std::string(label) + " may not be blank.");
   return success();

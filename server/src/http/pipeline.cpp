@@ -1,5 +1,7 @@
 #include "kino/http/pipeline.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <exception>
 
 #include "kino/common/log.hpp"
@@ -31,7 +33,59 @@ Response apiError(ErrorKind kind, std::string code, std::string message) {
   return Response::error(Error::make(kind, std::move(code), std::move(message)));
 }
 
+bool isLoopbackHost(std::string_view host_port) {
+  std::string_view host = host_port;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    host = host.substr(1, close - 1);
+    return host == "::1";
+  }
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
 }  // namespace
+
+Result<std::string> originFor(const Request& request, const PipelineOptions& options) {
+  int hosts = 0;
+  std::string_view host;
+  for (const auto& [name, value] : request.headers.all()) {
+    const bool is_host = name.size() == 4 && std::equal(name.begin(), name.end(), "host",
+                                                         [](char a, char b) {
+                                                           return std::tolower(static_cast<unsigned char>(a)) == b;
+                                                         });
+    if (is_host) {
+      ++hosts;
+      host = value;
+    }
+  }
+  if (hosts > 1) {
+    return Error::make(ErrorKind::kMalformed, "bad_host", "The request has more than one Host header.");
+  }
+  if (!options.public_origin.empty()) return options.public_origin;
+  if (hosts == 0 || host.empty()) {
+    return Error::make(ErrorKind::kMalformed, "bad_host", "The request has no Host header.");
+  }
+  bool trusted = isLoopbackHost(host);
+  for (const auto& allowed : options.allowed_hosts) trusted = trusted || allowed == host;
+  if (!trusted) {
+    return Error::make(ErrorKind::kMalformed, "unknown_host",
+                       "This server does not answer for that host name. Open it by the address "
+                       "its operator published (server.public_origin or server.allowed_hosts).");
+  }
+  return std::string(request.secure ? "https://" : "http://") + std::string(host);
+}
 
 std::string ownOrigin(const Request& request, const std::string& configured) {
   if (!configured.empty()) return configured;
@@ -100,7 +154,9 @@ Response Pipeline::handle(Request& request) const {
 }
 
 Response Pipeline::dispatch(const Request& request) const {
-  if (!csrfAllowed(request, ownOrigin(request, options_.public_origin))) {
+  auto origin = originFor(request, options_);
+  if (!origin) return Response::error(origin.error());
+  if (!csrfAllowed(request, *origin)) {
     return apiError(ErrorKind::kForbidden, "csrf_rejected",
                     "This request was refused as a possible cross-site request forgery. Reload "
                     "the page and try again.");

@@ -3,7 +3,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -172,7 +171,7 @@ struct JanusClient::Impl : std::enable_shared_from_this<Impl> {
     outbox.push_back(boost::json::serialize(request));
     if (!writing) {
       writing = true;
-      asio::co_spawn(strand, writeLoop(shared_from_this()), asio::detached);
+      asio::co_spawn(strand, writeLoop(shared_from_this()), log::LogFailure{"janus_write"});
     }
   }
 
@@ -205,7 +204,7 @@ JanusClient::JanusClient(asio::io_context& io, std::string host, std::uint16_t p
 JanusClient::~JanusClient() { stop(); }
 
 void JanusClient::start() {
-  asio::co_spawn(impl_->strand, impl_->run(), asio::detached);
+  asio::co_spawn(impl_->strand, impl_->run(), log::LogFailure{"janus_client"});
 }
 
 void JanusClient::stop() {

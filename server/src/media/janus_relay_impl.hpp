@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +17,7 @@
 #include <map>
 #include <set>
 
+#include "kino/common/log.hpp"
 #include "kino/media/janus_relay.hpp"
 
 namespace kino::media {
@@ -161,7 +161,9 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
   void fail(const Peer& p, std::string_view code, std::string_view message) {
     p.who.outlet->deliver(relay_detail::errorOf(code, message));
   }
-  void spawn(awaitable<void> work) { asio::co_spawn(strand, std::move(work), asio::detached); }
+  void spawn(awaitable<void> work) {
+    asio::co_spawn(strand, std::move(work), log::LogFailure{"janus_relay"});
+  }
   void destroySession(std::uint64_t session) {
     if (session == 0) return;
     janus.call({{"janus", "destroy"}, {"session_id", session}}, [](Result<JanusMessage>) {});

@@ -3,8 +3,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cmath>
+
 namespace kino::realtime {
 namespace {
+
+constexpr double kMaxClientTime = 1e15;  // ms: about 31,700 years after 1970
 
 bool validClientId(std::string_view id) {
   if (id.empty() || id.size() > kMaxClientIdLength) return false;
@@ -136,14 +140,19 @@ Decoded decodeClientFrame(std::string_view text) {
   if (t == "ping") {
     Ping p{id, 0};
     if (const auto* t0 = o.if_contains("t0")) {
-      if (!t0->is_number()) return FrameError{"invalid_request", "t0 must be a number.", id};
+      // A number JSON can carry back: 1e400 parses as infinity, which has no JSON form.
+      if (!t0->is_number() || !std::isfinite(t0->to_number<double>()) ||
+          std::fabs(t0->to_number<double>()) > kMaxClientTime) {
+        return FrameError{"invalid_request", "t0 must be a finite number of milliseconds.", id};
+      }
       p.t0 = t0->to_number<double>();
     }
     return p;
   }
+  // A present, finite number (infinities from 1e400 count as absent, so the caller refuses them).
   auto number = [&](std::string_view key) -> std::optional<double> {
     const auto* n = o.if_contains(key);
-    if (!n || !n->is_number()) return std::nullopt;
+    if (!n || !n->is_number() || !std::isfinite(n->to_number<double>())) return std::nullopt;
     return n->to_number<double>();
   };
   auto string = [&](std::string_view key) -> std::optional<std::string> {

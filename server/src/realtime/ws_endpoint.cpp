@@ -3,8 +3,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -32,6 +32,8 @@ using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
 using WsStream = websocket::stream<beast::tcp_stream>;
 constexpr std::size_t kReadChunk = 16 * 1024;
+// How long a close asked for by the room waits for the frames queued before it.
+constexpr auto kCloseFlushTimeout = std::chrono::seconds(5);
 
 // "/api/v1/rooms/{slug}/ws" → slug
 std::optional<std::string> slugFromPath(std::string_view path) {
@@ -45,9 +47,11 @@ std::optional<std::string> slugFromPath(std::string_view path) {
 // One accepted WebSocket: the outlet the room actor writes to, and the read loop.
 class WsSession final : public Outlet, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(WsStream ws, const WsOptions& o, std::shared_ptr<void> open_guard)
+  WsSession(WsStream ws, const WsOptions& o, std::shared_ptr<void> open_guard,
+            ConnectionRegistry::Place place)
       : ws_(std::move(ws)), queue_(o.max_outbound_frames, o.max_outbound_bytes),
-        open_guard_(std::move(open_guard)) {}
+        close_timer_(ws_.get_executor()), open_guard_(std::move(open_guard)),
+        place_(std::move(place)) {}
 
   void deliver(Frame frame) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
@@ -57,9 +61,12 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
 
   void close(int code, std::string reason) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-      self->startClose(code, reason);
+      self->requestClose(code, reason);
     });
   }
+
+  // Once accepted: a revoked session can reach it through the registry.
+  void attachPlace() { place_.attach(weak_from_this()); }
 
   // Reads messages until the socket closes, then tells the actor the connection is gone. A message
   // larger than kMaxFrameBytes is read and dropped piece by piece (memory stays bounded) and
@@ -93,12 +100,11 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
       }
       if (!ws_.is_message_done()) continue;
       if (oversized) {
-        enqueue(std::make_shared<const std::string>(errorFrame(
-            "frame_too_large",
-            "The frame is larger than " + std::to_string(kMaxFrameBytes) + " bytes.")));
+        actor->reject(conn, {"frame_too_large",
+                             "The frame is larger than " + std::to_string(kMaxFrameBytes) + " bytes.",
+                             {}});
       } else if (!ws_.got_text()) {
-        enqueue(std::make_shared<const std::string>(
-            errorFrame("malformed_frame", "Only text frames with JSON are understood.")));
+        actor->reject(conn, {"malformed_frame", "Only text frames with JSON are understood.", {}});
       } else {
         actor->receive(conn, beast::buffers_to_string(buffer.data()));
       }
@@ -111,7 +117,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
 
  private:
   void enqueue(Frame frame) {
-    if (closing_) return;
+    if (closing_ || close_code_) return;
     if (!queue_.push(std::move(frame), std::chrono::steady_clock::now())) {
       // The client does not read fast enough: drop it rather than slow the room or grow memory.
       log::warn("ws_slow_consumer", {{"queued_bytes", queue_.bytes()}});
@@ -121,7 +127,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
     }
     if (writing_) return;
     writing_ = true;
-    asio::co_spawn(ws_.get_executor(), writeLoop(shared_from_this()), asio::detached);
+    asio::co_spawn(ws_.get_executor(), writeLoop(shared_from_this()), log::LogFailure{"ws_write"});
   }
 
   static awaitable<void> writeLoop(std::shared_ptr<WsSession> self) {
@@ -132,25 +138,50 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
       self->queue_.pop(std::chrono::steady_clock::now());
     }
     self->writing_ = false;
+    if (self->close_code_ && !self->closing_) self->startClose();
   }
 
-  void startClose(int code, const std::string& reason) {
-    if (closing_) return;
+  // The close goes out after what is already queued (room.ended before its close), but waits at
+  // most kCloseFlushTimeout for a client that does not read.
+  void requestClose(int code, const std::string& reason) {
+    if (closing_ || close_code_) return;
+    close_code_ = code;
+    close_reason_ = reason;
+    if (!writing_) {
+      startClose();
+      return;
+    }
+    close_timer_.expires_after(kCloseFlushTimeout);
+    close_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closing_) return;
+      self->closing_ = true;
+      beast::get_lowest_layer(self->ws_).close();
+    });
+  }
+
+  void startClose() {
     closing_ = true;
+    close_timer_.cancel();
     asio::co_spawn(
         ws_.get_executor(),
-        [self = shared_from_this(), code, reason]() -> awaitable<void> {
+        [self = shared_from_this()]() -> awaitable<void> {
           co_await self->ws_.async_close(
-              websocket::close_reason(static_cast<websocket::close_code>(code), reason), kTuple);
+              websocket::close_reason(static_cast<websocket::close_code>(*self->close_code_),
+                                      self->close_reason_),
+              kTuple);
         },
-        asio::detached);
+        log::LogFailure{"ws_close"});
   }
 
   WsStream ws_;
   OutboundQueue queue_;
   bool writing_ = false;
   bool closing_ = false;
+  std::optional<int> close_code_;  // a close was asked for (sent once the queue is written)
+  std::string close_reason_;
+  asio::steady_timer close_timer_;
   std::shared_ptr<void> open_guard_;
+  ConnectionRegistry::Place place_;  // released when the session goes away
 };
 
 struct Endpoint {
@@ -158,6 +189,7 @@ struct Endpoint {
   asio::thread_pool& workers;
   Admit admit;
   common::Random& random;
+  ConnectionRegistry& registry;
   WsOptions options;
   std::atomic<ConnId> next_conn{1};
 };
@@ -202,8 +234,10 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
                     *ep, started);
     co_return;
   }
+  // Admitted and holding a place; `actor` was acquired and must get connect() or abandon().
   struct Admitted {
     Result<Admission> admission = Error::internal("not admitted");
+    ConnectionRegistry::Place place;
     std::shared_ptr<RoomActor> actor;
   };
   Admitted a = co_await asio::co_spawn(
@@ -212,6 +246,13 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
         Admitted out;
         out.admission = ep->admit(up.request, *slug);
         if (!out.admission) co_return out;
+        auto place = ep->registry.reserve({out.admission->principal, up.request.remote_ip,
+                                           out.admission->room_id, out.admission->session});
+        if (!place) {
+          out.admission = place.error();
+          co_return out;
+        }
+        out.place = std::move(place).value();
         auto actor = ep->hub.acquire(out.admission->room_id, out.admission->slug);
         if (!actor) {
           out.admission = actor.error();
@@ -222,6 +263,9 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
       },
       use_awaitable);
   if (!a.admission) {
+    if (a.admission.error().kind == ErrorKind::kRateLimited) {
+      log::warn("ws_refused", {{"code", a.admission.error().code}, {"remote", up.request.remote_ip}});
+    }
     co_await refuse(up, a.admission.error(), *ep, started);
     co_return;
   }
@@ -235,10 +279,15 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
     res.set(bhttp::field::server, "kino");
   }));
   auto [ec] = co_await ws.async_accept(up.beast_request, kTuple);
-  if (ec) co_return;
+  if (ec) {
+    a.actor->abandon();
+    co_return;
+  }
   accessLog(*ep, up.request, 101, started);
 
-  auto session = std::make_shared<WsSession>(std::move(ws), ep->options, std::move(up.open_guard));
+  auto session = std::make_shared<WsSession>(std::move(ws), ep->options, std::move(up.open_guard),
+                                             std::move(a.place));
+  session->attachPlace();
   const ConnId conn = ep->next_conn++;
   Admission& adm = a.admission.value();
   a.actor->connect(Connect{conn, common::randomToken(ep->random, 9), adm.principal, adm.member,
@@ -252,18 +301,12 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
 std::function<void(http::Upgrade&&)> makeWebSocketEndpoint(RoomHub& hub,
                                                            boost::asio::thread_pool& workers,
                                                            Admit admit, common::Random& random,
+                                                           ConnectionRegistry& registry,
                                                            WsOptions options) {
-  auto ep = std::make_shared<Endpoint>(hub, workers, std::move(admit), random, options);
+  auto ep = std::make_shared<Endpoint>(hub, workers, std::move(admit), random, registry, options);
   return [ep](http::Upgrade&& up) {
     auto ex = up.stream.get_executor();
-    asio::co_spawn(ex, serveUpgrade(std::move(up), ep), [](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& failure) {
-        log::error("websocket_failed", {{"what", failure.what()}});
-      }
-    });
+    asio::co_spawn(ex, serveUpgrade(std::move(up), ep), log::LogFailure{"websocket"});
   };
 }
 

@@ -84,7 +84,7 @@ RoomService::RoomService(storage::Store& store, const common::Clock& clock, comm
                        std::chrono::hours(1)) {}
 
 Result<CreatedRoom> RoomService::create(const accounts::User& owner, const CreateRoomRequest& req) {
-  if (auto v = common::validateText(req.title, "title", "Title", {1, 120, false}); !v) return v.error();
+  if (auto v = common::validateText(req.title, "title", "Title", {1, 120, false, true}); !v) return v.error();
   if (auto v = validateVideoUrl(req.video_url); !v) return v.error();
   if (req.visibility != "public" && req.visibility != "private") {
     return invalid("visibility", "Choose whether the room is public or private.");
@@ -163,11 +163,22 @@ Result<RoomRecord> RoomService::load(std::string_view slug) {
     }
     return room.error();
   }
+  const std::string before = room->status;
   if (advanceLifecycle(*room, clock_.now(), presence_.participants(slug),
                        std::chrono::minutes(config_.empty_timeout_min))) {
-    if (auto u = store_.rooms().update(*room); !u) return u.error();
+    if (auto u = save(*room, before); !u) return u.error();
   }
   return room;
+}
+
+Result<void> RoomService::save(const RoomRecord& room, std::string_view status_before) {
+  if (auto u = store_.rooms().update(room); !u) return u;
+  if (room.status == "ended" && status_before != "ended" && on_ended_) on_ended_(room);
+  return success();
+}
+
+void RoomService::onEnded(std::function<void(const RoomRecord&)> listener) {
+  on_ended_ = std::move(listener);
 }
 
 Result<RoomRecord> RoomService::loadOwned(std::string_view slug, const accounts::User& user) {
@@ -257,6 +268,12 @@ Result<RoomView> RoomService::join(std::string_view slug, const Visitor& visitor
   }
   auto room = load(slug);
   if (!room) return room.error();
+  if (room->status == "ended") {
+    return Error::make(ErrorKind::kConflict, "room_ended",
+                       room->ended_reason == "cancelled"
+                           ? "This watch party was cancelled by its host."
+                           : "This watch party has ended.");
+  }
 
   std::string display_name;
   if (req.display_name && !req.display_name->empty()) {
@@ -266,7 +283,7 @@ Result<RoomView> RoomService::join(std::string_view slug, const Visitor& visitor
   } else {
     return invalid("display_name", "Enter the name others will see.");
   }
-  if (auto v = common::validateText(display_name, "display_name", "Name", {1, 64, false}); !v) {
+  if (auto v = common::validateText(display_name, "display_name", "Name", {1, 64, false, true}); !v) {
     return v.error();
   }
 
@@ -325,7 +342,7 @@ Result<RoomView> RoomService::update(std::string_view slug, const accounts::User
     return Error::make(ErrorKind::kConflict, "room_ended", "This room has ended.");
   }
   if (patch.title) {
-    if (auto v = common::validateText(*patch.title, "title", "Title", {1, 120, false}); !v) {
+    if (auto v = common::validateText(*patch.title, "title", "Title", {1, 120, false, true}); !v) {
       return v.error();
     }
     room->title = *patch.title;
@@ -362,10 +379,11 @@ Result<RoomView> RoomService::end(std::string_view slug, const accounts::User& u
   auto room = loadOwned(slug, user);
   if (!room) return room.error();
   if (room->status != "ended") {
+    const std::string before = room->status;
     room->ended_reason = room->status == "scheduled" ? "cancelled" : "owner_ended";
     room->status = "ended";
     room->ended_at = clock_.now();
-    if (auto u = store_.rooms().update(*room); !u) return u.error();
+    if (auto u = save(*room, before); !u) return u.error();
   }
   return viewOf(std::move(room).value(), Visitor{user, {}}, true, user.display_name);
 }
@@ -388,11 +406,12 @@ Result<int> RoomService::sweep(std::chrono::milliseconds min_interval) {
   if (!rooms) return rooms.error();
   int changed = 0;
   for (auto& r : *rooms) {
+    const std::string before = r.status;
     if (!advanceLifecycle(r, now, presence_.participants(r.slug),
                           std::chrono::minutes(config_.empty_timeout_min))) {
       continue;
     }
-    if (auto u = store_.rooms().update(r); !u) return u.error();
+    if (auto u = save(r, before); !u) return u.error();
     ++changed;
   }
   return changed;

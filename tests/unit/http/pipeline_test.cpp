@@ -27,7 +27,7 @@ class PipelineTest : public ::testing::Test {
     router.add("GET", "/api/v1/boom", [](const Request&, const RouteParams&) -> Response {
       throw std::runtime_error("boom");
     });
-    return Pipeline(std::move(router), nullptr, random_, {});
+    return Pipeline(std::move(router), nullptr, random_, {"", {"kino.test:8080"}});
   }
   testing::SeededRandom random_;
 };
@@ -130,7 +130,55 @@ TEST(PipelineHeadTest, HeadIsServedByTheGetRoute) {
   Request req;
   req.method = "HEAD";
   req.path = req.target = "/media/a/b.ts";
+  req.headers.add("Host", "127.0.0.1:8080");
   EXPECT_EQ(p.handle(req).status, 200);
+}
+
+// Without a configured public origin the Host header decides room links, .ics files and the
+// Origin check, so only hosts that name this machine (or were allowed) are believed.
+TEST(OriginPolicyTest, WithoutPublicOriginOnlyLoopbackAndAllowedHostsAreBelieved) {
+  const PipelineOptions policy{"", {"192.168.1.20:8080"}};
+  auto origin = [&](std::vector<std::string> hosts) {
+    Request r;
+    for (auto& h : hosts) r.headers.add("Host", h);
+    return originFor(r, policy);
+  };
+  EXPECT_EQ(*origin({"127.0.0.1:8080"}), "http://127.0.0.1:8080");
+  EXPECT_EQ(*origin({"localhost:5173"}), "http://localhost:5173");
+  EXPECT_EQ(*origin({"127.3.4.5"}), "http://127.3.4.5");
+  EXPECT_EQ(*origin({"[::1]:8080"}), "http://[::1]:8080");
+  EXPECT_EQ(*origin({"192.168.1.20:8080"}), "http://192.168.1.20:8080");
+  for (const char* foreign : {"evil.example", "127.0.0.1.evil.example", "localhost.evil:80",
+                              "[::2]:8080", "192.168.1.20:9999", "127.0.0.1evil"}) {
+    auto r = origin({foreign});
+    ASSERT_FALSE(r.ok()) << foreign;
+    EXPECT_EQ(r.error().code, "unknown_host") << foreign;
+  }
+  EXPECT_EQ(origin({}).error().code, "bad_host");
+  EXPECT_EQ(origin({"127.0.0.1:8080", "evil.example"}).error().code, "bad_host");
+}
+
+TEST(OriginPolicyTest, APublicOriginIsUsedWhateverTheHostSaysButTwoHostsAreStillRefused) {
+  const PipelineOptions policy{"https://kino.example", {}};
+  Request r;
+  r.headers.add("Host", "10.0.0.7:8080");  // a Kubernetes probe, say
+  EXPECT_EQ(*originFor(r, policy), "https://kino.example");
+  r.headers.add("host", "evil.example");
+  EXPECT_EQ(originFor(r, policy).error().code, "bad_host");
+}
+
+TEST(OriginPolicyTest, ThePipelineAnswersAForeignHostWith400) {
+  testing::SeededRandom random;
+  Router router;
+  router.add("GET", "/api/v1/me", [](const Request&, const RouteParams&) { return Response{}; });
+  Pipeline p(std::move(router), nullptr, random, {});
+  Request req;
+  req.method = "GET";
+  req.path = req.target = "/api/v1/me";
+  req.headers.add("Host", "attacker.example");
+  auto res = p.handle(req);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("unknown_host"), std::string::npos);
 }
 
 }  // namespace

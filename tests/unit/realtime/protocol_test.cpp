@@ -33,6 +33,11 @@ TEST(ProtocolTest, RefusalsTable) {
       {R"({"type":"chat.send","id":"a","text":5})", "invalid_request"},
       {R"({"id":"a"})", "invalid_request"},
       {R"({"type":"ping","t0":"now"})", "invalid_request"},
+      // 1e400 parses as infinity, which a pong could not carry back as JSON.
+      {R"({"type":"ping","t0":1e400})", "invalid_request"},
+      {R"({"type":"ping","t0":-1e400})", "invalid_request"},
+      {R"({"type":"ping","t0":1e300})", "invalid_request"},
+      {R"({"type":"clock.report","rtt_ms":1e400})", "invalid_request"},
       {R"({"type":"explode"})", "unknown_type"},
       {std::string(kMaxFrameBytes + 1, ' '), "frame_too_large"},
       {R"({"type":"media.state","mic":true})", "invalid_request"},
@@ -50,6 +55,15 @@ TEST(ProtocolTest, RefusalsTable) {
       {R"({"type":"media.quality","quality":"low"})", "invalid_request"},
   };
   for (const auto& c : cases) EXPECT_EQ(errorCode(decodeClientFrame(c.frame)), c.code) << c.frame;
+}
+
+TEST(ProtocolTest, NumbersBeyondDoubleRangeNeverReachTheRoom) {
+  auto seek = decodeClientFrame(R"({"type":"playback.control","action":"seek","position_s":1e400})");
+  ASSERT_TRUE(std::holds_alternative<PlaybackCommand>(seek));
+  EXPECT_FALSE(std::get<PlaybackCommand>(seek).control.position_s.has_value());  // refused later
+  auto ping = decodeClientFrame(R"({"type":"ping","t0":1733430000000.25})");
+  ASSERT_TRUE(std::holds_alternative<Ping>(ping));
+  EXPECT_DOUBLE_EQ(std::get<Ping>(ping).t0, 1733430000000.25);
 }
 
 TEST(ProtocolTest, ErrorsKeepTheClientIdWhenReadable) {

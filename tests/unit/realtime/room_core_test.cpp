@@ -3,75 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-
-#include "fakes/fake_clock.hpp"
+#include "unit/realtime/room_core_fixture.hpp"
 
 namespace kino::realtime {
 namespace {
 
 using boost::json::object;
 using namespace std::chrono_literals;
-
-class RoomCoreTest : public ::testing::Test {
- protected:
-  RoomCoreTest() : limiter_(clock_, 5, 10s) {}
-
-  static RoomSetup setup(std::int64_t last_seq, std::vector<storage::MessageRecord> recent = {},
-                         std::int64_t first_free = 0, std::int64_t reserved = 0) {
-    RoomSetup s;
-    s.room_id = 7;
-    s.last_seq = last_seq;
-    s.first_free_seq = first_free ? first_free : last_seq + 1;
-    s.reserved_until = reserved ? reserved : s.first_free_seq + 1'000'000;
-    s.recent = std::move(recent);
-    return s;
-  }
-
-  std::unique_ptr<RoomCore> makeCore(std::int64_t last_seq = 0,
-                                     std::vector<storage::MessageRecord> recent = {}) {
-    return std::make_unique<RoomCore>(setup(last_seq, std::move(recent)), clock_, limiter_);
-  }
-
-  Connect person(ConnId conn, std::string principal, std::string name,
-                 std::optional<std::int64_t> resume_from = std::nullopt) {
-    Connect c;
-    c.conn = conn;
-    c.participant_id = "p" + std::to_string(conn);
-    c.principal = principal;
-    c.member = {principal == "user:1" ? "u1" : "u" + principal.substr(5), name, std::nullopt};
-    c.room = object{{"slug", "abc"}};
-    c.resume_from = resume_from;
-    return c;
-  }
-
-  // Frames addressed to `conn` in `fx`, parsed.
-  static std::vector<object> to(const Effects& fx, ConnId conn) {
-    std::vector<object> out;
-    for (const auto& [c, f] : fx.sends) {
-      if (c == conn) out.push_back(boost::json::parse(*f).as_object());
-    }
-    return out;
-  }
-
-  // Completes a persist batch as the store would.
-  static Result<std::vector<storage::MessageRecord>> stored(const std::vector<storage::NewMessage>& b,
-                                                           std::int64_t first_id = 1) {
-    std::vector<storage::MessageRecord> out;
-    for (const auto& n : b) {
-      out.push_back({first_id++, n.room_id, n.seq, n.principal, n.author_name, n.client_id, n.text,
-                     n.sent_at, false});
-    }
-    return out;
-  }
-
-  static std::string chat(std::string id, std::string text) {
-    return R"({"type":"chat.send","id":")" + id + R"(","text":")" + text + R"("})";
-  }
-
-  testing::FakeClock clock_;
-  common::RateLimiter limiter_;
-};
+using testing::RoomCoreTest;
+using testing::RoomPlaybackTest;
 
 TEST_F(RoomCoreTest, HelloCarriesTheSnapshotAndJoinIsAnnouncedToEveryone) {
   storage::MessageRecord old{1, 7, 3, "user:9", "Ann", "c", "first!", clock_.now(), false};
@@ -189,9 +129,9 @@ TEST_F(RoomCoreTest, EveryCopyOfAResendInFlightIsAcked) {
 }
 
 TEST_F(RoomCoreTest, SeqNumbersAreReservedAheadAndNeverRepeatAfterARestart) {
-  RoomCoreOptions small;
+  RoomCoreOptions small = options();
   small.seq_block = 10;
-  RoomCore first(setup(0, {}, 1, 11), clock_, limiter_, small);
+  RoomCore first(setup(0, {}, 1, 11), clock_, people_, small);
   std::optional<std::int64_t> floor;
   for (int i = 1; i <= 8; ++i) {
     auto fx = first.connect(person(static_cast<ConnId>(i), "user:" + std::to_string(i), "P"));
@@ -200,7 +140,7 @@ TEST_F(RoomCoreTest, SeqNumbersAreReservedAheadAndNeverRepeatAfterARestart) {
   ASSERT_TRUE(floor.has_value());  // asked for more room before running out
   EXPECT_GT(*floor, first.lastSeq());
   // A restart starts above the stored floor: a client that saw seq 8 cannot mistake new events.
-  RoomCore second(setup(0, {}, *floor + 1, *floor + 11), clock_, limiter_, small);
+  RoomCore second(setup(0, {}, *floor + 1, *floor + 11), clock_, people_, small);
   auto frames = to(second.connect(person(1, "user:1", "Anna", /*resume_from=*/8)), 1);
   EXPECT_EQ(frames.at(0)["resumed"], false);
   EXPECT_GT(frames.at(1)["seq"].as_int64(), *floor);
@@ -287,9 +227,9 @@ TEST_F(RoomCoreTest, ResumeReplaysExactlyWhatWasMissed) {
 }
 
 TEST_F(RoomCoreTest, ResumeFromTheFutureOrTooFarBackFallsBackToTheSnapshot) {
-  RoomCoreOptions small;
+  RoomCoreOptions small = options();
   small.replay_events = 2;
-  auto core = std::make_unique<RoomCore>(setup(100), clock_, limiter_, small);
+  auto core = std::make_unique<RoomCore>(setup(100), clock_, people_, small);
   core->connect(person(1, "user:1", "Anna"));  // 101 member, 102 participant
   core->connect(person(2, "user:2", "B"));     // 103, 104
   core->connect(person(3, "user:3", "C"));     // 105, 106: the replay buffer holds 105, 106
@@ -314,22 +254,6 @@ TEST_F(RoomCoreTest, PingIsAnsweredWithTheServerClock) {
 
 namespace kino::realtime {
 namespace {
-
-class RoomPlaybackTest : public RoomCoreTest {
- protected:
-  static std::string control(const std::string& action, const std::string& extra = "") {
-    return R"({"type":"playback.control","id":"c1","action":")" + action + "\"" + extra + "}";
-  }
-  // A room with its host Anna on connection 1 and Boris on connection 2.
-  std::unique_ptr<RoomCore> hostAndGuest() {
-    auto core = makeCore();
-    auto host = person(1, "user:1", "Anna");
-    host.is_owner = true;
-    core->connect(host);
-    core->connect(person(2, "user:2", "Boris"));
-    return core;
-  }
-};
 
 TEST_F(RoomPlaybackTest, AnyoneControlsAndEveryoneGetsTheSameScheduledState) {
   auto core = makeCore();
@@ -382,10 +306,12 @@ TEST_F(RoomPlaybackTest, WaitForAllPausesForAStalledMemberAndResumes) {
   auto core = hostAndGuest();
   core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
   core->receive(1, control("play"));
+  clock_.advance(1s);  // later than the coalescing window, so each change goes out at once
   auto stalled = to(core->receive(2, R"({"type":"playback.buffering","buffering":true})"), 1);
   ASSERT_EQ(stalled.size(), 1u);
   EXPECT_EQ(stalled[0]["state"].at("status"), "paused");
   EXPECT_EQ(stalled[0]["state"].at("action"), "buffering");
+  clock_.advance(1s);
   auto resumed = to(core->receive(2, R"({"type":"playback.buffering","buffering":false})"), 1);
   ASSERT_EQ(resumed.size(), 1u);
   EXPECT_EQ(resumed[0]["state"].at("status"), "playing");
@@ -396,6 +322,7 @@ TEST_F(RoomPlaybackTest, WaitForAllGivesUpAfterTheBoundedWait) {
   auto core = hostAndGuest();
   core->receive(1, R"({"type":"room.policy","buffering":"wait_for_all"})");
   core->receive(1, control("play"));
+  clock_.advance(1s);
   core->receive(2, R"({"type":"playback.buffering","buffering":true})");
   clock_.advance(9s);
   EXPECT_TRUE(core->tick().sends.empty());
@@ -419,7 +346,7 @@ TEST_F(RoomPlaybackTest, HelloCarriesPlaybackAndPolicy) {
   s.playback.position_s = 60;
   s.playback.at_server_ms = common::toUnixMillis(clock_.now());
   s.control_policy = "host";
-  RoomCore core(s, clock_, limiter_);
+  RoomCore core(s, clock_, people_, options());
   auto hello = to(core.connect(person(1, "user:1", "Anna")), 1).at(0);
   EXPECT_EQ(hello["snapshot"].at("playback").at("status"), "playing");
   EXPECT_EQ(hello["snapshot"].at("policy").at("control"), "host");

@@ -169,8 +169,57 @@ TEST_P(StoreContractTest, AssetsAreReusedUnlessFailedAndPlaybackIsKept) {
   EXPECT_EQ(store_->rooms().findBySlug("slug00002")->control_policy, "host");
 }
 
+TEST_P(StoreContractTest, GrantsAreFoundAndMoveWithARotatedGuest) {
+  auto u = makeUser("Anna");
+  auto a = store_->rooms().create({"slug00003", u.id, "A", "", "https://v.test/a.mp4", "private",
+                                   "access_key", "h", std::nullopt, 120, "live", fromUnixMillis(0)});
+  auto b = store_->rooms().create({"slug00004", u.id, "B", "", "https://v.test/b.mp4", "public",
+                                   "", "", std::nullopt, 120, "live", fromUnixMillis(0)});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(store_->rooms().putGrant({a->id, "guest:old", "Boris", fromUnixMillis(5)}).ok());
+  ASSERT_TRUE(store_->rooms().putGrant({b->id, "guest:old", "Boris", fromUnixMillis(6)}).ok());
+  ASSERT_TRUE(store_->rooms().putGrant({b->id, "guest:new", "Borya", fromUnixMillis(7)}).ok());
+  auto found = store_->rooms().findGrant(a->id, "guest:old");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->display_name, "Boris");
+
+  auto moved = store_->rooms().moveGrants("guest:old", "guest:new");
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, 1);  // room b: the new identity's own grant is kept
+  EXPECT_EQ(store_->rooms().findGrant(a->id, "guest:new")->display_name, "Boris");
+  EXPECT_EQ(store_->rooms().findGrant(b->id, "guest:new")->display_name, "Borya");
+  EXPECT_EQ(store_->rooms().findGrant(a->id, "guest:old").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store_->rooms().findGrant(b->id, "guest:old").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(*store_->rooms().moveGrants("guest:nobody", "guest:x"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::ValuesIn(kAdapters),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// The database holds password hashes, sessions and chat: only Kino's own user may read it.
+TEST(SqliteStoreTest, TheDatabaseFilesAreReadableByTheirOwnerOnly) {
+  const fs::path dir = fs::temp_directory_path() / ("kino-mode-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path db = dir / "kino.db";
+  {
+    auto store = openSqliteStore(db);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->migrate().ok());
+    for (const fs::path& f : {db, fs::path(db.string() + "-wal")}) {
+      ASSERT_TRUE(fs::exists(f)) << f;
+      EXPECT_EQ(fs::status(f).permissions() & fs::perms::all,
+                fs::perms::owner_read | fs::perms::owner_write)
+          << f;
+    }
+  }
+  // An installation created before this rule is tightened when Kino opens it.
+  fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                          fs::perms::others_read);
+  ASSERT_TRUE(openSqliteStore(db).ok());
+  EXPECT_EQ(fs::status(db).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  fs::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace kino::storage

@@ -3,6 +3,7 @@
 // Thread-safe. Every call blocks (argon2id, the Store): call it from the worker pool.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -52,8 +53,12 @@ class AccountService {
   // The user a session token belongs to; kUnauthenticated "not_authenticated" when the token is
   // unknown, revoked or expired.
   Result<User> authenticate(std::string_view token);
-  // Revokes the session server-side. Succeeds for unknown tokens.
+  // Revokes the session server-side, then tells the revocation listener. Succeeds for unknown
+  // tokens.
   Result<void> logout(std::string_view token);
+  // `listener(token_hash)` runs on the caller's thread after a session was revoked (so that open
+  // connections of that session end too). Set it once, before the service is used.
+  void onSessionRevoked(std::function<void(const std::string& token_hash)> listener);
 
  private:
   Result<SignedIn> startSession(const storage::UserRecord& user);
@@ -66,6 +71,7 @@ class AccountService {
   common::RateLimiter login_by_ip_;
   common::RateLimiter failures_by_account_;
   common::RateLimiter register_by_ip_;
+  std::function<void(const std::string&)> on_revoked_;
 };
 
 // Hex SHA-256 of a session token: what the store keeps instead of the token.

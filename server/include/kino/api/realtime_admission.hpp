@@ -6,7 +6,7 @@
 
 #include "kino/accounts/account_service.hpp"
 #include "kino/api/room_json.hpp"
-#include "kino/common/random.hpp"
+#include "kino/http/pipeline.hpp"
 #include "kino/realtime/admission.hpp"
 #include "kino/rooms/room_service.hpp"
 
@@ -14,8 +14,9 @@ namespace kino::api {
 
 Result<realtime::Admission> admitRealtime(const http::Request& request, const std::string& slug,
                                           accounts::AccountService& accounts,
-                                          rooms::RoomService& rooms, common::Random& random,
+                                          rooms::RoomService& rooms,
+                                          const accounts::GuestTokens& guests,
                                           const MediaLookup& media,
-                                          const std::string& public_origin);
+                                          const http::PipelineOptions& origin_policy);
 
 }  // namespace kino::api

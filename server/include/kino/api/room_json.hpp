@@ -7,7 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include "kino/accounts/account_service.hpp"
-#include "kino/common/random.hpp"
+#include "kino/accounts/guest_tokens.hpp"
 #include "kino/common/url_signer.hpp"
 #include "kino/storage/store.hpp"
 #include "kino/http/message.hpp"
@@ -21,12 +21,14 @@ inline constexpr std::string_view kGuestCookie = "kino_guest";
 struct VisitorContext {
   rooms::Visitor visitor;
   std::string new_guest_token;
+  std::string session;  // hash of the session token when signed in (what logout revokes)
 };
 
-// Reads the session and guest cookies. With `mint_guest`, a visitor with neither gets a new guest
-// token (send it with withGuestCookie). Blocks on the store.
+// Reads the session and guest cookies. A guest cookie Kino did not mint (or that expired) is
+// ignored. With `mint_guest`, a visitor with neither gets a new guest token (send it with
+// withGuestCookie). Blocks on the store.
 VisitorContext resolveVisitor(const http::Request& req, accounts::AccountService& accounts,
-                              common::Random& random, bool mint_guest);
+                              const accounts::GuestTokens& guests, bool mint_guest);
 http::Response withGuestCookie(http::Response r, const VisitorContext& ctx, bool secure);
 
 // Describes a room's video: its ingest job and, once playable, the HLS and poster URLs (signed for

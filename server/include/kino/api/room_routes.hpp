@@ -25,7 +25,7 @@ struct RoomRoutesDeps {
   accounts::AccountService& accounts;
   ingest::IngestService& ingest;
   storage::Store& store;
-  common::Random& random;
+  const accounts::GuestTokens& guests;
   MediaLookup media;
 };
 

@@ -19,6 +19,7 @@ struct ServerConfig {
   std::filesystem::path data_dir = "./var";
   std::filesystem::path web_root;         // empty = "web" beside the kino binary
   std::string public_origin;              // e.g. "https://kino.example"; empty = from Host header
+  std::string allowed_hosts;              // "host[:port],..." trusted besides loopback (no origin)
   std::uint64_t max_body_bytes = 1024 * 1024;
   int shutdown_grace_s = 10;
 };
@@ -54,6 +55,21 @@ struct RealtimeConfig {
   int max_outbound_frames = 1024;        // frames queued for one client before it is dropped
   int max_outbound_bytes = 4 * 1024 * 1024;
   int idle_timeout_s = 20;               // a socket silent this long (pings unanswered) is dropped
+  // Frames one socket (and, for controls and camera/mic state, one person) may send per 10 s.
+  int control_max_per_10s = 40;          // playback.control, room.policy
+  int media_state_max_per_10s = 20;      // media.state
+  int ping_max_per_10s = 60;
+  int report_max_per_10s = 40;           // clock.report, playback.buffering
+  int signal_max_per_10s = 400;          // media.* call signalling
+  int invalid_max_per_10s = 20;          // frames answered with an error
+  int frames_max_per_10s = 600;          // everything together; beyond it the socket is closed
+  int room_chat_max_per_min = 300;       // messages one room accepts per minute
+  int room_playback_max_per_min = 120;   // playback changes one room broadcasts per minute
+  int control_coalesce_ms = 200;         // playback changes closer than this go out as one
+  int max_sockets_per_person = 10;       // open room sockets of one account or guest
+  int max_sockets_per_address = 100;     // ... from one client IP
+  int max_sockets_per_room = 300;        // ... in one room
+  int room_release_after_s = 5;          // an empty room's actor is released after this long
 };
 
 struct IngestConfig {

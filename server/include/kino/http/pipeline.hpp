@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kino/common/random.hpp"
 #include "kino/http/message.hpp"
@@ -14,7 +15,11 @@
 namespace kino::http {
 
 struct PipelineOptions {
-  std::string public_origin;  // "scheme://host[:port]"; empty = "http(s)://" + Host header
+  std::string public_origin;  // "scheme://host[:port]"; empty = "http(s)://" + a trusted Host
+  // Host header values ("host[:port]") trusted besides loopback ones when public_origin is empty
+  // (e.g. a LAN address). Any other Host is refused, so a foreign name (DNS rebinding, a forged
+  // header) never ends up in room links, calendar files or the Origin check.
+  std::vector<std::string> allowed_hosts;
 };
 
 class Pipeline {
@@ -39,7 +44,13 @@ class Pipeline {
   PipelineOptions options_;
 };
 
-// The origin this server answers as for `request`.
+// The origin this server answers as for `request`: the configured public origin; without one,
+// "http(s)://" + Host when the Host is loopback (localhost, 127.0.0.0/8, [::1]) or allowed.
+// kMalformed "bad_host" for a missing or repeated Host header, "unknown_host" for a Host that is
+// not trusted.
+Result<std::string> originFor(const Request& request, const PipelineOptions& options);
+// The same origin for a request that already passed originFor (the pipeline checks every request;
+// WebSocket admission calls originFor itself).
 std::string ownOrigin(const Request& request, const std::string& configured_public_origin);
 // The API.md CSRF rule: safe methods pass; others need "X-Kino-CSRF: 1" and, when an Origin header is
 // present, Origin == own origin.

@@ -22,10 +22,12 @@ struct Admission {
   boost::json::object room;  // the room as this visitor sees it
   std::optional<std::int64_t> resume_from;
   bool is_owner = false;
+  std::string session;  // hash of the session token (signed-in visitors): logout closes the socket
 };
 
 // Decides on an upgrade request for room `slug`: kForbidden (foreign Origin, no grant), kNotFound,
-// kMalformed (bad resume_from)... Blocks on the store: runs on the worker pool.
+// kConflict "room_ended", kMalformed (bad resume_from)... Blocks on the store: runs on the worker
+// pool.
 using Admit = std::function<Result<Admission>(const http::Request& request, const std::string& slug)>;
 
 }  // namespace kino::realtime

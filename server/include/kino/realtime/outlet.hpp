@@ -10,6 +10,10 @@ namespace kino::realtime {
 using ConnId = std::uint64_t;  // unique per connection within the process
 using Frame = std::shared_ptr<const std::string>;
 
+// WebSocket close codes Kino sends besides the standard ones (docs/protocol.md).
+inline constexpr int kCloseRoomEnded = 4410;  // the room ended: do not reconnect
+inline constexpr int kCloseSignedOut = 4401;  // the session was revoked (logout): do not reconnect
+
 // Implementations are thread-safe (they post to their own strand) and never block.
 class Outlet {
  public:

@@ -1,7 +1,9 @@
 #pragma once
 // Room actors: each live room's RoomCore runs on its own strand; connections and the store talk to
-// it only by posting there (no mutex in room code). The hub finds or loads a room's actor.
+// it only by posting there (no mutex in room code). The hub finds or loads a room's actor, and
+// releases it once nobody has been connected for `release_after` (memory follows the live rooms).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,9 +26,11 @@ class thread_pool;
 namespace kino::realtime {
 
 struct HubOptions {
-  std::size_t chat_max_per_10s = 10;
-  RoomCoreOptions core;
+  RoomCoreOptions core;           // includes the frame limits
   MediaGateway* media = nullptr;  // the video-call relay; null when video chat is off
+  // An actor with nobody connected and nothing left to store is released after this long (the
+  // next visitor loads the room from the store again).
+  std::chrono::milliseconds release_after{5000};
 };
 
 class RoomActor;
@@ -39,26 +43,45 @@ class RoomHub {
           std::function<void(const std::string& slug)> on_room_empty);
   ~RoomHub();
 
-  // The actor of the room, loading its recent messages on first use. Blocks on the store: call on
-  // the worker pool.
+  // The actor of the room, loading it (recent messages, seq floor, playback, whether it ended) when
+  // the room has none; the load runs outside the hub's lock. The caller must then call exactly one
+  // of connect() or abandon() on the actor: until it does, the actor is not released. Blocks on
+  // the store: call on the worker pool.
   Result<std::shared_ptr<RoomActor>> acquire(std::int64_t room_id, const std::string& slug);
+  // The room ended: its actor, if it has one, announces room.ended and closes its connections
+  // (kCloseRoomEnded). Thread-safe.
+  void endRoom(std::int64_t room_id, RoomEnd how);
   // Closes every connection with 1001 "going away" (server shutdown). Thread-safe.
   void closeAll();
+  // How many rooms have an actor now. Thread-safe.
+  std::size_t actorCount() const;
 
   struct Shared;  // what every actor of the hub shares (defined in room_hub.cpp)
 
  private:
+  friend class RoomActor;
+  // Called on the actor's strand when it has been idle for release_after: forgets it unless an
+  // acquire() handed it out meanwhile. Returns whether it was released.
+  bool release(std::int64_t room_id, const RoomActor* actor);
+  Result<RoomSetup> load(std::int64_t room_id, const std::string& slug);
+
   std::shared_ptr<Shared> shared_;
-  std::mutex mu_;  // guards actors_
+  mutable std::mutex mu_;  // guards actors_ (and each actor's pending count changes under it)
   std::map<std::int64_t, std::shared_ptr<RoomActor>> actors_;
 };
 
 class RoomActor : public std::enable_shared_from_this<RoomActor> {
  public:
   // Thread-safe: each posts to the room's strand.
+  // Connects the connection that acquire() was called for.
   void connect(Connect c, std::shared_ptr<Outlet> outlet);
+  // The caller of acquire() will not connect after all (its upgrade failed).
+  void abandon();
   void disconnect(ConnId conn);
   void receive(ConnId conn, std::string text);
+  // A frame the socket could not even read as text (binary, oversized): answered like a bad one.
+  void reject(ConnId conn, FrameError error);
+  void end(RoomEnd how);
   void closeAll(int code, std::string reason);
 
   struct Impl;

@@ -1,7 +1,10 @@
 #pragma once
-// WS /api/v1/rooms/{slug}/ws: admits the upgrade (Admit, on the worker pool), accepts the WebSocket,
-// and connects it to the room's actor. Heartbeats: Beast pings an idle socket and drops it when
-// nothing arrives for `idle_timeout`. Frames to a client wait in a bounded queue; overflow disconnects.
+// WS /api/v1/rooms/{slug}/ws: admits the upgrade (Admit, on the worker pool), holds a place in the
+// ConnectionRegistry (caps per person, address and room: 429/409 before the upgrade), accepts the
+// WebSocket, and connects it to the room's actor. Heartbeats: Beast pings an idle socket and drops
+// it when nothing arrives for `idle_timeout`. Frames to a client wait in a bounded queue; overflow
+// disconnects. A close asked for by the room (room ended, signed out) goes out after the frames
+// already queued.
 
 #include <chrono>
 #include <cstddef>
@@ -9,6 +12,7 @@
 
 #include "kino/common/random.hpp"
 #include "kino/realtime/admission.hpp"
+#include "kino/realtime/connection_registry.hpp"
 #include "kino/realtime/room_hub.hpp"
 
 namespace kino::http {
@@ -26,9 +30,11 @@ struct WsOptions {
   bool access_log = true;
 };
 
+// `hub`, `workers`, `random` and `registry` must outlive every connection.
 std::function<void(http::Upgrade&&)> makeWebSocketEndpoint(RoomHub& hub,
                                                            boost::asio::thread_pool& workers,
                                                            Admit admit, common::Random& random,
+                                                           ConnectionRegistry& registry,
                                                            WsOptions options);
 
 }  // namespace kino::realtime

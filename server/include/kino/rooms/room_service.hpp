@@ -4,6 +4,7 @@
 // block on the Store and argon2id: call it from the worker pool.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,7 @@ class RoomService {
   Result<RoomView> view(std::string_view slug, const Visitor& visitor);
   // Grants `visitor` entry. Private rooms need the right key (kForbidden "wrong_room_key",
   // kRateLimited per IP and per room). Guests need a display name and guests_allowed
-  // (kUnauthenticated "account_required"). Ended rooms can still be joined (their archive).
+  // (kUnauthenticated "account_required"). Ended or cancelled rooms refuse (kConflict "room_ended").
   Result<RoomView> join(std::string_view slug, const Visitor& visitor, const JoinRequest& request,
                         std::string_view client_ip);
   // A page of chat history for a visitor who may see the room (same rule as view()): up to `limit`
@@ -56,6 +57,9 @@ class RoomService {
   // Applies due lifecycle transitions to every open room; returns how many changed. `min_interval`
   // skips the work when the last sweep was more recent than that (listings call it on every read).
   Result<int> sweep(std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
+  // `listener` runs (on the caller's thread) each time a room's move to "ended" has been stored:
+  // ended by its owner, cancelled, or emptied out. Set it once, before the service is used.
+  void onEnded(std::function<void(const storage::RoomRecord& room)> listener);
 
  private:
   Result<storage::RoomRecord> load(std::string_view slug);
@@ -66,6 +70,8 @@ class RoomService {
                          std::string& display_name);
   Result<void> checkKey(const storage::RoomRecord& room, const std::optional<std::string>& key,
                         std::string_view client_ip);
+  // Stores the room's changed fields and tells the listener when it has just ended.
+  Result<void> save(const storage::RoomRecord& room, std::string_view status_before);
 
   storage::Store& store_;
   const common::Clock& clock_;
@@ -77,6 +83,7 @@ class RoomService {
   common::RateLimiter failures_by_room_;
   common::RateLimiter creates_by_user_;
   std::atomic<std::int64_t> last_sweep_ms_{0};
+  std::function<void(const storage::RoomRecord&)> on_ended_;
 };
 
 }  // namespace kino::rooms

@@ -5,7 +5,7 @@
 namespace kino::storage::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: accounts and sessions
     R"sql(
 CREATE TABLE users (
@@ -113,6 +113,10 @@ CREATE TABLE playback_events (
 );
 ALTER TABLE rooms ADD COLUMN control_policy TEXT NOT NULL DEFAULT 'everyone';
 ALTER TABLE rooms ADD COLUMN buffering_policy TEXT NOT NULL DEFAULT 'catch_up';
+)sql",
+    // 7: a guest's grants move with their identity when it is rotated (joining a private room)
+    R"sql(
+CREATE INDEX room_grants_by_principal ON room_grants (principal);
 )sql",
 };
 

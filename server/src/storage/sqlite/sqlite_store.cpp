@@ -1,7 +1,13 @@
 #include "kino/storage/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdint>
 #include <mutex>
 
@@ -287,6 +293,27 @@ class SqliteRooms final : public RoomRepository {
     const int rc = s.step();
     if (rc != SQLITE_DONE) return toError(c_.db, rc, "put grant");
     return success();
+  }
+
+  Result<int> moveGrants(std::string_view from, std::string_view to) override {
+    std::lock_guard lock(c_.mu);
+    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
+    auto fail = [&](int rc, const char* what) {
+      (void)sqlite::exec(c_.db, "ROLLBACK");
+      return toError(c_.db, rc, what);
+    };
+    // Rooms `to` already has a grant for keep theirs; the rest move.
+    Statement move(c_.db, "UPDATE OR IGNORE room_grants SET principal = ? WHERE principal = ?");
+    if (!move.ok()) return fail(move.prepareCode(), "prepare move grants");
+    move.bind(1, to).bind(2, from);
+    if (const int rc = move.step(); rc != SQLITE_DONE) return fail(rc, "move grants");
+    const int moved = sqlite3_changes(c_.db);
+    Statement rest(c_.db, "DELETE FROM room_grants WHERE principal = ?");
+    if (!rest.ok()) return fail(rest.prepareCode(), "prepare drop grants");
+    rest.bind(1, from);
+    if (const int rc = rest.step(); rc != SQLITE_DONE) return fail(rc, "drop grants");
+    if (auto r = sqlite::exec(c_.db, "COMMIT"); !r) return fail(SQLITE_ERROR, "commit move grants");
+    return moved;
   }
 
   Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override {
@@ -691,6 +718,21 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> openSqliteStore(const std::filesystem::path& path) {
+  if (path != ":memory:") {
+    // Only Kino's own user may read the database (password hashes, sessions, chat). SQLite gives
+    // its -wal and -shm files the mode of the database file.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Error::make(ErrorKind::kUnavailable, "store_open",
+                         "cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    const int mode_rc = ::fchmod(fd, 0600);
+    ::close(fd);
+    if (mode_rc != 0) {
+      return Error::make(ErrorKind::kUnavailable, "store_open",
+                         "cannot make " + path.string() + " private: " + std::strerror(errno));
+    }
+  }
   auto c = std::make_unique<Connection>();
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &c->db, flags, nullptr);

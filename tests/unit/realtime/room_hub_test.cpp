@@ -1,0 +1,214 @@
+// Room actors on real strands over a real SQLite store: an actor lives while its room has people,
+// and memory follows the live rooms, not every room ever opened.
+#include "kino/realtime/room_hub.hpp"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "fakes/fake_clock.hpp"
+#include "kino/storage/sqlite_store.hpp"
+
+namespace kino::realtime {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+struct CountingOutlet : Outlet {
+  void deliver(Frame) override { ++frames; }
+  void close(int, std::string) override { ++closes; }
+  std::atomic<int> frames{0};
+  std::atomic<int> closes{0};
+};
+
+long rssKib() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Waits (briefly, without a timed assertion) until `done` holds; false after `limit`.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+class RoomHubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kino-hub-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    store_ = std::move(storage::openSqliteStore(dir_ / "kino.db")).value();
+    ASSERT_TRUE(store_->migrate().ok());
+    owner_ = store_->users().create({"owner", "Owner", "hash", clock_.now()}).value().id;
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+  }
+  void TearDown() override {
+    hub_.reset();
+    work_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    workers_.join();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void makeHub(std::chrono::milliseconds release_after) {
+    hub_ = std::make_unique<RoomHub>(io_, workers_, *store_, presence_, clock_,
+                                     HubOptions{.core = {}, .media = nullptr,
+                                                .release_after = release_after},
+                                     nullptr);
+  }
+  std::int64_t makeRoom(int i) {
+    char slug[16];
+    std::snprintf(slug, sizeof slug, "room%06d", i);
+    return store_->rooms()
+        .create({slug, owner_, "T", "", "https://v.test/a.mp4", "public", "", "", std::nullopt,
+                 120, "live", clock_.now()})
+        .value()
+        .id;
+  }
+  static std::string slugOf(int i) {
+    char slug[16];
+    std::snprintf(slug, sizeof slug, "room%06d", i);
+    return slug;
+  }
+  Connect visitor(ConnId conn) {
+    Connect c;
+    c.conn = conn;
+    c.participant_id = "p" + std::to_string(conn);
+    c.principal = "user:" + std::to_string(conn);
+    c.member = {"u" + std::to_string(conn), "Visitor", std::nullopt};
+    return c;
+  }
+
+  fs::path dir_;
+  kino::testing::FakeClock clock_;
+  std::unique_ptr<storage::Store> store_;
+  rooms::PresenceRegistry presence_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  asio::thread_pool workers_{2};
+  std::vector<std::thread> threads_;
+  std::unique_ptr<RoomHub> hub_;
+  std::int64_t owner_ = 0;
+};
+
+TEST_F(RoomHubTest, AnActorLivesWhileItsRoomHasPeopleAndIsReleasedAfterTheLastLeaves) {
+  makeHub(0ms);
+  const auto id = makeRoom(1);
+  auto outlet = std::make_shared<CountingOutlet>();
+  auto actor = hub_->acquire(id, slugOf(1));
+  ASSERT_TRUE(actor.ok());
+  (*actor)->connect(visitor(1), outlet);
+  ASSERT_TRUE(eventually([&] { return outlet->frames >= 1; }));  // hello
+  EXPECT_EQ(hub_->actorCount(), 1u);
+  (*actor)->disconnect(1);
+  EXPECT_TRUE(eventually([&] { return hub_->actorCount() == 0; }));
+  // The next visitor gets a fresh actor loaded from the store.
+  auto again = hub_->acquire(id, slugOf(1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(again->get(), actor->get());
+  (*again)->abandon();
+  EXPECT_TRUE(eventually([&] { return hub_->actorCount() == 0; }));
+}
+
+TEST_F(RoomHubTest, AnAcquiredActorIsNotReleasedBeforeItsVisitorConnects) {
+  makeHub(0ms);
+  const auto id = makeRoom(2);
+  auto first = hub_->acquire(id, slugOf(2));
+  auto second = hub_->acquire(id, slugOf(2));  // a second visitor, still being admitted
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->get(), second->get());
+  auto outlet = std::make_shared<CountingOutlet>();
+  (*first)->connect(visitor(1), outlet);
+  (*first)->disconnect(1);  // the room is empty now, but the second visitor is on its way
+  ASSERT_TRUE(eventually([&] { return outlet->frames >= 1; }));
+  std::this_thread::sleep_for(20ms);  // give a wrong release the chance to happen
+  EXPECT_EQ(hub_->actorCount(), 1u);
+  auto late = std::make_shared<CountingOutlet>();
+  (*second)->connect(visitor(2), late);
+  ASSERT_TRUE(eventually([&] { return late->frames >= 1; }));
+  EXPECT_EQ(late->closes, 0);
+  (*second)->disconnect(2);
+  EXPECT_TRUE(eventually([&] { return hub_->actorCount() == 0; }));
+}
+
+TEST_F(RoomHubTest, EndingARoomReachesItsOpenConnections) {
+  makeHub(0ms);
+  const auto id = makeRoom(3);
+  auto outlet = std::make_shared<CountingOutlet>();
+  auto actor = hub_->acquire(id, slugOf(3));
+  ASSERT_TRUE(actor.ok());
+  (*actor)->connect(visitor(1), outlet);
+  ASSERT_TRUE(eventually([&] { return outlet->frames >= 1; }));
+  hub_->endRoom(id, {"owner_ended", "2026-12-05T20:00:00Z"});
+  EXPECT_TRUE(eventually([&] { return outlet->closes == 1; }));
+  hub_->endRoom(id + 1000, {"owner_ended", ""});  // a room without an actor: nothing to do
+}
+
+// The reported leak: every room ever opened kept its actor and a 1 s timer until shutdown.
+TEST_F(RoomHubTest, OpeningAndLeavingTenThousandRoomsLeavesNoActorsAndNoGrowth) {
+  makeHub(0ms);
+  constexpr int kRooms = 10'000;
+  std::vector<std::int64_t> ids;
+  ids.reserve(kRooms);
+  for (int i = 0; i < kRooms; ++i) ids.push_back(makeRoom(100 + i));
+  // Warm up (allocator arenas, SQLite's cache) before the baseline.
+  for (int i = 0; i < 200; ++i) {
+    auto a = hub_->acquire(ids[i], slugOf(100 + i));
+    ASSERT_TRUE(a.ok());
+    (*a)->abandon();
+  }
+  ASSERT_TRUE(eventually([&] { return hub_->actorCount() == 0; }));
+  malloc_trim(0);
+  const long start = rssKib();
+  std::size_t peak_actors = 0;
+  for (int batch = 0; batch < kRooms; batch += 500) {
+    std::vector<std::shared_ptr<CountingOutlet>> outlets;
+    std::vector<std::shared_ptr<RoomActor>> actors;
+    for (int i = batch; i < batch + 500; ++i) {
+      auto a = hub_->acquire(ids[i], slugOf(100 + i));
+      ASSERT_TRUE(a.ok());
+      auto outlet = std::make_shared<CountingOutlet>();
+      (*a)->connect(visitor(static_cast<ConnId>(i + 1)), outlet);
+      outlets.push_back(outlet);
+      actors.push_back(std::move(a).value());
+    }
+    ASSERT_TRUE(eventually([&] {
+      for (auto& o : outlets) {
+        if (o->frames < 1) return false;
+      }
+      return true;
+    }));
+    peak_actors = std::max(peak_actors, hub_->actorCount());
+    for (int i = batch; i < batch + 500; ++i) {
+      actors[static_cast<std::size_t>(i - batch)]->disconnect(static_cast<ConnId>(i + 1));
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return hub_->actorCount() == 0; }, 30s));
+  EXPECT_GE(peak_actors, 500u);
+  malloc_trim(0);
+  const long growth_kib = rssKib() - start;
+  RecordProperty("rss_growth_kib", std::to_string(growth_kib));
+  EXPECT_LT(growth_kib, 16 * 1024) << "RSS grew by " << growth_kib << " KiB";
+}
+
+}  // namespace
+}  // namespace kino::realtime
