@@ -1,5 +1,8 @@
 #include "kino/api/media_routes.hpp"
 
+#include <memory>
+
+#include "kino/common/concurrency_cap.hpp"
 #include "kino/http/byte_range.hpp"
 
 namespace kino::api {
@@ -10,7 +13,35 @@ using http::Response;
 using http::RouteParams;
 
 constexpr auto kSignedFor = std::chrono::hours(24);
-constexpr std::uint64_t kMaxRead = 64ull << 20;  // one response body at most
+
+// Bytes [offset, offset + length) of one blob, read chunk by chunk while the listener sends them.
+// Holds its client's media slot until the response is done.
+class BlobBody final : public http::BodySource {
+ public:
+  BlobBody(storage::BlobStore& blobs, std::string key, std::uint64_t offset, std::uint64_t length,
+           common::ConcurrencyCap::Slot slot)
+      : blobs_(blobs), key_(std::move(key)), next_(offset), left_(length), size_(length),
+        slot_(std::move(slot)) {}
+
+  std::uint64_t size() const override { return size_; }
+
+  Result<std::string> next(std::size_t max) override {
+    auto bytes = blobs_.read(key_, next_, std::min<std::uint64_t>(max, left_));
+    if (!bytes) return bytes.error();
+    if (bytes->empty() && left_ > 0) return Error::internal("the media file shrank while sent");
+    next_ += bytes->size();
+    left_ -= std::min<std::uint64_t>(bytes->size(), left_);
+    return bytes;
+  }
+
+ private:
+  storage::BlobStore& blobs_;
+  const std::string key_;
+  std::uint64_t next_;
+  std::uint64_t left_;
+  const std::uint64_t size_;
+  common::ConcurrencyCap::Slot slot_;
+};
 
 std::string_view mediaType(std::string_view file) {
   auto ends = [&](std::string_view ext) {
@@ -34,8 +65,19 @@ Response plain(int status, std::string text) {
   return r;
 }
 
+Response tooManyStreams(std::size_t cap) {
+  Error e = Error::make(ErrorKind::kRateLimited, "too_many_media_streams",
+                        "More than " + std::to_string(cap) +
+                            " videos are downloading to your address at once; try again in a "
+                            "moment.");
+  e.retry_after = std::chrono::seconds(1);
+  return Response::error(e);
+}
+
+// The response for `key` of `asset`; its body (200 or 206) takes one of `req`'s address slots.
 Response serve(const Request& req, storage::Store& store, storage::BlobStore& blobs,
-               const std::string& asset, const std::string& key) {
+               common::ConcurrencyCap& streams, const std::string& asset,
+               const std::string& key) {
   if (!storage::validBlobKey(key)) return plain(404, "Not found");
   auto info = blobs.stat(key);
   if (!info) return plain(info.error().kind == ErrorKind::kNotFound ? 404 : 500, "Not found");
@@ -55,30 +97,26 @@ Response serve(const Request& req, storage::Store& store, storage::BlobStore& bl
     r.status = 304;
     return r;
   }
-  http::ByteRange range;
+  http::ByteRange range{0, info->size == 0 ? 0 : info->size - 1};
   switch (http::parseRange(req.headers.get("Range"), info->size, range)) {
     case http::RangeOutcome::kUnsatisfiable:
       r.status = 416;
       r.headers.set("Content-Range", "bytes */" + std::to_string(info->size));
       return r;
-    case http::RangeOutcome::kPartial: {
-      const auto length = std::min<std::uint64_t>(range.last - range.first + 1, kMaxRead);
-      auto body = blobs.read(key, range.first, length);
-      if (!body) return plain(500, "Read failed");
+    case http::RangeOutcome::kPartial:
       r.status = 206;
       r.headers.set("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                         std::to_string(range.first + body->size() - 1) + "/" +
+                                         std::to_string(range.last) + "/" +
                                          std::to_string(info->size));
-      r.body = std::move(body).value();
-      return r;
-    }
+      break;
     case http::RangeOutcome::kFull:
+      range = {0, info->size == 0 ? 0 : info->size - 1};
       break;
   }
-  if (info->size > kMaxRead) return plain(413, "Use Range requests for this file");
-  auto body = blobs.read(key, 0, info->size);
-  if (!body) return plain(500, "Read failed");
-  r.body = std::move(body).value();
+  const std::uint64_t length = info->size == 0 ? 0 : range.last - range.first + 1;
+  auto slot = streams.tryAcquire(req.remote_ip);
+  if (!slot) return tooManyStreams(streams.maxPerKey());
+  r.source = std::make_shared<BlobBody>(blobs, key, range.first, length, std::move(*slot));
   return r;
 }
 
@@ -91,22 +129,24 @@ std::string mediaPrefix(const std::string& asset_id, bool is_public,
 }
 
 void addMediaRoutes(http::Router& router, storage::Store& store, storage::BlobStore& blobs,
-                    const common::UrlSigner& signer, const common::Clock& clock) {
-  auto unsigned_access = [&store, &blobs](const Request& req, const std::string& asset,
-                                          const std::string& key) {
+                    const common::UrlSigner& signer, const common::Clock& clock,
+                    MediaOriginOptions options) {
+  auto streams = std::make_shared<common::ConcurrencyCap>(options.max_streams_per_address);
+  auto unsigned_access = [&store, &blobs, streams](const Request& req, const std::string& asset,
+                                                   const std::string& key) {
     auto open = store.assets().usedByPublicRoom(asset);
     if (!open || !*open) {
       return plain(403, "This video belongs to a private room. Open it from the room's page.");
     }
-    return serve(req, store, blobs, asset, key);
+    return serve(req, store, blobs, *streams, asset, key);
   };
-  auto signed_access = [&store, &blobs, &signer, &clock](const Request& req,
-                                                         const RouteParams& p,
-                                                         const std::string& key) {
+  auto signed_access = [&store, &blobs, &signer, &clock, streams](const Request& req,
+                                                                  const RouteParams& p,
+                                                                  const std::string& key) {
     if (!signer.valid(p.get("asset"), p.get("token"), clock.now())) {
       return plain(403, "This video link has expired. Reload the room's page.");
     }
-    return serve(req, store, blobs, p.get("asset"), key);
+    return serve(req, store, blobs, *streams, p.get("asset"), key);
   };
   router.add("GET", "/media/{asset}/{file}", [unsigned_access](const Request& req,
                                                                const RouteParams& p) {

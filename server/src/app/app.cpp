@@ -185,7 +185,9 @@ int serve(const common::Config& config, storage::Store& store) {
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
   api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media},
                      {.public_origin = config.server.public_origin, .secure_cookies = https});
-  api::addMediaRoutes(router, store, **blobs, *signer, clock);
+  api::addMediaRoutes(router, store, **blobs, *signer, clock,
+                      {.max_streams_per_address = static_cast<std::size_t>(
+                           config.server.media_streams_per_address)});
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
     api::addTestingClockRoute(router, clock);

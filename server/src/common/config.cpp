@@ -34,6 +34,7 @@ std::vector<Key> keysOf(Config& c) {
       {"server", "public_origin", &c.server.public_origin},
       {"server", "allowed_hosts", &c.server.allowed_hosts},
       {"server", "max_body_bytes", &c.server.max_body_bytes},
+      {"server", "media_streams_per_address", &c.server.media_streams_per_address},
       {"server", "shutdown_grace_s", &c.server.shutdown_grace_s},
       {"log", "level", &c.log.level},
       {"log", "access_log", &c.log.access_log},
@@ -182,6 +183,8 @@ Result<void> validate(const Config& c) {
   if (c.rooms.join_window_s < 1 || c.rooms.join_ip_max_failures < 1 ||
       c.rooms.join_room_max_failures < 1 || c.rooms.create_user_max_per_hour < 1)
     return badKey("rooms", "rate limits must be at least 1");
+  if (c.server.media_streams_per_address < 1)
+    return badKey("server.media_streams_per_address", "at least 1");
   if (c.realtime.chat_max_per_10s < 1 || c.realtime.max_outbound_frames < 1 ||
       c.realtime.max_outbound_bytes < 1024)
     return badKey("realtime", "limits must be positive (max_outbound_bytes >= 1024)");

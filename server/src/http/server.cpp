@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -41,6 +42,7 @@ constexpr auto kWriteTimeout = std::chrono::seconds(60);
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr std::size_t kLingerMaxBytes = 64 * 1024 * 1024;
 constexpr std::uint32_t kHeaderLimit = 32 * 1024;
+constexpr std::size_t kStreamChunk = 256 * 1024;  // what one streamed response holds in memory
 
 struct Connection {
   explicit Connection(tcp::socket s) : stream(std::move(s)), executor(stream.get_executor()) {}
@@ -104,9 +106,11 @@ struct Server::Impl {
   awaitable<void> acceptLoop();
   awaitable<void> serve(std::shared_ptr<Connection> c, std::string remote_ip);
   awaitable<void> refuseAndLinger(Connection& c, Request req, const Error& error, unsigned version);
+  awaitable<bool> writeStreamed(Connection& c, const Request& req, Response res, unsigned version,
+                                bool keep_alive, std::chrono::steady_clock::time_point started);
   void beginShutdown();
   void drain();
-  void accessLog(const Request& req, const BeastResponse& res, std::size_t bytes,
+  void accessLog(const Request& req, int status, std::uint64_t bytes,
                  std::chrono::steady_clock::time_point started) const;
 };
 
@@ -192,12 +196,19 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c, std::string r
         workers, [this, &req]() -> awaitable<Response> { co_return pipeline.handle(req); },
         use_awaitable);
     const bool keep_alive = in.keep_alive() && !stopping;
+    if (res.source) {
+      const bool sent =
+          co_await writeStreamed(*c, req, std::move(res), in.version(), keep_alive, started);
+      c->busy = false;
+      if (!sent || !keep_alive) break;
+      continue;
+    }
     BeastResponse out = toBeast(std::move(res), in.version(), keep_alive, req.method == "HEAD");
     const std::size_t bytes = out.body().size();
     c->stream.expires_after(kWriteTimeout);
     auto [wec, written] = co_await bhttp::async_write(c->stream, out, kTuple);
     c->busy = false;
-    accessLog(req, out, bytes, started);
+    accessLog(req, out.result_int(), bytes, started);
     if (wec || !keep_alive) break;
   }
   boost::system::error_code ignored;
@@ -213,7 +224,7 @@ awaitable<void> Server::Impl::refuseAndLinger(Connection& c, Request req, const 
   const std::size_t bytes = out.body().size();
   c.stream.expires_after(kWriteTimeout);
   auto [wec, written] = co_await bhttp::async_write(c.stream, out, kTuple);
-  accessLog(req, out, bytes, started);
+  accessLog(req, out.result_int(), bytes, started);
   if (wec) co_return;
   boost::system::error_code ignored;
   c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -227,7 +238,56 @@ awaitable<void> Server::Impl::refuseAndLinger(Connection& c, Request req, const 
   }
 }
 
-void Server::Impl::accessLog(const Request& req, const BeastResponse& res, std::size_t bytes,
+// Sends `res`, whose body comes from res.source one chunk at a time: the next chunk is read (on the
+// worker pool) only once the previous one is in the socket, so a slow reader holds one chunk, and a
+// reader that takes no bytes for kWriteTimeout is dropped. Returns whether the whole response went
+// out; false leaves the connection unusable (the caller closes it).
+awaitable<bool> Server::Impl::writeStreamed(Connection& c, const Request& req, Response res,
+                                            unsigned version, bool keep_alive,
+                                            std::chrono::steady_clock::time_point started) {
+  struct Chunk {
+    std::string bytes;
+    std::string error;  // empty when the read succeeded
+  };
+  const std::shared_ptr<BodySource> source = std::move(res.source);
+  const std::uint64_t size = source->size();
+  bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
+  for (auto& [name, value] : res.headers.all()) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  out.content_length(size);
+  bhttp::response_serializer<bhttp::empty_body> head{out};
+  c.stream.expires_after(kWriteTimeout);
+  auto [hec, header_bytes] = co_await bhttp::async_write_header(c.stream, head, kTuple);
+  bool ok = !hec;
+  std::uint64_t sent = 0;
+  while (ok && req.method != "HEAD" && sent < size) {
+    Chunk chunk = co_await asio::co_spawn(
+        workers,
+        [&source]() -> awaitable<Chunk> {
+          auto next = source->next(kStreamChunk);
+          if (!next) co_return Chunk{{}, next.error().message};
+          co_return Chunk{std::move(next).value(), {}};
+        },
+        use_awaitable);
+    if (!chunk.error.empty() || chunk.bytes.empty() || chunk.bytes.size() > size - sent) {
+      log::warn("stream_aborted", {{"request_id", req.request_id},
+                                   {"path", req.path},
+                                   {"sent", sent},
+                                   {"size", size},
+                                   {"error", chunk.error.empty() ? "short body" : chunk.error}});
+      ok = false;
+      break;
+    }
+    c.stream.expires_after(kWriteTimeout);
+    auto [wec, written] = co_await asio::async_write(c.stream, asio::buffer(chunk.bytes), kTuple);
+    sent += written;
+    ok = !wec;
+  }
+  accessLog(req, res.status, sent, started);
+  co_return ok;
+}
+
+void Server::Impl::accessLog(const Request& req, int status, std::uint64_t bytes,
                              std::chrono::steady_clock::time_point started) const {
   if (!opts.access_log) return;
   const auto dur = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
@@ -236,7 +296,7 @@ void Server::Impl::accessLog(const Request& req, const BeastResponse& res, std::
                         {"remote", req.remote_ip},
                         {"method", req.method},
                         {"path", req.path},
-                        {"status", res.result_int()},
+                        {"status", status},
                         {"bytes", bytes},
                         {"dur_ms", std::round(dur.count() * 100) / 100}};
   if (auto ua = req.headers.get("User-Agent")) f["ua"] = std::string(ua->substr(0, 200));

@@ -3,7 +3,10 @@
 // segments and posters from the BlobStore with Range, ETag/If-None-Match and CDN-friendly cache
 // headers. Media of an asset that no public room shows needs a signed path:
 // /media/s/<token>/<asset>/... (token from mediaPaths()).
+// Bodies are streamed from the BlobStore in chunks (see http::BodySource), so a slow reader holds one
+// chunk, not the file; whole files of any size are served, with or without Range.
 
+#include <cstddef>
 #include <string>
 
 #include "kino/common/clock.hpp"
@@ -14,8 +17,15 @@
 
 namespace kino::api {
 
+struct MediaOriginOptions {
+  // Media bodies sent at the same time to one client address; more get 429
+  // "too_many_media_streams" with Retry-After (a player retries).
+  std::size_t max_streams_per_address = 16;
+};
+
 void addMediaRoutes(http::Router& router, storage::Store& store, storage::BlobStore& blobs,
-                    const common::UrlSigner& signer, const common::Clock& clock);
+                    const common::UrlSigner& signer, const common::Clock& clock,
+                    MediaOriginOptions options = {});
 
 // The path prefix for an asset's media: "/media/<asset>" when `is_public`, else a signed prefix
 // valid for a day.

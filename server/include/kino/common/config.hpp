@@ -21,6 +21,7 @@ struct ServerConfig {
   std::string public_origin;              // e.g. "https://kino.example"; empty = from Host header
   std::string allowed_hosts;              // "host[:port],..." trusted besides loopback (no origin)
   std::uint64_t max_body_bytes = 1024 * 1024;
+  int media_streams_per_address = 16;     // /media bodies sent to one client IP at a time
   int shutdown_grace_s = 10;
 };
 

@@ -2,6 +2,8 @@
 // Transport-neutral HTTP request/response values. Handlers and the router see only these; the Beast
 // adapter (server.cpp) converts at the edge, so domain code never includes Beast.
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,10 +41,26 @@ struct Request {
   bool secure = false;     // arrived over TLS
 };
 
+// A response body produced in chunks (large media files). The listener asks for the next chunk on a
+// worker thread only after the previous one was written to the socket, so one response holds at most
+// one chunk in memory however slowly its client reads. Called from one thread at a time.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // The exact number of bytes next() produces in all (the Content-Length).
+  virtual std::uint64_t size() const = 0;
+  // Up to `max` further bytes, never empty before size() bytes were produced. An error (or fewer
+  // bytes than announced) aborts the connection: the client sees a truncated body, not a wrong one.
+  virtual Result<std::string> next(std::size_t max) = 0;
+};
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the body comes from here instead of `body` (which must then be empty). Destroyed as
+  // soon as the response is sent or the connection drops.
+  std::shared_ptr<BodySource> source;
 
   static Response json(int status, const boost::json::value& body);
   // {"error": {"code", "message", "field"?}} with the status of error.kind (and Retry-After).
