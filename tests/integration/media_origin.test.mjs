@@ -178,6 +178,14 @@ describe('media origin', () => {
       assert.equal(r.body.length, 100);
     });
 
+    it('the access log shows signed paths without their signature', async () => {
+      const { sig, asset } = parts(priv.prefix);
+      await fetchBytes(k, priv.files.poster);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(k.logs().includes(`"path":"/media/s/REDACTED/${asset}/poster.jpg"`), 'the request is logged');
+      assert.ok(!k.logs().includes(sig), 'the signature never reaches the log');
+    });
+
     it('the unsigned path answers 403 for every file of a private-only asset', async () => {
       const { asset } = parts(priv.prefix);
       for (const f of ['master.m3u8', 'v0/index.m3u8', 'v0/seg_00000.ts', 'poster.jpg']) {

@@ -95,6 +95,14 @@ Response Response::noContent() {
   return r;
 }
 
+std::string loggablePath(std::string_view path) {
+  constexpr std::string_view kSigned = "/media/s/";
+  if (!path.starts_with(kSigned)) return std::string(path);
+  const auto token_end = path.find('/', kSigned.size());
+  return std::string(kSigned) + "REDACTED" +
+         std::string(token_end == std::string_view::npos ? "" : path.substr(token_end));
+}
+
 std::optional<std::string> percentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());

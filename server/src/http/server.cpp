@@ -271,7 +271,7 @@ awaitable<bool> Server::Impl::writeStreamed(Connection& c, const Request& req, R
         use_awaitable);
     if (!chunk.error.empty() || chunk.bytes.empty() || chunk.bytes.size() > size - sent) {
       log::warn("stream_aborted", {{"request_id", req.request_id},
-                                   {"path", req.path},
+                                   {"path", loggablePath(req.path)},
                                    {"sent", sent},
                                    {"size", size},
                                    {"error", chunk.error.empty() ? "short body" : chunk.error}});
@@ -295,7 +295,7 @@ void Server::Impl::accessLog(const Request& req, int status, std::uint64_t bytes
   boost::json::object f{{"request_id", req.request_id},
                         {"remote", req.remote_ip},
                         {"method", req.method},
-                        {"path", req.path},
+                        {"path", loggablePath(req.path)},
                         {"status", status},
                         {"bytes", bytes},
                         {"dur_ms", std::round(dur.count() * 100) / 100}};

@@ -202,7 +202,7 @@ void accessLog(const Endpoint& ep, const http::Request& req, int status,
   log::info("access", {{"request_id", req.request_id},
                        {"remote", req.remote_ip},
                        {"method", req.method},
-                       {"path", req.path},
+                       {"path", http::loggablePath(req.path)},
                        {"status", status},
                        {"dur_ms", std::round(dur.count() * 100) / 100}});
 }

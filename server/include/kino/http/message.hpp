@@ -74,6 +74,10 @@ bool etagMatches(std::optional<std::string_view> if_none_match, std::string_view
 // The HTTP status for an error kind.
 int statusFor(ErrorKind kind);
 
+// `path` fit for logs: the token of a signed media path ("/media/s/<token>/...") is replaced by
+// "REDACTED", since whoever reads the log could otherwise replay the link.
+std::string loggablePath(std::string_view path);
+
 // Decodes %XX escapes; nullopt on a malformed escape or an encoded NUL. '+' stays '+'.
 std::optional<std::string> percentDecode(std::string_view text);
 // The first value of `name` in an application/x-www-form-urlencoded query string, decoded.
