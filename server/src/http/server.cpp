@@ -94,8 +94,10 @@ struct Server::Impl {
   asio::thread_pool workers;
   tcp::acceptor acceptor{io};
   asio::signal_set signals{io};
-  asio::steady_timer drain_timer{io};
-  std::chrono::steady_clock::time_point drain_deadline;
+  // The drain timer waits for the grace period and is cancelled when the last connection closes;
+  // it is touched only on drain_strand.
+  asio::strand<asio::io_context::executor_type> drain_strand{io.get_executor()};
+  asio::steady_timer drain_timer{drain_strand};
   std::atomic<bool> stopping{false};
   std::atomic<int> open_connections{0};
   std::mutex mu;  // guards connections
@@ -110,6 +112,8 @@ struct Server::Impl {
                                 bool keep_alive, std::chrono::steady_clock::time_point started);
   void beginShutdown();
   void drain();
+  // Called once for every connection (and WebSocket) that ends.
+  void connectionClosed();
   void accessLog(const Request& req, int status, std::uint64_t bytes,
                  std::chrono::steady_clock::time_point started) const;
 };
@@ -146,7 +150,7 @@ awaitable<void> Server::Impl::acceptLoop() {
         std::lock_guard lock(mu);
         connections.erase(slot);
       }
-      --open_connections;
+      connectionClosed();
     });
   }
 }
@@ -185,7 +189,7 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c, std::string r
       ++open_connections;
       Upgrade up{std::move(c->stream), parser.release(), {}, {}};
       up.request = toRequest(up.beast_request, remote_ip);
-      up.open_guard = std::shared_ptr<void>(nullptr, [this](void*) { --open_connections; });
+      up.open_guard = std::shared_ptr<void>(nullptr, [this](void*) { connectionClosed(); });
       upgrade_handler(std::move(up));
       co_return;  // the WebSocket owns the socket now; `c->busy` keeps shutdown's hands off it
     }
@@ -320,20 +324,27 @@ void Server::Impl::beginShutdown() {
       }
     }
   }
-  drain_deadline = std::chrono::steady_clock::now() + opts.shutdown_grace;
-  drain();
+  asio::post(drain_strand, [this] { drain(); });
 }
 
+// On drain_strand: waits until the last connection closes (connectionClosed cancels the timer) or
+// the grace period ends, then stops the io_context. Connections still open then are forced.
 void Server::Impl::drain() {
-  if (open_connections == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+  drain_timer.expires_after(opts.shutdown_grace);
+  drain_timer.async_wait([this](boost::system::error_code) {
     if (open_connections > 0) {
       log::warn("shutdown_forced", {{"open_connections", open_connections.load()}});
     }
     io.stop();
-    return;
+  });
+  // A connection that closed before the wait began posted its cancel too early to count.
+  if (open_connections == 0) drain_timer.cancel();
+}
+
+void Server::Impl::connectionClosed() {
+  if (--open_connections == 0 && stopping) {
+    asio::post(drain_strand, [this] { drain_timer.cancel(); });
   }
-  drain_timer.expires_after(std::chrono::milliseconds(20));
-  drain_timer.async_wait([this](boost::system::error_code) { drain(); });
 }
 
 Server::Server(ServerOptions options, const Pipeline& pipeline)
