@@ -9,7 +9,8 @@
 // addresses, so the scenario runs inside a private network namespace: run outside one (as `make test`
 // does), this file starts itself again through tools/netns-run and passes when that run passes (its
 // output is shown above the result). To run it directly: `tools/netns-run node --test tests/e2e/video_chat.test.mjs`.
-// Heavy: ~160 % of the 2 cores while five pages send and decode (DESIGN.md §10).
+// Heavy: Chromium takes ~160 % of the 2 cores while five pages send and decode (docs/benchmarks.md,
+// "Video chat").
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -132,7 +132,11 @@ class PeriodicTask {
   std::thread thread_;
 };
 
-int serve(const common::Config& config, storage::Store& store) {
+// What serve() does once the routes are wired: serve them, or print them and return (`kino routes`,
+// so the listing is the same wiring as serving, config-dependent routes included).
+enum class ServeMode { kServe, kPrintRoutes };
+
+int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
   (void)store.sessions().deleteExpired(clock.now());
@@ -191,6 +195,12 @@ int serve(const common::Config& config, storage::Store& store) {
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
     api::addTestingClockRoute(router, clock);
+  }
+  if (mode == ServeMode::kPrintRoutes) {
+    for (const auto& route : router.routes()) {
+      std::cout << route.method << ' ' << route.pattern << '\n';
+    }
+    return 0;
   }
 
   const fs::path web_root =
@@ -326,7 +336,8 @@ int run(const CommandLine& cl) {
   auto store = openStore(config);
   if (!store) return fail("store_failed", store.error());
   if (cl.command == "migrate") return 0;
-  return serve(config, **store);
+  return serve(config, **store,
+               cl.command == "routes" ? ServeMode::kPrintRoutes : ServeMode::kServe);
 }
 
 }  // namespace kino::app

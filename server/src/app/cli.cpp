@@ -7,6 +7,7 @@ std::string usage() {
          "commands:\n"
          "  serve     run the server (default)\n"
          "  migrate   apply database migrations and exit\n"
+         "  routes    print the HTTP routes serve would register (METHOD PATTERN per line)\n"
          "  version   print the version\n"
          "options:\n"
          "  --config FILE       TOML configuration (see kino.toml)\n"
@@ -19,8 +20,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
   cl.command = "serve";
   std::size_t i = 0;
   if (!args.empty() && !args[0].starts_with("-")) cl.command = args[i++];
-  if (cl.command != "serve" && cl.command != "migrate" && cl.command != "version" &&
-      cl.command != "help") {
+  if (cl.command != "serve" && cl.command != "migrate" && cl.command != "routes" &&
+      cl.command != "version" && cl.command != "help") {
     return Error::make(ErrorKind::kInvalid, "bad_command", "unknown command '" + cl.command + "'");
   }
   for (; i < args.size(); ++i) {

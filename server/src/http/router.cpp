@@ -31,9 +31,16 @@ const std::string& RouteParams::get(const std::string& name) const {
 }
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
-  Route r{std::move(method), {}, std::move(handler)};
+  Route r{std::move(method), std::string(pattern), {}, std::move(handler)};
   for (auto seg : split(pattern)) r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {

@@ -15,6 +15,7 @@ TEST(CliTest, ServeIsTheDefaultAndLaterFlagsWin) {
 
 TEST(CliTest, CommandsAndErrors) {
   EXPECT_EQ(parseCommandLine({"migrate", "--config", "k.toml"})->config_file, "k.toml");
+  EXPECT_EQ(parseCommandLine({"routes", "--config", "k.toml"})->command, "routes");
   EXPECT_EQ(parseCommandLine({"--help"})->command, "help");
   EXPECT_FALSE(parseCommandLine({"explode"}).ok());
   EXPECT_FALSE(parseCommandLine({"serve", "--bogus"}).ok());

@@ -52,6 +52,19 @@ TEST(RouterTest, CapturesRejectEmptyAndMalformedEscapes) {
   EXPECT_EQ(router.match("GET", "/r/%00").outcome, Router::Outcome::kNotFound);
 }
 
+TEST(RouterTest, RoutesListsEveryMethodAndPatternInTheOrderAdded) {
+  Router router;
+  EXPECT_TRUE(router.routes().empty());
+  router.add("POST", "/api/v1/rooms", named("create"));
+  router.add("GET", "/api/v1/rooms/{slug}", named("get"));
+  router.add("GET", "/api/v1/rooms", named("list"));
+  router.add("PATCH", "/api/v1/rooms/{slug}", named("edit"));
+  EXPECT_EQ(router.routes(), (std::vector<Router::RouteInfo>{{"POST", "/api/v1/rooms"},
+                                                             {"GET", "/api/v1/rooms/{slug}"},
+                                                             {"GET", "/api/v1/rooms"},
+                                                             {"PATCH", "/api/v1/rooms/{slug}"}}));
+}
+
 TEST(QueryParamTest, DecodesValues) {
   EXPECT_EQ(queryParam("a=1&b=x+y%21", "b"), "x y!");
   EXPECT_EQ(queryParam("a=1&b", "b"), "");

@@ -1,5 +1,6 @@
 #pragma once
-// REST routes of accounts: /api/v1/auth/{register,login,logout} and /api/v1/me (API.md).
+// REST routes of accounts: /api/v1/auth/{register,login,logout} and /api/v1/me
+// (docs/api/openapi.yaml).
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
-// Reading JSON request bodies with the errors API.md promises: 400 malformed_json when the body is
-// not a JSON object, 422 invalid_field (with the field name) for a missing or mistyped field.
+// Reading JSON request bodies with the errors docs/api/openapi.yaml promises: 400 malformed_json
+// when the body is not a JSON object, 422 invalid_field (with the field name) for a missing or
+// mistyped field.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
-// The rule for opening a room's WebSocket (API.md): the Origin, when present, is Kino's own; the
-// visitor (session or guest cookie) has joined the room (grant or owner).
+// The rule for opening a room's WebSocket (docs/protocol.md, "Connecting"): the Origin, when
+// present, is Kino's own; the visitor (session or guest cookie) has joined the room (grant or
+// owner).
 
 #include <string>
 

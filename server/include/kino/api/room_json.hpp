@@ -43,8 +43,8 @@ struct MediaLookup {
   boost::json::object describe(const storage::RoomRecord& room, bool with_history = false) const;
 };
 
-// The room object of API.md as `v`'s visitor sees it; `origin` makes the absolute url; `media`
-// fills "media" (a visitor who has not joined a private room never gets here).
+// The Room object of docs/api/openapi.yaml as `v`'s visitor sees it; `origin` makes the absolute
+// url; `media` fills "media" (a visitor who has not joined a private room never gets here).
 boost::json::object roomJson(const rooms::RoomView& v, const std::string& origin,
                              const MediaLookup& media);
 

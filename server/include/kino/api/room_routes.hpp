@@ -1,6 +1,6 @@
 #pragma once
-// REST routes of rooms (API.md): create, list, get, update, end, join, calendar.ics; and the guest
-// cookie that identifies visitors without an account.
+// REST routes of rooms (docs/api/openapi.yaml): create, list, get, update, end, join, calendar.ics;
+// and the guest cookie that identifies visitors without an account.
 
 #include <string>
 

@@ -11,7 +11,7 @@
 namespace kino::app {
 
 struct CommandLine {
-  std::string command;  // "serve", "migrate", "version", "help"
+  std::string command;  // "serve", "migrate", "routes", "version", "help"
   std::optional<std::filesystem::path> config_file;
   std::optional<std::string> listen;
   std::optional<std::filesystem::path> data_dir;

@@ -52,8 +52,8 @@ Result<std::string> originFor(const Request& request, const PipelineOptions& opt
 // The same origin for a request that already passed originFor (the pipeline checks every request;
 // WebSocket admission calls originFor itself).
 std::string ownOrigin(const Request& request, const std::string& configured_public_origin);
-// The API.md CSRF rule: safe methods pass; others need "X-Kino-CSRF: 1" and, when an Origin header is
-// present, Origin == own origin.
+// The CSRF rule of docs/api/openapi.yaml: safe methods pass; others need "X-Kino-CSRF: 1" and, when
+// an Origin header is present, Origin == own origin.
 bool csrfAllowed(const Request& request, const std::string& own_origin);
 // Adds CSP, nosniff, Referrer-Policy and friends to `response`.
 void addSecurityHeaders(Response& response);

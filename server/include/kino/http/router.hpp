@@ -30,6 +30,14 @@ class Router {
  public:
   void add(std::string method, std::string_view pattern, Handler handler);
 
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;  // as given to add()
+    bool operator==(const RouteInfo&) const = default;
+  };
+  // Every route added, in the order of add() (what `kino routes` prints).
+  std::vector<RouteInfo> routes() const;
+
   enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
   struct Match {
     Outcome outcome = Outcome::kNotFound;
@@ -42,6 +50,7 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;  // "{name}" marks a capture
     Handler handler;
   };

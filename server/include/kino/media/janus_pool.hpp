@@ -1,8 +1,9 @@
 #pragma once
-// Several Janus nodes behind one MediaGateway (DESIGN.md §8): each Kino room's call lives on one node,
-// placed on its first media.join on the healthy node with the fewest calls. When a node dies, its
-// relay sends media.closed to everyone on it; their next media.join re-homes the room to a healthy
-// node (the clients renegotiate). The embedded default is a pool of one node. Thread-safe.
+// Several Janus nodes behind one MediaGateway (docs/ARCHITECTURE.md, "Media (video chat)"): each
+// Kino room's call lives on one node, placed on its first media.join on the healthy node with the
+// fewest calls. When a node dies, its relay sends media.closed to everyone on it; their next
+// media.join re-homes the room to a healthy node (the clients renegotiate). The embedded default is
+// a pool of one node. Thread-safe.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,11 +1,12 @@
 #pragma once
-// The video-call relay (DESIGN.md §5, docs/protocol.md "Video chat"): Kino's side of Janus's
-// VideoRoom for every participant who joins a room's call. Per Kino room, one VideoRoom created on
-// demand (random id, secret and pin; destroyed when the last participant leaves). Per participant,
-// one Janus session with a publisher handle (joined at once, publishing when the browser offers) and
-// one multistream subscriber handle that the relay keeps subscribed to every other publishing
-// participant. Offers, answers and candidates are passed between the browser and Janus; Janus's
-// events (new and gone publishers, talking, trickle, timeouts) are turned into protocol frames.
+// The video-call relay (docs/ARCHITECTURE.md "Media (video chat)", docs/protocol.md "Video chat"):
+// Kino's side of Janus's VideoRoom for every participant who joins a room's call. Per Kino room,
+// one VideoRoom created on demand (random id, secret and pin; destroyed when the last participant
+// leaves). Per participant, one Janus session with a publisher handle (joined at once, publishing
+// when the browser offers) and one multistream subscriber handle that the relay keeps subscribed to
+// every other publishing participant. Offers, answers and candidates are passed between the browser
+// and Janus; Janus's events (new and gone publishers, talking, trickle, timeouts) are turned into
+// protocol frames.
 //
 // All state lives on the relay's strand. Frames of one participant are handled one at a time, in
 // order. When the connection to Janus drops, every participant gets media.closed and starts over.
