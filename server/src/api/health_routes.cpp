@@ -7,8 +7,8 @@ void addHealthRoutes(http::Router& router, storage::Store& store,
   router.add("GET", "/healthz", [](const http::Request&, const http::RouteParams&) {
     return http::Response::json(200, boost::json::object{{"status", "ok"}});
   });
-  router.add("GET", "/readyz", [&store, media_status](const http::Request&,
-                                                      const http::RouteParams&) {
+  router.add("GET", "/readyz", [&store, media_status = std::move(media_status)](
+                                 const http::Request&, const http::RouteParams&) {
     auto ping = store.ping();
     const std::string media = media_status ? media_status() : "off";
     boost::json::object checks{{"store", ping ? "ok" : ping.error().message}, {"janus", media}};

@@ -85,7 +85,7 @@ Result<rooms::RoomPatch> parsePatch(const boost::json::object& body) {
 
 }  // namespace
 
-void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions options) {
+void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOptions& options) {
   const auto origin = [options](const Request& req) {
     return http::ownOrigin(req, options.public_origin);
   };

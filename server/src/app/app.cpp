@@ -29,6 +29,7 @@
 #include "kino/realtime/ws_endpoint.hpp"
 #include "kino/rooms/room_service.hpp"
 #include "kino/storage/sqlite_store.hpp"
+#include "kino/common/mutex.hpp"
 
 #ifndef KINO_VERSION
 #define KINO_VERSION "dev"
@@ -109,16 +110,20 @@ class PeriodicTask {
  public:
   PeriodicTask(std::chrono::seconds period, std::function<void()> task)
       : thread_([this, period, task = std::move(task)] {
-          std::unique_lock lock(mu_);
-          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
-            lock.unlock();
+          for (;;) {
+            {
+              common::MutexLock lock(mu_);
+              const auto due = std::chrono::steady_clock::now() + period;
+              while (!stop_ && lock.waitUntil(cv_, due)) {
+              }
+              if (stop_) return;
+            }
             task();
-            lock.lock();
           }
         }) {}
   ~PeriodicTask() {
     {
-      std::lock_guard lock(mu_);
+      common::MutexLock lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
@@ -126,9 +131,9 @@ class PeriodicTask {
   }
 
  private:
-  std::mutex mu_;  // guards stop_
+  common::Mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;
+  bool stop_ KINO_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -21,7 +21,7 @@ ConcurrencyCap::Slot::~Slot() { release(); }
 void ConcurrencyCap::Slot::release() {
   if (!state_) return;  // moved from
   {
-    std::lock_guard lock(state_->mu);
+    MutexLock lock(state_->mu);
     auto it = state_->counts.find(key_);
     if (it != state_->counts.end() && --it->second == 0) state_->counts.erase(it);
   }
@@ -32,7 +32,7 @@ ConcurrencyCap::ConcurrencyCap(std::size_t max_per_key)
     : max_per_key_(max_per_key < 1 ? 1 : max_per_key), state_(std::make_shared<State>()) {}
 
 std::optional<ConcurrencyCap::Slot> ConcurrencyCap::tryAcquire(const std::string& key) {
-  std::lock_guard lock(state_->mu);
+  MutexLock lock(state_->mu);
   auto& count = state_->counts[key];
   if (count >= max_per_key_) return std::nullopt;
   ++count;
@@ -40,13 +40,13 @@ std::optional<ConcurrencyCap::Slot> ConcurrencyCap::tryAcquire(const std::string
 }
 
 std::size_t ConcurrencyCap::inUse(const std::string& key) const {
-  std::lock_guard lock(state_->mu);
+  MutexLock lock(state_->mu);
   auto it = state_->counts.find(key);
   return it == state_->counts.end() ? 0 : it->second;
 }
 
 std::size_t ConcurrencyCap::keyCount() const {
-  std::lock_guard lock(state_->mu);
+  MutexLock lock(state_->mu);
   return state_->counts.size();
 }
 

@@ -235,8 +235,9 @@ Result<Config> overlay(const toml::table* file, const Environment& env) {
       if (!tbl) return badKey(sec, "expected a [section]");
       for (auto&& [name, value] : *tbl) {
         const std::string where = sec + "." + std::string(name.str());
+        const std::string_view key_name = name.str();
         auto it = std::find_if(keys.begin(), keys.end(), [&](const Key& k) {
-          return k.section == sec && k.name == name.str();
+          return k.section == sec && k.name == key_name;
         });
         if (it == keys.end()) return badKey(where, "unknown key");
         if (auto r = setFromToml(it->target, value, where); !r) return r.error();

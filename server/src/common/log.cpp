@@ -59,7 +59,7 @@ void write(Level level, std::string_view event, boost::json::object fields) {
   line["ts"] = common::toRfc3339(std::chrono::system_clock::now());
   line["level"] = levelName(level);
   line["event"] = event;
-  for (auto& [k, v] : fields) line[k] = std::move(v);
+  for (auto& field : fields) line[field.key()] = std::move(field.value());
   logger()->info(boost::json::serialize(line));
 }
 
@@ -67,7 +67,7 @@ void write(Level level, std::string_view event, boost::json::object fields) {
 
 namespace kino::log {
 
-void LogFailure::operator()(std::exception_ptr failure) const {
+void LogFailure::operator()(const std::exception_ptr& failure) const {
   if (!failure) return;
   try {
     std::rethrow_exception(failure);

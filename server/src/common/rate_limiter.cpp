@@ -18,7 +18,7 @@ RateLimiter::Decision RateLimiter::checkLocked(std::deque<TimePoint>& events, Ti
 }
 
 RateLimiter::Decision RateLimiter::check(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = events_.find(key);
   if (it == events_.end()) return {};
   return checkLocked(it->second, clock_.now());
@@ -39,7 +39,7 @@ void RateLimiter::evictIfFullLocked() {
 }
 
 void RateLimiter::record(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = events_.find(key);
   if (it == events_.end()) {
     evictIfFullLocked();
@@ -58,7 +58,7 @@ RateLimiter::Decision RateLimiter::consume(const std::string& key) {
 }
 
 void RateLimiter::reset(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   events_.erase(key);
 }
 

@@ -25,6 +25,7 @@
 
 #include "kino/common/log.hpp"
 #include "kino/http/upgrade.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace kino::http {
 namespace {
@@ -100,8 +101,8 @@ struct Server::Impl {
   asio::steady_timer drain_timer{drain_strand};
   std::atomic<bool> stopping{false};
   std::atomic<int> open_connections{0};
-  std::mutex mu;  // guards connections
-  std::list<std::weak_ptr<Connection>> connections;
+  common::Mutex mu;
+  std::list<std::weak_ptr<Connection>> connections KINO_GUARDED_BY(mu);
   std::function<void(Upgrade&&)> upgrade_handler;
   std::vector<std::function<void()>> shutdown_hooks;
 
@@ -133,12 +134,12 @@ awaitable<void> Server::Impl::acceptLoop() {
     auto c = std::make_shared<Connection>(std::move(socket));
     std::list<std::weak_ptr<Connection>>::iterator slot;
     {
-      std::lock_guard lock(mu);
+      common::MutexLock lock(mu);
       slot = connections.insert(connections.end(), c);
     }
     ++open_connections;
     auto ex = c->stream.get_executor();
-    asio::co_spawn(ex, serve(c, std::move(ip)), [this, slot](std::exception_ptr e) {
+    asio::co_spawn(ex, serve(c, std::move(ip)), [this, slot](const std::exception_ptr& e) {
       if (e) {
         try {
           std::rethrow_exception(e);
@@ -147,7 +148,7 @@ awaitable<void> Server::Impl::acceptLoop() {
         }
       }
       {
-        std::lock_guard lock(mu);
+        common::MutexLock lock(mu);
         connections.erase(slot);
       }
       connectionClosed();
@@ -212,7 +213,7 @@ awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c, std::string r
     c->stream.expires_after(kWriteTimeout);
     auto [wec, written] = co_await bhttp::async_write(c->stream, out, kTuple);
     c->busy = false;
-    accessLog(req, out.result_int(), bytes, started);
+    accessLog(req, static_cast<int>(out.result_int()), bytes, started);
     if (wec || !keep_alive) break;
   }
   boost::system::error_code ignored;
@@ -228,7 +229,7 @@ awaitable<void> Server::Impl::refuseAndLinger(Connection& c, Request req, const 
   const std::size_t bytes = out.body().size();
   c.stream.expires_after(kWriteTimeout);
   auto [wec, written] = co_await bhttp::async_write(c.stream, out, kTuple);
-  accessLog(req, out.result_int(), bytes, started);
+  accessLog(req, static_cast<int>(out.result_int()), bytes, started);
   if (wec) co_return;
   boost::system::error_code ignored;
   c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -315,7 +316,7 @@ void Server::Impl::beginShutdown() {
   signals.cancel(ignored);
   for (auto& hook : shutdown_hooks) hook();
   {
-    std::lock_guard lock(mu);
+    common::MutexLock lock(mu);
     for (auto& weak : connections) {
       if (auto c = weak.lock()) {
         asio::post(c->executor, [c] {

@@ -64,7 +64,7 @@ Response bundleUnavailablePage() {
   return r;
 }
 
-StaticSite::StaticSite(fs::path root) {
+StaticSite::StaticSite(const fs::path& root) {
   std::error_code ec;
   auto canonical = fs::canonical(root, ec);
   if (!ec && fs::is_directory(canonical, ec)) root_ = canonical;

@@ -201,7 +201,12 @@ JanusClient::JanusClient(asio::io_context& io, std::string host, std::uint16_t p
                          std::string api_secret)
     : impl_(std::make_shared<Impl>(io, std::move(host), port, std::move(api_secret))) {}
 
-JanusClient::~JanusClient() { stop(); }
+JanusClient::~JanusClient() {
+  try {
+    stop();
+  } catch (...) {  // only allocation can fail here; the strand's work ends with the io_context
+  }
+}
 
 void JanusClient::start() {
   asio::co_spawn(impl_->strand, impl_->run(), log::LogFailure{"janus_client"});

@@ -6,7 +6,7 @@
 namespace kino::media {
 
 JanusPool::JanusPool(boost::asio::io_context& io, common::Random& random,
-                     std::vector<JanusNode> nodes, RelaySettings settings) {
+                     std::vector<JanusNode> nodes, const RelaySettings& settings) {
   for (auto& spec : nodes) {
     Node n;
     n.spec = std::move(spec);
@@ -44,7 +44,7 @@ std::size_t JanusPool::healthyNodes() const {
 }
 
 std::optional<std::size_t> JanusPool::nodeOf(std::int64_t room_id) const {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = room_node_.find(room_id);
   if (it == room_node_.end()) return std::nullopt;
   return it->second;
@@ -71,7 +71,7 @@ std::size_t JanusPool::place(std::int64_t room_id) {
 void JanusPool::signal(realtime::MediaPeer peer, realtime::MediaSignal frame) {
   std::size_t node = 0;
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     auto it = conn_node_.find(peer.conn);
     // A join from a connection whose node died starts over on the room's (new) node.
     if (it != conn_node_.end() && frame.type == "media.join" &&
@@ -92,7 +92,7 @@ void JanusPool::signal(realtime::MediaPeer peer, realtime::MediaSignal frame) {
 void JanusPool::leave(realtime::ConnId conn) {
   std::size_t node = 0;
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     auto it = conn_node_.find(conn);
     if (it == conn_node_.end()) return;
     const auto [room, n] = it->second;

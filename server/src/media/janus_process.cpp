@@ -21,7 +21,7 @@ namespace kino::media {
 
 Result<std::uint16_t> freeLoopbackPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Error::internal("socket: " + std::string(strerror(errno)));
+  if (fd < 0) return Error::internal("socket: " + errnoText(errno));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -30,7 +30,7 @@ Result<std::uint16_t> freeLoopbackPort() {
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     close(fd);
-    return Error::internal("bind: " + std::string(strerror(errno)));
+    return Error::internal("bind: " + errnoText(errno));
   }
   close(fd);
   return ntohs(addr.sin_port);
@@ -58,11 +58,12 @@ int JanusProcess::spawnOnce() {
   const std::string log_file = (settings_.config_dir / "janus.log").string();
   std::vector<std::string> args = {binary_, "-F", dir, "-C", cfg, "-o", "-L", log_file, "-N"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
-    log::warn("janus_start_failed", {{"binary", binary_}, {"error", strerror(errno)}});
+    log::warn("janus_start_failed", {{"binary", binary_}, {"error", errnoText(errno)}});
     return 0;
   }
   if (pid == 0) {
@@ -83,7 +84,7 @@ void JanusProcess::supervise() {
   auto backoff = std::chrono::seconds(1);
   for (;;) {
     {
-      std::lock_guard lock(mu_);
+      common::MutexLock lock(mu_);
       if (stopping_) return;
     }
     const int pid = spawnOnce();
@@ -94,7 +95,7 @@ void JanusProcess::supervise() {
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
       pid_ = 0;
-      std::lock_guard lock(mu_);
+      common::MutexLock lock(mu_);
       if (stopping_) return;
       log::warn("janus_exited", {{"pid", pid},
                                  {"status", WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status)}});
@@ -102,8 +103,11 @@ void JanusProcess::supervise() {
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(30)) {
       backoff = std::chrono::seconds(1);  // it ran for a while: restart promptly
     }
-    std::unique_lock lock(mu_);
-    if (cv_.wait_for(lock, backoff, [this] { return stopping_; })) return;
+    common::MutexLock lock(mu_);
+    const auto resume_at = std::chrono::steady_clock::now() + backoff;
+    while (!stopping_ && lock.waitUntil(cv_, resume_at)) {
+    }
+    if (stopping_) return;
     backoff = std::min(backoff * 2, std::chrono::seconds(10));
     ++restarts_;
   }
@@ -111,7 +115,7 @@ void JanusProcess::supervise() {
 
 void JanusProcess::stop() {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     if (stopping_) return;
     stopping_ = true;
   }

@@ -206,7 +206,7 @@ void JanusRelay::Impl::scheduleKeepalive() {
     if (ec || self->stopped) return;
     auto ping = [&](std::uint64_t session) {
       if (session != 0) {
-        self->janus.call({{"janus", "keepalive"}, {"session_id", session}}, [](Result<JanusMessage>) {});
+        self->janus.call({{"janus", "keepalive"}, {"session_id", session}}, [](const Result<JanusMessage>&) {});
       }
     };
     ping(self->control_session);
@@ -219,7 +219,12 @@ JanusRelay::JanusRelay(asio::io_context& io, JanusClient& janus, common::Random&
                        RelaySettings settings)
     : impl_(std::make_shared<Impl>(io, janus, random, std::move(settings))) {}
 
-JanusRelay::~JanusRelay() { stop(); }
+JanusRelay::~JanusRelay() {
+  try {
+    stop();
+  } catch (...) {  // only allocation can fail here; the strand's work ends with the io_context
+  }
+}
 
 void JanusRelay::start() {
   std::weak_ptr<Impl> weak = impl_;

@@ -119,7 +119,7 @@ void JanusRelay::Impl::destroyRoom(std::int64_t room_id) {
     janus.call(message(control_session, control_handle,
                        {{"request", "destroy"}, {"room", it->second.janus_id},
                         {"secret", it->second.secret}}),
-               [](Result<JanusMessage>) {});
+               [](const Result<JanusMessage>&) {});
   }
   rooms.erase(it);
 }
@@ -277,7 +277,7 @@ void JanusRelay::Impl::trickle(const Peer& p, const realtime::MediaSignal& frame
   if (p.session == 0 || handle == 0) return;  // nothing negotiated yet on that side
   json::object request{{"janus", "trickle"}, {"session_id", p.session}, {"handle_id", handle}};
   request["candidate"] = frame.candidate ? *frame.candidate : json::object{{"completed", true}};
-  janus.call(std::move(request), [](Result<JanusMessage> r) {
+  janus.call(std::move(request), [](const Result<JanusMessage>& r) {
     if (!r) log::debug("janus_trickle_failed", {{"message", r.error().message}});
   });
 }

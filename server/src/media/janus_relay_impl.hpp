@@ -38,9 +38,9 @@ inline constexpr int kMaxResyncs = 5;  // subscription attempts in a row that fa
 template <class Token>
 auto asyncCall(JanusClient& janus, json::object request, Token&& token) {
   return asio::async_initiate<Token, void(Result<JanusMessage>)>(
-      [&janus](auto handler, json::object req) {
+      [&janus](auto handler, const json::object& req) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        janus.call(std::move(req), [h](Result<JanusMessage> r) {
+        janus.call(req, [h](Result<JanusMessage> r) {
           auto ex = asio::get_associated_executor(*h);
           asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
         });
@@ -166,7 +166,7 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
   }
   void destroySession(std::uint64_t session) {
     if (session == 0) return;
-    janus.call({{"janus", "destroy"}, {"session_id", session}}, [](Result<JanusMessage>) {});
+    janus.call({{"janus", "destroy"}, {"session_id", session}}, [](const Result<JanusMessage>&) {});
   }
 
   // --- Janus sessions for rooms ----------------------------------------------------------------

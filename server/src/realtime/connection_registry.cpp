@@ -45,7 +45,7 @@ void ConnectionRegistry::Place::attach(std::weak_ptr<Outlet> outlet) {
 }
 
 Result<ConnectionRegistry::Place> ConnectionRegistry::reserve(const SocketOwner& owner) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   if (countOf(by_principal_, owner.principal) >= limits_.per_person) {
     return tooMany("Kino is open in too many tabs or windows of yours. Close some and try again.");
   }
@@ -65,12 +65,12 @@ Result<ConnectionRegistry::Place> ConnectionRegistry::reserve(const SocketOwner&
 }
 
 void ConnectionRegistry::attach(std::uint64_t id, std::weak_ptr<Outlet> outlet) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   if (auto it = entries_.find(id); it != entries_.end()) it->second.outlet = std::move(outlet);
 }
 
 void ConnectionRegistry::release(std::uint64_t id) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
   drop(by_principal_, it->second.owner.principal);
@@ -84,7 +84,7 @@ int ConnectionRegistry::closeSession(const std::string& session, int code,
   if (session.empty()) return 0;
   std::vector<std::shared_ptr<Outlet>> reached;
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto& [id, e] : entries_) {
       if (e.owner.session != session) continue;
       if (auto outlet = e.outlet.lock()) reached.push_back(std::move(outlet));
@@ -96,7 +96,7 @@ int ConnectionRegistry::closeSession(const std::string& session, int code,
 }
 
 std::size_t ConnectionRegistry::size() const {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   return entries_.size();
 }
 

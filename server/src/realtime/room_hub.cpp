@@ -43,7 +43,7 @@ struct RoomActor::Impl {
   std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
 
   // Drives RoomCore::tick about once a second, on the strand, until the actor is released.
-  void scheduleTick(std::shared_ptr<RoomActor> self) {
+  void scheduleTick(const std::shared_ptr<RoomActor>& self) {
     timer.expires_after(std::chrono::seconds(1));
     timer.async_wait([self](boost::system::error_code ec) {
       if (ec || self->impl_->released) return;
@@ -262,7 +262,7 @@ Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug) {
 
 Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const std::string& slug) {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     if (auto it = actors_.find(room_id); it != actors_.end()) {
       ++it->second->impl_->pending;
       return it->second;
@@ -275,7 +275,7 @@ Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const 
   if (!setup) return setup.error();
   auto actor = std::make_shared<RoomActor>(
       std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup).value()));
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto [it, inserted] = actors_.emplace(room_id, actor);
   ++it->second->impl_->pending;
   if (inserted) {
@@ -285,7 +285,7 @@ Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const 
 }
 
 bool RoomHub::release(std::int64_t room_id, const RoomActor* actor) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = actors_.find(room_id);
   if (it == actors_.end() || it->second.get() != actor) return true;  // already gone
   if (actor->impl_->pending.load() > 0) return false;  // someone is about to connect
@@ -294,17 +294,17 @@ bool RoomHub::release(std::int64_t room_id, const RoomActor* actor) {
 }
 
 void RoomHub::endRoom(std::int64_t room_id, RoomEnd how) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   if (auto it = actors_.find(room_id); it != actors_.end()) it->second->end(std::move(how));
 }
 
 void RoomHub::closeAll() {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   for (auto& [id, actor] : actors_) actor->closeAll(1001, "server shutting down");
 }
 
 std::size_t RoomHub::actorCount() const {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   return actors_.size();
 }
 

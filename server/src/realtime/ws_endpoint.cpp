@@ -54,7 +54,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
         place_(std::move(place)) {}
 
   void deliver(Frame frame) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
       self->enqueue(std::move(frame));
     });
   }
@@ -303,7 +303,9 @@ std::function<void(http::Upgrade&&)> makeWebSocketEndpoint(RoomHub& hub,
                                                            Admit admit, common::Random& random,
                                                            ConnectionRegistry& registry,
                                                            WsOptions options) {
-  auto ep = std::make_shared<Endpoint>(hub, workers, std::move(admit), random, registry, options);
+  // Brace-initialised in place: Endpoint holds an atomic, so it can be neither moved nor built by
+  // make_shared's parenthesised aggregate initialisation (clang 14 lacks it).
+  std::shared_ptr<Endpoint> ep(new Endpoint{hub, workers, std::move(admit), random, registry, options});
   return [ep](http::Upgrade&& up) {
     auto ex = up.stream.get_executor();
     asio::co_spawn(ex, serveUpgrade(std::move(up), ep), log::LogFailure{"websocket"});

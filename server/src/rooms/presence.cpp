@@ -3,19 +3,19 @@
 namespace kino::rooms {
 
 void PresenceRegistry::entered(const std::string& slug) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   ++counts_[slug];
 }
 
 void PresenceRegistry::left(const std::string& slug) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = counts_.find(slug);
   if (it == counts_.end()) return;
   if (--it->second <= 0) counts_.erase(it);
 }
 
 int PresenceRegistry::participants(std::string_view slug) const {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = counts_.find(slug);
   return it == counts_.end() ? 0 : it->second;
 }

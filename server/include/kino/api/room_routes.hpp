@@ -30,7 +30,7 @@ struct RoomRoutesDeps {
 };
 
 // Also GET /api/v1/rooms/{slug}/ingest and POST /api/v1/rooms/{slug}/ingest/retry (owner).
-void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, RoomRoutesOptions options);
+void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOptions& options);
 
 // POST /api/v1/testing/clock {"advance_s": N}: moves `clock` forward. Only wired when the
 // testing.clock_control switch is on.

@@ -5,10 +5,10 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include "kino/common/mutex.hpp"
 
 namespace kino::common {
 
@@ -47,8 +47,9 @@ class ConcurrencyCap {
 
  private:
   struct State {
-    std::mutex mu;  // guards counts
-    std::unordered_map<std::string, std::size_t> counts;  // keys with at least one slot taken
+    Mutex mu;
+    // Keys with at least one slot taken.
+    std::unordered_map<std::string, std::size_t> counts KINO_GUARDED_BY(mu);
   };
   const std::size_t max_per_key_;
   std::shared_ptr<State> state_;

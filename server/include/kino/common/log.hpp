@@ -33,10 +33,10 @@ namespace kino::log {
 // and ordinary completion log nothing.
 struct LogFailure {
   const char* where;
-  void operator()(std::exception_ptr failure) const;
+  void operator()(const std::exception_ptr& failure) const;
   // For coroutines that return a value: the value is dropped.
   template <class T>
-  void operator()(std::exception_ptr failure, T&&) const {
+  void operator()(const std::exception_ptr& failure, T&&) const {
     (*this)(failure);
   }
 };

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "kino/common/clock.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace kino::common {
 
@@ -34,14 +35,14 @@ class RateLimiter {
 
  private:
   Decision checkLocked(std::deque<TimePoint>& events, TimePoint now);
-  void evictIfFullLocked();
+  void evictIfFullLocked() KINO_REQUIRES(mu_);
 
   const Clock& clock_;
   const std::size_t max_events_;
   const std::chrono::seconds window_;
   const std::size_t max_keys_;
-  std::mutex mu_;  // guards events_
-  std::unordered_map<std::string, std::deque<TimePoint>> events_;
+  Mutex mu_;
+  std::unordered_map<std::string, std::deque<TimePoint>> events_ KINO_GUARDED_BY(mu_);
 };
 
 }  // namespace kino::common

@@ -41,6 +41,9 @@ struct Error {
 };
 
 // A value or an Error. Accessing value() of a failed Result is a programming error.
+// The text for an errno value (thread-safe, unlike strerror).
+std::string errnoText(int err);
+
 template <class T>
 class [[nodiscard]] Result {
  public:

@@ -11,7 +11,7 @@ namespace kino::http {
 
 class StaticSite {
  public:
-  explicit StaticSite(std::filesystem::path root);
+  explicit StaticSite(const std::filesystem::path& root);
 
   // GET/HEAD only. When the bundle is missing, answers 500 with a plain HTML page.
   Response serve(const Request& request) const;

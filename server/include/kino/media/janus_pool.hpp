@@ -17,6 +17,7 @@
 #include "kino/media/janus_client.hpp"
 #include "kino/media/janus_relay.hpp"
 #include "kino/realtime/media_gateway.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -34,7 +35,7 @@ struct JanusNode {
 class JanusPool final : public realtime::MediaGateway {
  public:
   JanusPool(boost::asio::io_context& io, common::Random& random, std::vector<JanusNode> nodes,
-            RelaySettings settings);
+            const RelaySettings& settings);
   ~JanusPool() override;
 
   void start();
@@ -54,14 +55,14 @@ class JanusPool final : public realtime::MediaGateway {
     std::unique_ptr<JanusClient> client;
     std::unique_ptr<JanusRelay> relay;
   };
-  // Picks the node for a room (mu_ held).
-  std::size_t place(std::int64_t room_id);
+  // Picks the node for a room.
+  std::size_t place(std::int64_t room_id) KINO_REQUIRES(mu_);
 
   std::vector<Node> nodes_;
-  mutable std::mutex mu_;
-  std::map<std::int64_t, std::size_t> room_node_;
-  std::map<std::int64_t, std::size_t> room_conns_;
-  std::map<realtime::ConnId, std::pair<std::int64_t, std::size_t>> conn_node_;  // conn → {room, node}
+  mutable common::Mutex mu_;
+  std::map<std::int64_t, std::size_t> room_node_ KINO_GUARDED_BY(mu_);
+  std::map<std::int64_t, std::size_t> room_conns_ KINO_GUARDED_BY(mu_);
+  std::map<realtime::ConnId, std::pair<std::int64_t, std::size_t>> conn_node_ KINO_GUARDED_BY(mu_);  // conn → {room, node}
 };
 
 // "host:port[,host:port…]" → nodes (sharing `api_secret` and `admin_key`); kInvalid on a bad entry.

@@ -11,6 +11,7 @@
 
 #include "kino/common/result.hpp"
 #include "kino/media/janus_config.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace kino::media {
 
@@ -38,9 +39,9 @@ class JanusProcess {
   JanusSettings settings_;
   std::atomic<int> pid_{0};
   std::atomic<int> restarts_{0};
-  std::mutex mu_;  // guards stopping_
+  common::Mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;
+  bool stopping_ KINO_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

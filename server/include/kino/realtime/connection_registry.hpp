@@ -11,6 +11,7 @@
 
 #include "kino/common/result.hpp"
 #include "kino/realtime/outlet.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace kino::realtime {
 
@@ -67,12 +68,12 @@ class ConnectionRegistry {
   void attach(std::uint64_t id, std::weak_ptr<Outlet> outlet);
 
   const SocketLimits limits_;
-  mutable std::mutex mu_;  // guards everything below
+  mutable common::Mutex mu_;
   std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, Entry> entries_;
-  std::map<std::string, int> by_principal_;
-  std::map<std::string, int> by_address_;
-  std::map<std::int64_t, int> by_room_;
+  std::map<std::uint64_t, Entry> entries_ KINO_GUARDED_BY(mu_);
+  std::map<std::string, int> by_principal_ KINO_GUARDED_BY(mu_);
+  std::map<std::string, int> by_address_ KINO_GUARDED_BY(mu_);
+  std::map<std::int64_t, int> by_room_ KINO_GUARDED_BY(mu_);
 };
 
 }  // namespace kino::realtime

@@ -17,6 +17,7 @@
 #include "kino/realtime/room_core.hpp"
 #include "kino/rooms/presence.hpp"
 #include "kino/storage/store.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -66,8 +67,8 @@ class RoomHub {
   Result<RoomSetup> load(std::int64_t room_id, const std::string& slug);
 
   std::shared_ptr<Shared> shared_;
-  mutable std::mutex mu_;  // guards actors_ (and each actor's pending count changes under it)
-  std::map<std::int64_t, std::shared_ptr<RoomActor>> actors_;
+  mutable common::Mutex mu_;  // also taken for each actor's pending count changes
+  std::map<std::int64_t, std::shared_ptr<RoomActor>> actors_ KINO_GUARDED_BY(mu_);
 };
 
 class RoomActor : public std::enable_shared_from_this<RoomActor> {

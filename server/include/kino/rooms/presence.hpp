@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include "kino/common/mutex.hpp"
 
 namespace kino::rooms {
 
@@ -16,8 +17,8 @@ class PresenceRegistry {
   int participants(std::string_view slug) const;
 
  private:
-  mutable std::mutex mu_;  // guards counts_
-  std::map<std::string, int, std::less<>> counts_;
+  mutable common::Mutex mu_;
+  std::map<std::string, int, std::less<>> counts_ KINO_GUARDED_BY(mu_);
 };
 
 }  // namespace kino::rooms

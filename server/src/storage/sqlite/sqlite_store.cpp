@@ -13,6 +13,7 @@
 
 #include "sqlite_db.hpp"
 #include "sqlite_migrations.hpp"
+#include "kino/common/mutex.hpp"
 
 namespace kino::storage {
 namespace {
@@ -36,8 +37,8 @@ Error notFound(std::string_view what) {
 // One connection shared by all callers; `mu` serialises access (SQLite allows one writer anyway).
 // Lock rule: every public method takes `mu` for its whole duration and calls no other public method.
 struct Connection {
-  sqlite3* db = nullptr;
-  std::mutex mu;
+  common::Mutex mu;
+  sqlite3* db KINO_PT_GUARDED_BY(mu) = nullptr;
   ~Connection() { sqlite3_close_v2(db); }
 };
 
@@ -50,7 +51,7 @@ class SqliteUsers final : public UserRepository {
   explicit SqliteUsers(Connection& c) : c_(c) {}
 
   Result<UserRecord> create(const NewUser& u) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "INSERT INTO users (username, username_key, display_name, password_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING id");
@@ -70,7 +71,7 @@ class SqliteUsers final : public UserRepository {
   }
 
   Result<UserRecord> findByUsername(std::string_view username) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "SELECT id, username, display_name, password_hash, created_at FROM users"
                 " WHERE username_key = ?");
@@ -80,7 +81,7 @@ class SqliteUsers final : public UserRepository {
   }
 
   Result<UserRecord> findById(std::int64_t id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "SELECT id, username, display_name, password_hash, created_at FROM users"
                 " WHERE id = ?");
@@ -105,7 +106,7 @@ class SqliteSessions final : public SessionRepository {
   explicit SqliteSessions(Connection& c) : c_(c) {}
 
   Result<void> create(const SessionRecord& r) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)");
@@ -118,7 +119,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   Result<SessionRecord> find(std::string_view token_hash) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "SELECT token_hash, user_id, created_at, expires_at FROM sessions"
                 " WHERE token_hash = ?");
@@ -132,7 +133,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   Result<void> revoke(std::string_view token_hash) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "DELETE FROM sessions WHERE token_hash = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare revoke session");
     s.bind(1, token_hash);
@@ -142,7 +143,7 @@ class SqliteSessions final : public SessionRepository {
   }
 
   Result<int> deleteExpired(common::TimePoint now) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "DELETE FROM sessions WHERE expires_at < ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare delete sessions");
     s.bind(1, toUnixMillis(now));
@@ -206,7 +207,7 @@ class SqliteRooms final : public RoomRepository {
   Result<RoomRecord> create(const NewRoom& n) override {
     std::int64_t id = 0;
     {
-      std::lock_guard lock(c_.mu);
+      common::MutexLock lock(c_.mu);
       Statement s(c_.db,
                   "INSERT INTO rooms (slug, owner_id, title, description, video_url, visibility,"
                   " key_kind, key_hash, starts_at, duration_minutes, status, created_at, live_at,"
@@ -235,7 +236,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<RoomRecord> findBySlug(std::string_view slug) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kRoomColumns) + " WHERE r.slug = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find room");
     s.bind(1, slug);
@@ -243,7 +244,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<std::vector<RoomRecord>> listPublic(std::string_view status, int limit) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     const std::string order = status == "scheduled" ? " ORDER BY r.starts_at ASC, r.id ASC"
                                                     : " ORDER BY r.id DESC";
     Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
@@ -254,7 +255,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<std::vector<RoomRecord>> listOpen(int limit) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
                            " WHERE r.status IN ('scheduled', 'live') ORDER BY r.id LIMIT ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list open rooms");
@@ -263,7 +264,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<void> update(const RoomRecord& r) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "UPDATE rooms SET title = ?, description = ?, starts_at = ?, duration_minutes = ?,"
                 " status = ?, ended_reason = ?, live_at = ?, ended_at = ?, last_active_at = ?"
@@ -282,7 +283,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<void> putGrant(const GrantRecord& g) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "INSERT INTO room_grants (room_id, principal, display_name, created_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (room_id, principal)"
@@ -296,7 +297,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<int> moveGrants(std::string_view from, std::string_view to) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
     auto fail = [&](int rc, const char* what) {
       (void)sqlite::exec(c_.db, "ROLLBACK");
@@ -317,7 +318,7 @@ class SqliteRooms final : public RoomRepository {
   }
 
   Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "SELECT room_id, principal, display_name, created_at FROM room_grants"
                 " WHERE room_id = ? AND principal = ?");
@@ -331,7 +332,7 @@ class SqliteRooms final : public RoomRepository {
 
  private:
   Result<RoomRecord> findById(std::int64_t id) {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kRoomColumns) + " WHERE r.id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find room");
     s.bind(1, id);
@@ -373,7 +374,7 @@ class SqliteMessages final : public MessageRepository {
   explicit SqliteMessages(Connection& c) : c_(c) {}
 
   Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
     auto result = appendLocked(batch);
     if (!result) {
@@ -389,7 +390,7 @@ class SqliteMessages final : public MessageRepository {
 
   Result<std::vector<MessageRecord>> page(std::int64_t room_id, std::optional<std::int64_t> before,
                                           int limit) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT * FROM (SELECT " + std::string(kMessageColumns) +
                            " WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare message page");
@@ -398,7 +399,7 @@ class SqliteMessages final : public MessageRepository {
   }
 
   Result<std::int64_t> lastSeq(std::int64_t room_id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare last seq");
     s.bind(1, room_id);
@@ -407,7 +408,7 @@ class SqliteMessages final : public MessageRepository {
   }
 
   Result<std::int64_t> seqFloor(std::int64_t room_id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT seq_floor FROM rooms WHERE id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare seq floor");
     s.bind(1, room_id);
@@ -418,7 +419,7 @@ class SqliteMessages final : public MessageRepository {
   }
 
   Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "UPDATE rooms SET seq_floor = MAX(seq_floor, ?) WHERE id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare raise seq floor");
     s.bind(1, floor).bind(2, room_id);
@@ -487,7 +488,7 @@ class SqliteAssets final : public AssetRepository {
   explicit SqliteAssets(Connection& c) : c_(c) {}
 
   Result<void> create(const AssetRecord& a) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "INSERT INTO assets (id, source_url, state, percent, history, attempts, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -501,7 +502,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<AssetRecord> find(std::string_view id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kAssetColumns) + " WHERE id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find asset");
     s.bind(1, id);
@@ -509,7 +510,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<AssetRecord> findReusable(std::string_view url) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kAssetColumns) +
                            " WHERE source_url = ? AND state <> 'failed'"
                            " ORDER BY created_at DESC LIMIT 1");
@@ -519,7 +520,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<void> update(const AssetRecord& a) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "UPDATE assets SET state = ?, percent = ?, eta_s = ?, error = ?, playable = ?,"
                 " duration_s = ?, history = ?, attempts = ?, updated_at = ? WHERE id = ?");
@@ -539,7 +540,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<std::vector<AssetRecord>> listUnfinished() override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kAssetColumns) +
                            " WHERE state NOT IN ('ready', 'failed') ORDER BY created_at");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list assets");
@@ -547,7 +548,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<bool> usedByPublicRoom(std::string_view id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db,
                 "SELECT EXISTS (SELECT 1 FROM rooms WHERE asset_id = ? AND visibility = 'public')");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare asset visibility");
@@ -557,7 +558,7 @@ class SqliteAssets final : public AssetRepository {
   }
 
   Result<void> attachToRoom(std::int64_t room_id, std::string_view asset_id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "UPDATE rooms SET asset_id = ? WHERE id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare attach asset");
     s.bind(1, asset_id).bind(2, room_id);
@@ -603,7 +604,7 @@ class SqlitePlayback final : public PlaybackRepository {
   explicit SqlitePlayback(Connection& c) : c_(c) {}
 
   Result<void> append(const std::vector<PlaybackEventRecord>& events) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r;
     for (const auto& e : events) {
       Statement s(c_.db,
@@ -628,7 +629,7 @@ class SqlitePlayback final : public PlaybackRepository {
   }
 
   Result<PlaybackEventRecord> last(std::int64_t room_id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kPlaybackColumns) +
                            " WHERE room_id = ? ORDER BY seq DESC LIMIT 1");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare last playback");
@@ -640,7 +641,7 @@ class SqlitePlayback final : public PlaybackRepository {
   }
 
   Result<std::vector<PlaybackEventRecord>> all(std::int64_t room_id) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "SELECT " + std::string(kPlaybackColumns) + " WHERE room_id = ? ORDER BY seq");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare playback events");
     s.bind(1, room_id);
@@ -649,7 +650,7 @@ class SqlitePlayback final : public PlaybackRepository {
 
   Result<void> setPolicy(std::int64_t room_id, std::string_view control,
                          std::string_view buffering) override {
-    std::lock_guard lock(c_.mu);
+    common::MutexLock lock(c_.mu);
     Statement s(c_.db, "UPDATE rooms SET control_policy = ?, buffering_policy = ? WHERE id = ?");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare set policy");
     s.bind(1, control).bind(2, buffering).bind(3, room_id);
@@ -675,7 +676,7 @@ class SqliteStore final : public Store {
   PlaybackRepository& playback() override { return playback_; }
 
   Result<void> ping() override {
-    std::lock_guard lock(c_->mu);
+    common::MutexLock lock(c_->mu);
     Statement s(c_->db, "SELECT 1");
     if (!s.ok()) return toError(c_->db, s.prepareCode(), "ping");
     const int rc = s.step();
@@ -684,7 +685,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int> migrate() override {
-    std::lock_guard lock(c_->mu);
+    common::MutexLock lock(c_->mu);
     Statement v(c_->db, "PRAGMA user_version");
     if (!v.ok() || v.step() != SQLITE_ROW) return toError(c_->db, v.prepareCode(), "user_version");
     const auto all = sqlite::migrations();
@@ -724,13 +725,13 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::filesystem::path& path
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
       return Error::make(ErrorKind::kUnavailable, "store_open",
-                         "cannot open " + path.string() + ": " + std::strerror(errno));
+                         "cannot open " + path.string() + ": " + errnoText(errno));
     }
     const int mode_rc = ::fchmod(fd, 0600);
     ::close(fd);
     if (mode_rc != 0) {
       return Error::make(ErrorKind::kUnavailable, "store_open",
-                         "cannot make " + path.string() + " private: " + std::strerror(errno));
+                         "cannot make " + path.string() + " private: " + errnoText(errno));
     }
   }
   auto c = std::make_unique<Connection>();
