@@ -14,6 +14,7 @@
 #include "kino/ingest/hls_playlist.hpp"
 #include "kino/ingest/packaging.hpp"
 #include "kino/ingest/process.hpp"
+#include "kino/ingest/url_redaction.hpp"
 
 namespace kino::ingest {
 namespace {
@@ -105,7 +106,8 @@ class IngestService::Job {
     a_.eta_s.reset();
     a_.history = appendHistory(a_.history, "failed", s_.clock_.now());
     save();
-    log::warn("ingest_failed", {{"asset", a_.id}, {"url", a_.source_url}, {"error", a_.error}});
+    log::warn("ingest_failed",
+              {{"asset", a_.id}, {"url", redactUrl(a_.source_url)}, {"error", a_.error}});
   }
 
  private:
@@ -343,7 +345,7 @@ void IngestService::start() {
       a.history = appendHistory(a.history, "queued", clock_.now());
       a.updated_at = clock_.now();
       (void)store_.assets().update(a);
-      log::info("ingest_resumed", {{"asset", a.id}, {"url", a.source_url}});
+      log::info("ingest_resumed", {{"asset", a.id}, {"url", redactUrl(a.source_url)}});
       enqueue(a.id);
     }
   }
