@@ -134,6 +134,7 @@ function noise(size = 200_000) {
  *  - `/missing.mp4`             404
  *  - `/page.html`               a text/html page
  *  - `/noise.mp4`               random bytes as video/mp4
+ *  - any path in `host.bodies`  (Map path → {type, body}) that body with that Content-Type
  * @param {Record<string,string>} clips  from ensureClips
  */
 export async function startMediaHost(clips) {
@@ -143,6 +144,8 @@ export async function startMediaHost(clips) {
     requests: [],
     slowBytesPerSec: 64 * 1024,
     fixed: new Set(),
+    /** Extra routes a test registers: path → {type, body (Buffer or string)}. */
+    bodies: new Map(),
     url: (p) => `${host.base}${p}`,
     /** Requests whose path+query starts with `prefix` (or equals it when `exact`). */
     count: (prefix, exact = false) => host.requests.filter((r) => (exact ? r.url === prefix : r.url.startsWith(prefix))).length,
@@ -166,6 +169,11 @@ export async function startMediaHost(clips) {
       return res.end();
     };
     let m;
+    if (host.bodies.has(p)) {
+      const { type, body } = host.bodies.get(p);
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
     if ((m = p.match(/^\/files\/([\w.-]+)$/))) return sendFile(clipFile(m[1]));
     if ((m = p.match(/^\/chunked\/([\w.-]+)$/))) return sendFile(clipFile(m[1]), { chunked: true });
     if ((m = p.match(/^\/hls\/([\w.-]+)$/))) return sendFile(clips.hls && path.join(clips.hls, m[1]));

@@ -3,6 +3,9 @@
 // (assets table), survive restarts (unfinished ones start again), run `concurrency` at a time on
 // their own threads, and publish HLS into the BlobStore as segments appear, so a room can start
 // playing before packaging ends. The same source URL is ingested once and reused.
+//
+// ffmpeg and ffprobe only ever read one local file Kino named (probe.hpp): a file source as it was
+// downloaded, or an HLS source's segments, fetched by Kino and joined into one file.
 
 #include <condition_variable>
 #include <deque>
