@@ -62,6 +62,12 @@ Error failure(std::string message, std::string code = "ingest_failed") {
   return Error::make(ErrorKind::kInvalid, std::move(code), std::move(message));
 }
 
+// "45 seconds", "90 minutes".
+std::string spoken(std::chrono::seconds s) {
+  if (s.count() < 120) return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
+  return std::to_string((s.count() + 59) / 60) + " minutes";
+}
+
 }  // namespace
 
 std::string appendHistory(const std::string& history_json, std::string_view state,
@@ -82,6 +88,7 @@ class IngestService::Job {
     a_.attempts += 1;
     a_.error.clear();
     work_ = s_.options_.work_dir / a_.id;
+    deadline_ = std::chrono::steady_clock::now() + s_.options_.job_timeout;
     std::error_code ec;
     fs::remove_all(work_, ec);
     fs::create_directories(work_, ec);
@@ -90,8 +97,13 @@ class IngestService::Job {
     if (result) return;
     Error error = result.error();
     if (error.code == "cancelled") {
-      log::info("ingest_interrupted", {{"asset", a_.id}, {"state", a_.state}});
-      return;  // stays unfinished; the next start resumes it
+      if (!timed_out_ || stopping()) {
+        log::info("ingest_interrupted", {{"asset", a_.id}, {"state", a_.state}});
+        return;  // stays unfinished; the next start resumes it
+      }
+      error = failure("Preparing this video took longer than this server's limit of " +
+                          spoken(s_.options_.job_timeout) + ", so it was stopped.",
+                      "job_too_long");
     }
     a_.state = "failed";
     a_.error = error.message;
@@ -109,6 +121,12 @@ class IngestService::Job {
     enter("downloading");
     auto input = download();
     if (!input) return input.error();
+    a_.percent = 100;
+    a_.eta_s.reset();
+    save();
+    if (!acquirePackagingSlot())
+      return Error::make(ErrorKind::kUnavailable, "cancelled", "stopped");
+    const PackagingSlot slot(s_);
     enter("probing");
     auto probe = runProbe(*input);
     if (!probe) return probe.error();
@@ -124,9 +142,47 @@ class IngestService::Job {
     return success();
   }
 
-  bool cancelled() const {
+  bool stopping() const {
     std::lock_guard lock(s_.mu_);
     return s_.stopping_;
+  }
+
+  // Polled by downloads and child processes: the service is stopping, or the job ran out of time.
+  bool cancelled() {
+    if (std::chrono::steady_clock::now() >= deadline_) timed_out_ = true;
+    return timed_out_ || stopping();
+  }
+
+  // Releases a packaging slot taken by acquirePackagingSlot.
+  class PackagingSlot {
+   public:
+    explicit PackagingSlot(IngestService& s) : s_(s) {}
+    PackagingSlot(const PackagingSlot&) = delete;
+    PackagingSlot& operator=(const PackagingSlot&) = delete;
+    ~PackagingSlot() {
+      {
+        std::lock_guard lock(s_.mu_);
+        s_.packaging_ -= 1;
+      }
+      s_.packaging_cv_.notify_one();
+    }
+
+   private:
+    IngestService& s_;
+  };
+
+  // Waits until fewer than `concurrency` jobs package and takes a slot; false when the service
+  // stops first. The wait does not count against the job's time limit.
+  bool acquirePackagingSlot() {
+    const auto since = std::chrono::steady_clock::now();
+    std::unique_lock lock(s_.mu_);
+    s_.packaging_cv_.wait(lock, [this] {
+      return s_.stopping_ || s_.packaging_ < std::max(1, s_.options_.concurrency);
+    });
+    if (s_.stopping_) return false;
+    s_.packaging_ += 1;
+    deadline_ += std::chrono::steady_clock::now() - since;
+    return true;
   }
 
   void enter(const char* state) {
@@ -158,16 +214,27 @@ class IngestService::Job {
     }
   }
 
+  // Fetches one URL of the source within what is left of the download time limit.
   Result<Downloaded> fetch(const std::string& url, const fs::path& dest,
                            const DownloadProgress& progress) {
     DownloadLimits limits = s_.options_.limits;
     limits.disk = s_.options_.work_dir;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+        download_deadline_ - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return failure(
+          "The download took too long and was stopped. Try a smaller file or a faster "
+          "server.",
+          "download_timeout");
+    }
+    limits.timeout = std::min(limits.timeout, left);
     return s_.downloader_.toFile(url, dest, limits, progress, [this] { return cancelled(); });
   }
 
   // Downloads the source; returns the one file ffmpeg reads (the download itself, or an HLS
   // source's segments joined).
   Result<fs::path> download() {
+    download_deadline_ = std::chrono::steady_clock::now() + s_.options_.limits.timeout;
     const fs::path source = work_ / "source";
     auto got = fetch(a_.source_url, source, [this](std::uint64_t done, std::uint64_t total) {
       if (total > 0) report(100.0 * static_cast<double>(done) / static_cast<double>(total));
@@ -315,6 +382,9 @@ class IngestService::Job {
   IngestService& s_;
   AssetRecord a_;
   fs::path work_;
+  std::chrono::steady_clock::time_point deadline_{};           // of the whole job
+  std::chrono::steady_clock::time_point download_deadline_{};  // of all fetches of the source
+  bool timed_out_ = false;
   std::chrono::steady_clock::time_point state_started_{};
   std::chrono::steady_clock::time_point last_report_{};
   std::map<std::string, std::set<std::string>> published_;
@@ -343,7 +413,8 @@ void IngestService::start() {
       enqueue(a.id);
     }
   }
-  for (int i = 0; i < std::max(1, options_.concurrency); ++i) {
+  const int threads = std::max({1, options_.concurrency, options_.download_concurrency});
+  for (int i = 0; i < threads; ++i) {
     workers_.emplace_back([this] { workerLoop(); });
   }
 }
@@ -355,6 +426,7 @@ void IngestService::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  packaging_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
 }
