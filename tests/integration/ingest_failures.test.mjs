@@ -155,6 +155,20 @@ describe('download and probe failures', () => {
     }
   });
 
+  it('credentials in a source URL never reach the log: userinfo and token-like parameters are redacted', async () => {
+    const t = token('creds');
+    const url = `http://alice:s3cretPw@127.0.0.1:${host.port}/missing.mp4?${t}&token=tok3nValue&X-Amz-Signature=s1gValue`;
+    const { m } = await failWith(url);
+    assert.match(m.error, /\b404\b/, m.error);
+    const line = k.logs().split('\n').find((l) => l.includes('"event":"ingest_failed"') && l.includes(t));
+    assert.ok(line, `an ingest_failed line for the job: ${k.logs().slice(-2000)}`);
+    assert.ok(line.includes('REDACTED@127.0.0.1') && line.includes('token=REDACTED') && line.includes('X-Amz-Signature=REDACTED'),
+      `the URL is logged redacted: ${line}`);
+    for (const secret of ['alice', 's3cretPw', 'tok3nValue', 's1gValue']) {
+      assert.ok(!k.logs().includes(secret), `${secret} is nowhere in the log`);
+    }
+  });
+
   it('a failed asset is not reused: a new room with the same URL starts a new download', async () => {
     const t = token('again');
     const url = host.url(`/missing.mp4?${t}`);

@@ -134,6 +134,9 @@ function noise(size = 200_000) {
  *  - `/missing.mp4`             404
  *  - `/page.html`               a text/html page
  *  - `/noise.mp4`               random bytes as video/mp4
+ *  - `/trickle/<rate>/<rest>`   `/<rest>` (a clip, an HLS file or a `host.bodies` entry) sent at
+ *                               <rate> bytes/s in small writes; `/trickle/<rate>/forever` never ends
+ *  - any path in `host.bodies`  (Map path → {type, body}) that body with that Content-Type
  * @param {Record<string,string>} clips  from ensureClips
  */
 export async function startMediaHost(clips) {
@@ -143,6 +146,8 @@ export async function startMediaHost(clips) {
     requests: [],
     slowBytesPerSec: 64 * 1024,
     fixed: new Set(),
+    /** Extra routes a test registers: path → {type, body (Buffer or string)}. */
+    bodies: new Map(),
     url: (p) => `${host.base}${p}`,
     /** Requests whose path+query starts with `prefix` (or equals it when `exact`). */
     count: (prefix, exact = false) => host.requests.filter((r) => (exact ? r.url === prefix : r.url.startsWith(prefix))).length,
@@ -166,6 +171,36 @@ export async function startMediaHost(clips) {
       return res.end();
     };
     let m;
+    if (host.bodies.has(p)) {
+      const { type, body } = host.bodies.get(p);
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
+    if ((m = p.match(/^\/trickle\/(\d+)\/(.+)$/))) {
+      const rate = Number(m[1]);
+      const rest = `/${m[2]}`;
+      let body = null;
+      let type = 'video/mp2t';
+      if (host.bodies.has(rest)) ({ type, body } = host.bodies.get(rest));
+      else if ((m = rest.match(/^\/files\/([\w.-]+)$/)) && clipFile(m[1])) body = readFileSync(clipFile(m[1]));
+      else if ((m = rest.match(/^\/hls\/([\w.-]+)$/)) && clips.hls && existsSync(path.join(clips.hls, m[1]))) {
+        body = readFileSync(path.join(clips.hls, m[1]));
+      } else if (rest !== '/forever') return notFound(res);
+      body = body === null ? null : Buffer.from(body);
+      res.writeHead(200, body ? { 'Content-Type': type, 'Content-Length': body.length } : { 'Content-Type': type });
+      const tick = 100; // ms
+      const step = Math.max(1, Math.round((rate * tick) / 1000));
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        const n = body ? Math.min(step, body.length - sent) : step;
+        res.write(body ? body.subarray(sent, sent + n) : Buffer.alloc(n, 0x47));
+        sent += n;
+        if (body && sent >= body.length) { clearInterval(timer); res.end(); }
+      }, tick);
+      res.on('close', () => clearInterval(timer));
+      return undefined;
+    }
     if ((m = p.match(/^\/files\/([\w.-]+)$/))) return sendFile(clipFile(m[1]));
     if ((m = p.match(/^\/chunked\/([\w.-]+)$/))) return sendFile(clipFile(m[1]), { chunked: true });
     if ((m = p.match(/^\/hls\/([\w.-]+)$/))) return sendFile(clips.hls && path.join(clips.hls, m[1]));
@@ -239,7 +274,7 @@ let uniq = 0;
 /** A token that makes a URL distinct (and so a distinct Kino asset). */
 export const token = (label = 't') => `${label}${process.pid.toString(36)}${Date.now().toString(36)}${++uniq}`;
 
-/** Env for a Kino that ingests from 127.0.0.1 (private addresses allowed, one job at a time, 2 s segments). */
+/** Env for a Kino that ingests from 127.0.0.1 (private addresses allowed, one job packaging at a time, 2 s segments). */
 export function ingestEnv(extra = {}) {
   return {
     ...relaxedLimits,

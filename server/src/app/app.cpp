@@ -165,8 +165,12 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   ingest::IngestService ingest(
       store, **blobs, *downloader, clock, random,
       {.concurrency = ic.concurrency,
+       .download_concurrency = ic.download_concurrency,
+       .job_timeout = std::chrono::seconds(ic.job_timeout_s),
        .limits = {.max_bytes = ic.max_bytes,
                   .timeout = std::chrono::seconds(ic.download_timeout_s),
+                  .min_bytes_per_s = ic.min_rate_bytes_per_s,
+                  .min_rate_window = std::chrono::seconds(ic.min_rate_window_s),
                   .allow_private_addresses = ic.allow_private_addresses,
                   .max_redirects = 5,
                   .disk = {},

@@ -73,8 +73,12 @@ std::vector<Key> keysOf(Config& c) {
       {"realtime", "room_release_after_s", &c.realtime.room_release_after_s},
       {"ingest", "enabled", &c.ingest.enabled},
       {"ingest", "concurrency", &c.ingest.concurrency},
+      {"ingest", "download_concurrency", &c.ingest.download_concurrency},
       {"ingest", "max_bytes", &c.ingest.max_bytes},
       {"ingest", "download_timeout_s", &c.ingest.download_timeout_s},
+      {"ingest", "min_rate_bytes_per_s", &c.ingest.min_rate_bytes_per_s},
+      {"ingest", "min_rate_window_s", &c.ingest.min_rate_window_s},
+      {"ingest", "job_timeout_s", &c.ingest.job_timeout_s},
       {"ingest", "allow_private_addresses", &c.ingest.allow_private_addresses},
       {"ingest", "min_free_mb", &c.ingest.min_free_mb},
       {"ingest", "segment_seconds", &c.ingest.segment_seconds},
@@ -210,7 +214,12 @@ Result<void> validate(const Config& c) {
   if (c.realtime.room_release_after_s < 0) return badKey("realtime.room_release_after_s", ">= 0");
   if (c.ingest.concurrency < 1 || c.ingest.concurrency > 16) return badKey("ingest.concurrency", "1..16");
   if (c.ingest.max_bytes < 1024) return badKey("ingest.max_bytes", "at least 1024");
+  if (c.ingest.download_concurrency < 1 || c.ingest.download_concurrency > 64)
+    return badKey("ingest.download_concurrency", "1..64");
   if (c.ingest.download_timeout_s < 1) return badKey("ingest.download_timeout_s", "at least 1");
+  if (c.ingest.min_rate_bytes_per_s < 1) return badKey("ingest.min_rate_bytes_per_s", "at least 1");
+  if (c.ingest.min_rate_window_s < 1) return badKey("ingest.min_rate_window_s", "at least 1");
+  if (c.ingest.job_timeout_s < 1) return badKey("ingest.job_timeout_s", "at least 1");
   if (c.ingest.segment_seconds < 1 || c.ingest.segment_seconds > 30)
     return badKey("ingest.segment_seconds", "1..30");
   if (c.ingest.max_renditions < 1 || c.ingest.max_renditions > 4)

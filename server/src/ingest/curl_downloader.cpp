@@ -3,8 +3,10 @@
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <string_view>
 
 #include "kino/ingest/address_policy.hpp"
 #include "kino/ingest/downloader.hpp"
@@ -12,8 +14,12 @@
 namespace kino::ingest {
 namespace {
 
-Error failed(std::string message) {
-  return Error::make(ErrorKind::kInvalid, "download_failed", std::move(message));
+Error failed(std::string message, std::string code = "download_failed") {
+  return Error::make(ErrorKind::kInvalid, std::move(code), std::move(message));
+}
+
+std::string kilobytes(long bytes) {
+  return std::to_string(std::max(1L, (bytes + 512) / 1024)) + " KB";
 }
 
 std::string megabytes(std::uint64_t bytes) {
@@ -135,10 +141,12 @@ class CurlDownloader final : public Downloader {
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, limits.max_redirects);
     curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(limits.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<std::int64_t>(1, limits.timeout.count())));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, std::max(1L, limits.min_bytes_per_s));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(std::max<std::int64_t>(1, limits.min_rate_window.count())));
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "Kino/0.1 (watch party; video ingest)");
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, openSocket);
@@ -183,7 +191,16 @@ class CurlDownloader final : public Downloader {
       case CURLE_COULDNT_CONNECT:
         return failed("Kino could not connect to the video's server. Check the link or try later.");
       case CURLE_OPERATION_TIMEDOUT:
-        return failed("The download took too long and was stopped. Try a smaller file or a faster server.");
+        // libcurl reports the low-speed limit and the time limit with the same code.
+        if (std::string_view(errbuf).starts_with("Operation too slow")) {
+          return failed("The video's server sent less than " + kilobytes(limits.min_bytes_per_s) +
+                            "/s for " + std::to_string(limits.min_rate_window.count()) +
+                            " s, so the download was stopped. Try a faster server.",
+                        "source_too_slow");
+        }
+        return failed(
+            "The download took too long and was stopped. Try a smaller file or a faster server.",
+            "download_timeout");
       case CURLE_TOO_MANY_REDIRECTS:
         return failed("The link redirects too many times.");
       case CURLE_UNSUPPORTED_PROTOCOL:

@@ -9,8 +9,8 @@
 namespace kino::ingest {
 namespace {
 
-Error malformed(std::string message) {
-  return Error::make(ErrorKind::kMalformed, "bad_playlist", std::move(message));
+Error malformed(std::string code, std::string message) {
+  return Error::make(ErrorKind::kMalformed, std::move(code), std::move(message));
 }
 
 std::string_view trim(std::string_view s) {
@@ -49,7 +49,8 @@ std::optional<std::string> attribute(std::string_view list, std::string_view nam
 }  // namespace
 
 Result<HlsPlaylist> parseHlsPlaylist(std::string_view text) {
-  if (text.size() > 8 * 1024 * 1024) return malformed("The playlist is too large.");
+  if (text.size() > 8 * 1024 * 1024)
+    return malformed("playlist_too_large", "The playlist is too large.");
   HlsPlaylist p;
   bool header = false;
   std::optional<HlsVariant> pending_variant;
@@ -60,7 +61,8 @@ Result<HlsPlaylist> parseHlsPlaylist(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (line.empty()) continue;
     if (!header) {
-      if (line.rfind("#EXTM3U", 0) != 0) return malformed("This is not an HLS playlist.");
+      if (line.rfind("#EXTM3U", 0) != 0)
+        return malformed("not_a_playlist", "This is not an HLS playlist.");
       header = true;
       continue;
     }
@@ -77,10 +79,11 @@ Result<HlsPlaylist> parseHlsPlaylist(std::string_view text) {
       pending_duration = std::strtod(std::string(line.substr(8)).c_str(), nullptr);
     } else if (line.rfind("#EXT-X-KEY:", 0) == 0) {
       auto method = attribute(line.substr(11), "METHOD");
-      if (method && *method != "NONE") return malformed("Encrypted HLS streams are not supported.");
+      if (method && *method != "NONE")
+        return malformed("encrypted_stream", "Encrypted HLS streams are not supported.");
     } else if (line.rfind("#EXT-X-MAP:", 0) == 0) {
       auto uri = attribute(line.substr(11), "URI");
-      if (!uri || uri->empty()) return malformed("EXT-X-MAP without a URI.");
+      if (!uri || uri->empty()) return malformed("bad_map", "EXT-X-MAP without a URI.");
       p.init_uri = *uri;
     } else if (line == "#EXT-X-ENDLIST") {
       p.ended = true;
@@ -91,16 +94,21 @@ Result<HlsPlaylist> parseHlsPlaylist(std::string_view text) {
       p.variants.push_back(std::move(*pending_variant));
       pending_variant.reset();
     } else {
-      if (p.segments.size() >= kMaxPlaylistSegments) return malformed("The playlist has too many segments.");
+      if (p.segments.size() >= kMaxPlaylistSegments)
+        return malformed("too_many_segments", "The playlist has too many segments.");
       p.segments.push_back({std::string(line), pending_duration});
       pending_duration = 0;
     }
   }
-  if (!header) return malformed("This is not an HLS playlist.");
-  if (p.is_master && p.variants.empty()) return malformed("The master playlist lists no streams.");
-  if (!p.is_master && p.segments.empty()) return malformed("The playlist has no segments.");
+  if (!header) return malformed("not_a_playlist", "This is not an HLS playlist.");
+  if (p.is_master && p.variants.empty())
+    return malformed("no_streams", "The master playlist lists no streams.");
+  if (!p.is_master && p.segments.empty())
+    return malformed("no_segments", "The playlist has no segments.");
   if (!p.is_master && !p.ended) {
-    return malformed("This is a live stream; only finished videos (with an end) can be downloaded.");
+    return malformed(
+        "live_stream",
+        "This is a live stream; only finished videos (with an end) can be downloaded.");
   }
   return p;
 }
@@ -116,13 +124,13 @@ const HlsVariant* bestVariant(const HlsPlaylist& master) {
 Result<std::string> resolveUri(std::string_view base, std::string_view reference) {
   auto b = boost::urls::parse_absolute_uri(base);
   auto r = boost::urls::parse_uri_reference(reference);
-  if (!b || !r) return malformed("A link in the playlist is not a valid URL.");
+  if (!b || !r) return malformed("bad_link", "A link in the playlist is not a valid URL.");
   boost::urls::url out;
   if (auto res = boost::urls::resolve(*b, *r, out); !res) {
-    return malformed("A link in the playlist cannot be resolved.");
+    return malformed("bad_link", "A link in the playlist cannot be resolved.");
   }
   if (out.scheme_id() != boost::urls::scheme::http && out.scheme_id() != boost::urls::scheme::https) {
-    return malformed("Playlists may only link to http(s) addresses.");
+    return malformed("unsupported_link", "Playlists may only link to http(s) addresses.");
   }
   return std::string(out.buffer());
 }

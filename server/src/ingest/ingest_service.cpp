@@ -13,7 +13,10 @@
 #include "kino/common/log.hpp"
 #include "kino/ingest/hls_playlist.hpp"
 #include "kino/ingest/packaging.hpp"
+#include "kino/ingest/probe.hpp"
 #include "kino/ingest/process.hpp"
+#include "kino/ingest/source_sniff.hpp"
+#include "kino/ingest/url_redaction.hpp"
 
 namespace kino::ingest {
 namespace {
@@ -32,27 +35,16 @@ std::string readFile(const fs::path& p, std::uint64_t max_bytes) {
   return out;
 }
 
-bool looksLikePlaylist(const std::string& url, const std::string& content_type,
-                       const fs::path& file) {
-  std::string type = content_type;
-  std::transform(type.begin(), type.end(), type.begin(), ::tolower);
-  if (type.find("mpegurl") != std::string::npos) return true;
-  const auto path_end = url.find_first_of("?#");
-  const std::string path = url.substr(0, path_end);
-  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".m3u8") == 0) return true;
-  return readFile(file, 7).rfind("#EXTM3U", 0) == 0;
-}
-
-std::string extensionOf(const std::string& uri) {
-  const std::string path = uri.substr(0, uri.find_first_of("?#"));
-  const auto dot = path.rfind('.');
-  const auto slash = path.rfind('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return ".ts";
-  const std::string ext = path.substr(dot);
-  for (const char* ok : {".ts", ".m4s", ".mp4", ".aac", ".m4a", ".m4v", ".mp3", ".vtt"}) {
-    if (ext == ok) return ext;
+// Appends the file `part` to `out` and removes it. False when writing failed.
+bool appendAndRemove(std::ofstream& out, const fs::path& part) {
+  {
+    std::ifstream in(part, std::ios::binary);
+    char buf[64 * 1024];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) out.write(buf, in.gcount());
   }
-  return ".ts";
+  std::error_code ec;
+  fs::remove(part, ec);
+  return static_cast<bool>(out);
 }
 
 // Segment file names listed in one of our ffmpeg media playlists.
@@ -66,8 +58,14 @@ std::vector<std::string> segmentNames(const std::string& playlist) {
   return out;
 }
 
-Error failure(std::string message) {
-  return Error::make(ErrorKind::kInvalid, "ingest_failed", std::move(message));
+Error failure(std::string message, std::string code = "ingest_failed") {
+  return Error::make(ErrorKind::kInvalid, std::move(code), std::move(message));
+}
+
+// "45 seconds", "90 minutes".
+std::string spoken(std::chrono::seconds s) {
+  if (s.count() < 120) return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
+  return std::to_string((s.count() + 59) / 60) + " minutes";
 }
 
 }  // namespace
@@ -90,22 +88,32 @@ class IngestService::Job {
     a_.attempts += 1;
     a_.error.clear();
     work_ = s_.options_.work_dir / a_.id;
+    deadline_ = std::chrono::steady_clock::now() + s_.options_.job_timeout;
     std::error_code ec;
     fs::remove_all(work_, ec);
     fs::create_directories(work_, ec);
     auto result = pipeline();
     fs::remove_all(work_, ec);
     if (result) return;
-    if (result.error().code == "cancelled") {
-      log::info("ingest_interrupted", {{"asset", a_.id}, {"state", a_.state}});
-      return;  // stays unfinished; the next start resumes it
+    Error error = result.error();
+    if (error.code == "cancelled") {
+      if (!timed_out_ || stopping()) {
+        log::info("ingest_interrupted", {{"asset", a_.id}, {"state", a_.state}});
+        return;  // stays unfinished; the next start resumes it
+      }
+      error = failure("Preparing this video took longer than this server's limit of " +
+                          spoken(s_.options_.job_timeout) + ", so it was stopped.",
+                      "job_too_long");
     }
     a_.state = "failed";
-    a_.error = result.error().message;
+    a_.error = error.message;
     a_.eta_s.reset();
     a_.history = appendHistory(a_.history, "failed", s_.clock_.now());
     save();
-    log::warn("ingest_failed", {{"asset", a_.id}, {"url", a_.source_url}, {"error", a_.error}});
+    log::warn("ingest_failed", {{"asset", a_.id},
+                                {"url", redactUrl(a_.source_url)},
+                                {"code", error.code},
+                                {"error", a_.error}});
   }
 
  private:
@@ -113,6 +121,12 @@ class IngestService::Job {
     enter("downloading");
     auto input = download();
     if (!input) return input.error();
+    a_.percent = 100;
+    a_.eta_s.reset();
+    save();
+    if (!acquirePackagingSlot())
+      return Error::make(ErrorKind::kUnavailable, "cancelled", "stopped");
+    const PackagingSlot slot(s_);
     enter("probing");
     auto probe = runProbe(*input);
     if (!probe) return probe.error();
@@ -128,9 +142,47 @@ class IngestService::Job {
     return success();
   }
 
-  bool cancelled() const {
+  bool stopping() const {
     std::lock_guard lock(s_.mu_);
     return s_.stopping_;
+  }
+
+  // Polled by downloads and child processes: the service is stopping, or the job ran out of time.
+  bool cancelled() {
+    if (std::chrono::steady_clock::now() >= deadline_) timed_out_ = true;
+    return timed_out_ || stopping();
+  }
+
+  // Releases a packaging slot taken by acquirePackagingSlot.
+  class PackagingSlot {
+   public:
+    explicit PackagingSlot(IngestService& s) : s_(s) {}
+    PackagingSlot(const PackagingSlot&) = delete;
+    PackagingSlot& operator=(const PackagingSlot&) = delete;
+    ~PackagingSlot() {
+      {
+        std::lock_guard lock(s_.mu_);
+        s_.packaging_ -= 1;
+      }
+      s_.packaging_cv_.notify_one();
+    }
+
+   private:
+    IngestService& s_;
+  };
+
+  // Waits until fewer than `concurrency` jobs package and takes a slot; false when the service
+  // stops first. The wait does not count against the job's time limit.
+  bool acquirePackagingSlot() {
+    const auto since = std::chrono::steady_clock::now();
+    std::unique_lock lock(s_.mu_);
+    s_.packaging_cv_.wait(lock, [this] {
+      return s_.stopping_ || s_.packaging_ < std::max(1, s_.options_.concurrency);
+    });
+    if (s_.stopping_) return false;
+    s_.packaging_ += 1;
+    deadline_ += std::chrono::steady_clock::now() - since;
+    return true;
   }
 
   void enter(const char* state) {
@@ -162,92 +214,102 @@ class IngestService::Job {
     }
   }
 
+  // Fetches one URL of the source within what is left of the download time limit.
   Result<Downloaded> fetch(const std::string& url, const fs::path& dest,
                            const DownloadProgress& progress) {
     DownloadLimits limits = s_.options_.limits;
     limits.disk = s_.options_.work_dir;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+        download_deadline_ - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return failure(
+          "The download took too long and was stopped. Try a smaller file or a faster "
+          "server.",
+          "download_timeout");
+    }
+    limits.timeout = std::min(limits.timeout, left);
     return s_.downloader_.toFile(url, dest, limits, progress, [this] { return cancelled(); });
   }
 
-  // Downloads the source; returns the path ffmpeg reads (a file, or a local HLS playlist).
-  Result<std::string> download() {
+  // Downloads the source; returns the one file ffmpeg reads (the download itself, or an HLS
+  // source's segments joined).
+  Result<fs::path> download() {
+    download_deadline_ = std::chrono::steady_clock::now() + s_.options_.limits.timeout;
     const fs::path source = work_ / "source";
     auto got = fetch(a_.source_url, source, [this](std::uint64_t done, std::uint64_t total) {
       if (total > 0) report(100.0 * static_cast<double>(done) / static_cast<double>(total));
     });
     if (!got) return got.error();
-    if (!looksLikePlaylist(got->final_url, got->content_type, source)) return source.string();
+    const auto kind = sniffSource(got->content_type, got->final_url, readFile(source, kSniffBytes));
+    if (kind == SourceKind::kMediaFile) return source;
     return downloadHls(readFile(source, kMaxPlaylistBytes), got->final_url);
   }
 
-  Result<std::string> downloadHls(const std::string& text, std::string base) {
+  // Fetches the media playlist (through a master playlist if need be), then its init section and
+  // segments in order, appending each to one file: MPEG-TS segments join into one MPEG-TS stream,
+  // an fMP4 init section and its fragments into one fragmented MP4.
+  Result<fs::path> downloadHls(const std::string& text, std::string base) {
     auto playlist = parseHlsPlaylist(text);
-    if (!playlist) return failure(playlist.error().message);
+    if (!playlist) return failure(playlist.error().message, playlist.error().code);
     if (playlist->is_master) {
       auto uri = resolveUri(base, bestVariant(*playlist)->uri);
-      if (!uri) return failure(uri.error().message);
+      if (!uri) return failure(uri.error().message, uri.error().code);
       const fs::path media = work_ / "media.m3u8";
       auto got = fetch(*uri, media, {});
       if (!got) return got.error();
       base = got->final_url;
       playlist = parseHlsPlaylist(readFile(media, kMaxPlaylistBytes));
-      if (!playlist) return failure(playlist.error().message);
-      if (playlist->is_master) return failure("The HLS playlist nests master playlists.");
+      if (!playlist) return failure(playlist.error().message, playlist.error().code);
+      if (playlist->is_master) {
+        return failure("The HLS playlist nests master playlists.", "nested_master");
+      }
     }
-    const fs::path dir = work_ / "hls";
-    fs::create_directories(dir);
-    std::ostringstream local;
-    double target = 1;
-    for (const auto& seg : playlist->segments) target = std::max(target, std::ceil(seg.duration_s));
-    local << "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:" << target
-          << "\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n";
+    const fs::path joined = work_ / "joined";
+    const fs::path part = work_ / "part";
+    std::ofstream out(joined, std::ios::binary | std::ios::trunc);
+    if (!out) return Error::internal("cannot write " + joined.string());
     std::uint64_t total_bytes = 0;
-    if (playlist->init_uri) {
-      auto uri = resolveUri(base, *playlist->init_uri);
-      if (!uri) return failure(uri.error().message);
-      auto got = fetch(*uri, dir / "init.mp4", {});
-      if (!got) return got.error();
-      total_bytes += got->bytes;
-      local << "#EXT-X-MAP:URI=\"init.mp4\"\n";
-    }
-    const auto n = playlist->segments.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& seg = playlist->segments[i];
-      auto uri = resolveUri(base, seg.uri);
-      if (!uri) return failure(uri.error().message);
-      char name[32];
-      std::snprintf(name, sizeof name, "seg_%05zu", i);
-      const std::string file = name + extensionOf(seg.uri);
-      auto got = fetch(*uri, dir / file, {});
+    auto append = [&](const std::string& reference) -> Result<void> {
+      auto uri = resolveUri(base, reference);
+      if (!uri) return failure(uri.error().message, uri.error().code);
+      auto got = fetch(*uri, part, {});
       if (!got) return got.error();
       total_bytes += got->bytes;
       if (total_bytes > s_.options_.limits.max_bytes) {
-        return failure("The video is larger than this server's limit.");
+        return failure("The video is larger than this server's limit.", "too_large");
       }
-      local << "#EXTINF:" << seg.duration_s << ",\n" << file << "\n";
+      if (!appendAndRemove(out, part)) return Error::internal("writing " + joined.string());
+      return success();
+    };
+    if (playlist->init_uri) {
+      if (auto r = append(*playlist->init_uri); !r) return r.error();
+    }
+    const auto n = playlist->segments.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (auto r = append(playlist->segments[i].uri); !r) return r.error();
       report(100.0 * static_cast<double>(i + 1) / static_cast<double>(n));
     }
-    local << "#EXT-X-ENDLIST\n";
-    std::ofstream(dir / "index.m3u8") << local.str();
-    return (dir / "index.m3u8").string();
+    out.close();
+    if (!out) return Error::internal("writing " + joined.string());
+    return joined;
   }
 
-  Result<ProbeResult> runProbe(const std::string& input) {
-    auto out = runProcess(s_.options_.ffprobe,
-                          {"-v", "error", "-protocol_whitelist", "file,pipe", "-print_format",
-                           "json", "-show_format", "-show_streams", input},
-                          nullptr, [this] { return cancelled(); }, /*keep_stdout=*/true);
+  Result<ProbeResult> runProbe(const fs::path& input) {
+    auto out = runProcess(
+        s_.options_.ffprobe, probeArgs(input), nullptr, [this] { return cancelled(); },
+        /*keep_stdout=*/true);
     if (!out) return out.error();
     if (out->exit_code != 0) {
-      return failure("This file is not a video Kino can read. Use a link to a video file (mp4, "
-                     "webm, mkv, mov…) or an HLS playlist.");
+      return readFailure(out->stderr_tail, "not_a_video",
+                         "This file is not a video Kino can read. Use a link to a video file (mp4, "
+                         "webm, mkv, mov…) or an HLS playlist.");
     }
     auto probe = parseProbe(out->stdout_text);
-    if (!probe) return failure(probe.error().message);
+    if (!probe) return failure(probe.error().message, probe.error().code);
     return probe;
   }
 
-  Result<void> package(const ProbeResult& probe, const std::string& input) {
+  Result<void> package(const ProbeResult& probe, const fs::path& input) {
     const PackagingPlan plan = planPackaging(probe, s_.options_.max_rungs);
     const fs::path out_dir = work_ / "out";
     for (std::size_t i = 0; i < plan.rungs.size(); ++i) {
@@ -271,11 +333,12 @@ class IngestService::Job {
     if (!out) return out.error();
     if (out->exit_code != 0) {
       log::warn("ffmpeg_failed", {{"asset", a_.id}, {"stderr", out->stderr_tail}});
-      return failure("Packaging the video failed; the file may be damaged or use an unusual "
-                     "format. Try another link.");
+      return readFailure(out->stderr_tail, "packaging_failed",
+                         "Packaging the video failed; the file may be damaged or use an unusual "
+                         "format. Try another link.");
     }
     if (auto r = publish(out_dir, plan.rungs.size(), master); !r) return r;
-    if (!a_.playable) return failure("Packaging produced no video segments.");
+    if (!a_.playable) return failure("Packaging produced no video segments.", "packaging_failed");
     const fs::path poster = work_ / "poster.jpg";
     auto shot = runProcess(s_.options_.ffmpeg, posterArgs(probe, input, poster), nullptr,
                            [this] { return cancelled(); });
@@ -319,6 +382,9 @@ class IngestService::Job {
   IngestService& s_;
   AssetRecord a_;
   fs::path work_;
+  std::chrono::steady_clock::time_point deadline_{};           // of the whole job
+  std::chrono::steady_clock::time_point download_deadline_{};  // of all fetches of the source
+  bool timed_out_ = false;
   std::chrono::steady_clock::time_point state_started_{};
   std::chrono::steady_clock::time_point last_report_{};
   std::map<std::string, std::set<std::string>> published_;
@@ -343,11 +409,12 @@ void IngestService::start() {
       a.history = appendHistory(a.history, "queued", clock_.now());
       a.updated_at = clock_.now();
       (void)store_.assets().update(a);
-      log::info("ingest_resumed", {{"asset", a.id}, {"url", a.source_url}});
+      log::info("ingest_resumed", {{"asset", a.id}, {"url", redactUrl(a.source_url)}});
       enqueue(a.id);
     }
   }
-  for (int i = 0; i < std::max(1, options_.concurrency); ++i) {
+  const int threads = std::max({1, options_.concurrency, options_.download_concurrency});
+  for (int i = 0; i < threads; ++i) {
     workers_.emplace_back([this] { workerLoop(); });
   }
 }
@@ -359,6 +426,7 @@ void IngestService::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  packaging_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
 }

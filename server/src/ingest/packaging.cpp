@@ -1,7 +1,5 @@
 #include "kino/ingest/packaging.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -9,67 +7,11 @@
 namespace kino::ingest {
 namespace {
 
-double number(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_string()) return std::strtod(std::string(v->as_string()).c_str(), nullptr);
-  if (v->is_number()) return v->to_number<double>();
-  return 0;
-}
-
-std::string text(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 constexpr Rung kLadder[] = {{1080, 5000}, {720, 2800}, {480, 1400}, {360, 800}};
 
 int evenHeight(int h) { return std::max(2, h - h % 2); }
 
 }  // namespace
-
-Result<ProbeResult> parseProbe(std::string_view json) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) {
-    return Error::make(ErrorKind::kMalformed, "probe_failed", "ffprobe gave no readable answer.");
-  }
-  ProbeResult r;
-  const auto& root = v.as_object();
-  if (const auto* streams = root.if_contains("streams"); streams && streams->is_array()) {
-    for (const auto& s : streams->as_array()) {
-      if (!s.is_object()) continue;
-      const auto& o = s.as_object();
-      const std::string type = text(o, "codec_type");
-      if (type == "video" && !r.has_video) {
-        // Cover art in audio files is a "video" stream with attached_pic; it is not a video.
-        if (const auto* d = o.if_contains("disposition"); d && d->is_object()) {
-          if (number(d->as_object(), "attached_pic") != 0) continue;
-        }
-        r.has_video = true;
-        r.video_codec = text(o, "codec_name");
-        r.pix_fmt = text(o, "pix_fmt");
-        r.width = static_cast<int>(number(o, "width"));
-        r.height = static_cast<int>(number(o, "height"));
-        if (r.duration_s == 0) r.duration_s = number(o, "duration");
-      } else if (type == "audio" && !r.has_audio) {
-        r.has_audio = true;
-        r.audio_codec = text(o, "codec_name");
-      }
-    }
-  }
-  if (const auto* format = root.if_contains("format"); format && format->is_object()) {
-    const double d = number(format->as_object(), "duration");
-    if (d > 0) r.duration_s = d;
-    r.bit_rate = static_cast<std::int64_t>(number(format->as_object(), "bit_rate"));
-  }
-  if (!r.has_video || r.width <= 0 || r.height <= 0) {
-    return Error::make(ErrorKind::kInvalid, "no_video",
-                       "No playable video was found in the file. Use a link to a video file "
-                       "(mp4, webm, mkv, mov…) or an HLS playlist.");
-  }
-  return r;
-}
 
 PackagingPlan planPackaging(const ProbeResult& p, int max_rungs) {
   PackagingPlan plan;
@@ -89,10 +31,11 @@ PackagingPlan planPackaging(const ProbeResult& p, int max_rungs) {
   return plan;
 }
 
-std::vector<std::string> packagingArgs(const PackagingPlan& plan, const std::string& input,
+std::vector<std::string> packagingArgs(const PackagingPlan& plan,
+                                       const std::filesystem::path& input,
                                        const std::filesystem::path& out_dir, int segment_s) {
-  std::vector<std::string> a = {"-nostdin", "-y", "-v", "error", "-progress", "pipe:1",
-                                "-protocol_whitelist", "file,pipe", "-i", input};
+  std::vector<std::string> a = {"-nostdin", "-y", "-v", "error", "-progress", "pipe:1"};
+  for (auto& arg : inputArgs(input)) a.push_back(std::move(arg));
   const std::string seg = std::to_string(segment_s);
   const auto n = plan.rungs.size();
   if (plan.copy) {
@@ -133,13 +76,16 @@ std::vector<std::string> packagingArgs(const PackagingPlan& plan, const std::str
   return a;
 }
 
-std::vector<std::string> posterArgs(const ProbeResult& p, const std::string& input,
+std::vector<std::string> posterArgs(const ProbeResult& p, const std::filesystem::path& input,
                                     const std::filesystem::path& out_file) {
   const double at = std::min(5.0, p.duration_s / 3);
   char when[32];
   std::snprintf(when, sizeof when, "%.3f", std::max(0.0, at));
-  return {"-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe", "-ss", when,
-          "-i", input, "-frames:v", "1", "-vf", "scale=-2:360", "-q:v", "4", out_file.string()};
+  std::vector<std::string> a = {"-nostdin", "-y", "-v", "error", "-ss", when};
+  for (auto& arg : inputArgs(input)) a.push_back(std::move(arg));
+  a.insert(a.end(), {"-frames:v", "1", "-vf", "scale=-2:360", "-q:v", "4", "-update", "1",
+                     out_file.string()});
+  return a;
 }
 
 std::string masterPlaylist(const PackagingPlan& plan, const ProbeResult& p) {

@@ -47,6 +47,32 @@ TEST(ConfigTest, BadValuesAreRejected) {
   EXPECT_FALSE(parseConfig("[server\nlisten=1", {}).ok());
 }
 
+TEST(ConfigTest, IngestSpeedTimeAndSlotLimitsHaveDefaultsAndAreChecked) {
+  auto d = parseConfig("", {});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->ingest.min_rate_bytes_per_s, 32 * 1024);
+  EXPECT_EQ(d->ingest.min_rate_window_s, 30);
+  EXPECT_EQ(d->ingest.job_timeout_s, 6 * 3600);
+  EXPECT_EQ(d->ingest.download_concurrency, 4);
+  EXPECT_EQ(d->ingest.concurrency, 1);
+  auto c = parseConfig(
+      "[ingest]\nmin_rate_window_s = 2\njob_timeout_s = 60\n",
+      {{"KINO_INGEST_MIN_RATE_BYTES_PER_S", "1000"}, {"KINO_INGEST_DOWNLOAD_CONCURRENCY", "1"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->ingest.min_rate_bytes_per_s, 1000);
+  EXPECT_EQ(c->ingest.min_rate_window_s, 2);
+  EXPECT_EQ(c->ingest.job_timeout_s, 60);
+  EXPECT_EQ(c->ingest.download_concurrency, 1);
+  for (const char* bad : {"min_rate_bytes_per_s = 0", "min_rate_window_s = 0", "job_timeout_s = 0",
+                          "download_concurrency = 0", "download_concurrency = 65"}) {
+    auto r = parseConfig(std::string("[ingest]\n") + bad + "\n", {});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string(bad).substr(0, std::string(bad).find(' '))),
+              std::string::npos)
+        << r.error().message;
+  }
+}
+
 TEST(ConfigTest, MissingFileIsAnError) {
   auto c = loadConfig(std::filesystem::path("/nonexistent/kino.toml"), {});
   ASSERT_FALSE(c.ok());

@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kH264Aac = R"({"streams":[
   {"codec_type":"video","codec_name":"h264","pix_fmt":"yuv420p","width":1280,"height":720},
   {"codec_type":"audio","codec_name":"aac"}],
-  "format":{"duration":"60.04","bit_rate":"3100000"}})";
+  "format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"60.04","bit_rate":"3100000"}})";
 
 TEST(PackagingTest, ParsesFfprobeOutput) {
   auto p = parseProbe(kH264Aac);
@@ -25,10 +25,11 @@ TEST(PackagingTest, ParsesFfprobeOutput) {
 TEST(PackagingTest, AudioOnlyOrCoverArtIsNotAVideo) {
   auto audio = parseProbe(R"({"streams":[{"codec_type":"audio","codec_name":"mp3"},
       {"codec_type":"video","codec_name":"mjpeg","width":500,"height":500,
-       "disposition":{"attached_pic":1}}],"format":{"duration":"180"}})");
+       "disposition":{"attached_pic":1}}],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2",
+       "duration":"180"}})");
   ASSERT_FALSE(audio.ok());
   EXPECT_EQ(audio.error().code, "no_video");
-  EXPECT_FALSE(parseProbe("not json").ok());
+  EXPECT_EQ(parseProbe("not json").error().code, "probe_failed");
 }
 
 TEST(PackagingTest, BrowserSafeCodecsAreCopiedOthersTranscodedNoTallerThanTheSource) {
@@ -36,26 +37,29 @@ TEST(PackagingTest, BrowserSafeCodecsAreCopiedOthersTranscodedNoTallerThanTheSou
   EXPECT_TRUE(copy.copy);
   ASSERT_EQ(copy.rungs.size(), 1u);
 
-  ProbeResult vp9{true, "vp9", "yuv420p", 1920, 1080, true, "opus", 30, 0};
+  ProbeResult vp9{true, "vp9",  "yuv420p", 1920, 1080,
+                  true, "opus", 30,        0,    "mov,mp4,m4a,3gp,3g2,mj2"};
   auto ladder = planPackaging(vp9, 3);
   EXPECT_FALSE(ladder.copy);
   std::vector<int> heights;
   for (auto& r : ladder.rungs) heights.push_back(r.height);
   EXPECT_EQ(heights, (std::vector<int>{1080, 720, 480}));
 
-  ProbeResult small{true, "vp9", "yuv420p", 426, 240, false, "", 10, 0};
+  ProbeResult small{true, "vp9", "yuv420p", 426, 240, false, "", 10, 0, "mov,mp4,m4a,3gp,3g2,mj2"};
   auto tiny = planPackaging(small);
   ASSERT_EQ(tiny.rungs.size(), 1u);
   EXPECT_EQ(tiny.rungs[0].height, 240);
 
-  ProbeResult ten_bit{true, "h264", "yuv420p10le", 1280, 720, true, "aac", 10, 0};
+  ProbeResult ten_bit{
+      true, "h264", "yuv420p10le", 1280, 720, true, "aac", 10, 0, "mov,mp4,m4a,3gp,3g2,mj2"};
   EXPECT_FALSE(planPackaging(ten_bit).copy);
-  ProbeResult mp3{true, "h264", "yuv420p", 1280, 720, true, "mp3", 10, 0};
+  ProbeResult mp3{true, "h264", "yuv420p", 1280, 720, true, "mp3", 10, 0, "mpegts"};
   EXPECT_FALSE(planPackaging(mp3).copy);
 }
 
 TEST(PackagingTest, FfmpegArgumentsDescribeTheLadder) {
-  ProbeResult vp9{true, "vp9", "yuv420p", 1280, 720, true, "opus", 30, 0};
+  ProbeResult vp9{true, "vp9",  "yuv420p", 1280, 720,
+                  true, "opus", 30,        0,    "mov,mp4,m4a,3gp,3g2,mj2"};
   auto plan = planPackaging(vp9, 2);
   auto args = packagingArgs(plan, "/in.webm", "/out", 6);
   auto has = [&](const std::string& s) { return std::find(args.begin(), args.end(), s) != args.end(); };
@@ -70,7 +74,8 @@ TEST(PackagingTest, FfmpegArgumentsDescribeTheLadder) {
 }
 
 TEST(PackagingTest, MasterPlaylistListsEachRendition) {
-  ProbeResult vp9{true, "vp9", "yuv420p", 1920, 1080, true, "opus", 30, 0};
+  ProbeResult vp9{true, "vp9",  "yuv420p", 1920, 1080,
+                  true, "opus", 30,        0,    "mov,mp4,m4a,3gp,3g2,mj2"};
   auto m = masterPlaylist(planPackaging(vp9, 2), vp9);
   EXPECT_EQ(m.rfind("#EXTM3U\n", 0), 0u);
   EXPECT_NE(m.find("RESOLUTION=1920x1080\nv0/index.m3u8\n"), std::string::npos);

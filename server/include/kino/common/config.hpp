@@ -75,9 +75,13 @@ struct RealtimeConfig {
 
 struct IngestConfig {
   bool enabled = true;                      // false: this node queues jobs but runs none
-  int concurrency = 1;                      // videos downloaded and packaged at the same time
+  int concurrency = 1;                      // videos probed and packaged (ffmpeg) at the same time
+  int download_concurrency = 4;             // jobs under way at the same time (downloads included)
   std::uint64_t max_bytes = 4ull << 30;     // largest source accepted
-  int download_timeout_s = 3600;
+  int download_timeout_s = 3600;            // all the fetches of one source together
+  int min_rate_bytes_per_s = 32 * 1024;     // a download slower than this ...
+  int min_rate_window_s = 30;               // ... for this long is stopped (source_too_slow)
+  int job_timeout_s = 6 * 3600;             // a whole job, not counting the wait for packaging
   bool allow_private_addresses = false;     // true only for tests on loopback
   std::uint64_t min_free_mb = 1024;         // keep this much disk free
   int segment_seconds = 6;

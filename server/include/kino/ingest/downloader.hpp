@@ -1,8 +1,10 @@
 #pragma once
 // Downloading a video the way a server on the public internet must: http(s) only, every connection
 // (including after each of at most 5 redirects) checked against the address policy at connect time,
-// size, time and free-disk limits, and web pages refused. Errors are kInvalid "download_failed" with
-// a message for people. Thread-safe; blocks the calling thread.
+// size, time, speed and free-disk limits, and web pages refused. Errors are kInvalid with a message
+// for people and the code "source_too_slow" (under min_bytes_per_s for min_rate_window),
+// "download_timeout" (longer than `timeout`) or "download_failed" (everything else); kUnavailable
+// "cancelled" when `cancelled` turned true. Thread-safe; blocks the calling thread.
 
 #include <chrono>
 #include <cstdint>
@@ -17,7 +19,10 @@ namespace kino::ingest {
 
 struct DownloadLimits {
   std::uint64_t max_bytes = 4ull << 30;
-  std::chrono::seconds timeout{3600};
+  std::chrono::milliseconds timeout{std::chrono::hours(1)};
+  // A transfer slower than min_bytes_per_s for all of min_rate_window is stopped.
+  long min_bytes_per_s = 32 * 1024;
+  std::chrono::seconds min_rate_window{30};
   bool allow_private_addresses = false;
   long max_redirects = 5;
   std::filesystem::path disk;          // where the file goes, for the free-space check

@@ -32,12 +32,16 @@ struct HlsPlaylist {
 
 inline constexpr std::size_t kMaxPlaylistSegments = 20000;
 
-// Parses a playlist. kMalformed when it is not one (no #EXTM3U), when it is encrypted
-// (EXT-X-KEY other than NONE), live without end, or too large.
+// Parses a playlist. Errors are kMalformed with a message for people and one of these codes:
+// "not_a_playlist" (the first non-empty line is not #EXTM3U), "playlist_too_large" (over 8 MiB),
+// "too_many_segments" (over kMaxPlaylistSegments), "encrypted_stream" (EXT-X-KEY other than NONE),
+// "bad_map" (EXT-X-MAP without URI), "no_streams" (a master without variants), "no_segments",
+// "live_stream" (a media playlist without EXT-X-ENDLIST).
 Result<HlsPlaylist> parseHlsPlaylist(std::string_view text);
 // The variant to download from a master playlist: the highest bandwidth.
 const HlsVariant* bestVariant(const HlsPlaylist& master);
-// Resolves `reference` against the playlist's URL; only http(s) results are accepted.
+// Resolves `reference` against the playlist's URL; only http(s) results are accepted. kMalformed
+// "bad_link" when either is not a URL, "unsupported_link" when the result is not http(s).
 Result<std::string> resolveUri(std::string_view base, std::string_view reference);
 
 }  // namespace kino::ingest

@@ -1,9 +1,20 @@
 #pragma once
-// The ingest job queue: queued → downloading → probing → packaging → ready | failed. Jobs are stored
-// (assets table), survive restarts (unfinished ones start again), run `concurrency` at a time on
-// their own threads, and publish HLS into the BlobStore as segments appear, so a room can start
-// playing before packaging ends. The same source URL is ingested once and reused.
+// The ingest job queue: queued → downloading → probing → packaging → ready | failed. Jobs are
+// stored (assets table), survive restarts (unfinished ones start again), run on their own threads
+// and publish HLS into the BlobStore as segments appear, so a room can start playing before
+// packaging ends. The same source URL is ingested once and reused.
+//
+// Slots: `download_concurrency` jobs run at once; of these, `concurrency` probe and package
+// (ffmpeg, CPU-bound) at once. A job that has downloaded its source waits for a packaging slot in
+// "downloading" at 100%. So one slow source holds one download slot, not the queue, and it holds
+// that only until the speed limit (DownloadLimits::min_bytes_per_s), the download time limit (all
+// of a source's fetches together) or the job time limit (`job_timeout`, not counting the wait for
+// a packaging slot) stops it; each of these fails the job with its own error code.
+//
+// ffmpeg and ffprobe only ever read one local file Kino named (probe.hpp): a file source as it was
+// downloaded, or an HLS source's segments, fetched by Kino and joined into one file.
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -22,8 +33,10 @@
 namespace kino::ingest {
 
 struct IngestOptions {
-  int concurrency = 1;
-  DownloadLimits limits;
+  int concurrency = 1;           // jobs probing and packaging at once
+  int download_concurrency = 4;  // jobs running at once (at least `concurrency`)
+  std::chrono::seconds job_timeout{6 * 3600};
+  DownloadLimits limits;  // `timeout` bounds all the fetches of one source together
   int segment_seconds = 6;
   int max_rungs = 3;
   std::string ffmpeg = "ffmpeg";
@@ -60,8 +73,10 @@ class IngestService {
   common::Random& random_;
   IngestOptions options_;
 
-  std::mutex mu_;  // guards queue_, active_, stopping_
+  std::mutex mu_;  // guards queue_, active_, stopping_, packaging_
   std::condition_variable cv_;
+  std::condition_variable packaging_cv_;  // a packaging slot was freed, or stopping_
+  int packaging_ = 0;                     // jobs holding a packaging slot
   std::deque<std::string> queue_;
   std::set<std::string> active_;  // queued or running
   bool stopping_ = false;

@@ -1,5 +1,5 @@
 #pragma once
-// What ffprobe found, and how Kino packages it as HLS: stream copy when the browser can play the
+// How Kino packages a probed source (probe.hpp) as HLS: stream copy when the browser can play the
 // codecs as they are (H.264 8-bit 4:2:0 + AAC), otherwise an x264 `veryfast` + AAC ladder no taller
 // than the source. Pure: builds command lines and playlists, runs nothing.
 
@@ -11,24 +11,9 @@
 #include <vector>
 
 #include "kino/common/result.hpp"
+#include "kino/ingest/probe.hpp"
 
 namespace kino::ingest {
-
-struct ProbeResult {
-  bool has_video = false;
-  std::string video_codec;  // ffprobe codec_name, e.g. "h264", "vp9"
-  std::string pix_fmt;
-  int width = 0;
-  int height = 0;
-  bool has_audio = false;
-  std::string audio_codec;
-  double duration_s = 0;
-  std::int64_t bit_rate = 0;  // whole file, bits/s; 0 when unknown
-};
-
-// Parses `ffprobe -print_format json -show_format -show_streams`. kInvalid "no_video" when there is
-// no video stream ("not a video"), kMalformed when the JSON is not ffprobe's.
-Result<ProbeResult> parseProbe(std::string_view ffprobe_json);
 
 struct Rung {
   int height = 0;
@@ -45,13 +30,16 @@ struct PackagingPlan {
 // 360 lines gets one rung at its own height).
 PackagingPlan planPackaging(const ProbeResult& probe, int max_rungs = 3);
 
-// The ffmpeg arguments (without the program name) that package `input` into `out_dir`/v<i>/index.m3u8
-// + seg_%05d.ts with ~`segment_s` segments, progress on stdout (-progress pipe:1). Playlists are of
-// type EVENT while they grow and end with EXT-X-ENDLIST.
-std::vector<std::string> packagingArgs(const PackagingPlan& plan, const std::string& input,
+// The ffmpeg arguments (without the program name) that package the file `input` (read as
+// inputArgs says) into `out_dir`/v<i>/index.m3u8 + seg_%05d.ts with ~`segment_s` segments, progress
+// on stdout (-progress pipe:1). Playlists are of type EVENT while they grow and end with
+// EXT-X-ENDLIST.
+std::vector<std::string> packagingArgs(const PackagingPlan& plan,
+                                       const std::filesystem::path& input,
                                        const std::filesystem::path& out_dir, int segment_s);
-// Arguments for a poster frame (JPEG, 360 lines) taken at min(5 s, a third of the video).
-std::vector<std::string> posterArgs(const ProbeResult& probe, const std::string& input,
+// Arguments for a poster frame (JPEG, 360 lines) of the file `input` taken at min(5 s, a third of
+// the video).
+std::vector<std::string> posterArgs(const ProbeResult& probe, const std::filesystem::path& input,
                                     const std::filesystem::path& out_file);
 // The master playlist listing the renditions v0..vN-1.
 std::string masterPlaylist(const PackagingPlan& plan, const ProbeResult& probe);
