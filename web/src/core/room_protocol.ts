@@ -10,6 +10,10 @@ export const HISTORY_PAGE = 50;
 export const SNAPSHOT_MESSAGES = 50;
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
+/** Close code: the room ended (after its `room.ended` event). Never reconnect. */
+export const CLOSE_ROOM_ENDED = 4410;
+/** Close code: the session was revoked by logging out (in any tab). Never reconnect. */
+export const CLOSE_SIGNED_OUT = 4401;
 
 export interface Member {
   id: string;
@@ -89,7 +93,6 @@ export function randomClientId(): string {
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
   return `c-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
-
 
 export function parseMember(v: unknown): Member | null {
   if (!isRecord(v) || !str(v.id) || !str(v.name)) return null;
