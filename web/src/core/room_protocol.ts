@@ -148,7 +148,5 @@ export function waitSeconds(message: string): number | undefined {
 
 /** Length in characters (code points), as the server counts. */
 export function chatLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return Array.from(s).length;
 }

@@ -40,7 +40,6 @@ export function RoomJoin({ room, loggedIn, onJoined, onEnded }: RoomJoinProps) {
   useEffect(() => {
     if (!loggedIn) return;
     let live = true;
-    setAutoError(null);
     joinOrAccountRequired(() => rooms.join(room.slug, {})).then(
       (joined) => {
         if (!live) return;
@@ -80,7 +79,13 @@ export function RoomJoin({ room, loggedIn, onJoined, onEnded }: RoomJoinProps) {
   if (accountRequired) body = <AccountRequired slug={room.slug} />;
   else if (loggedIn) {
     body = autoError ? (
-      <LoadError message={t(autoError.key, autoError.params)} onRetry={() => setAttempt((a) => a + 1)} />
+      <LoadError
+        message={t(autoError.key, autoError.params)}
+        onRetry={() => {
+          setAutoError(null);
+          setAttempt((a) => a + 1);
+        }}
+      />
     ) : (
       <Loading label={t('room.join.joining')} />
     );
