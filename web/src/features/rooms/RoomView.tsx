@@ -23,7 +23,7 @@ export interface RoomViewProps {
   onSignedOut(room: Room): void;
 }
 
-/** A room this visitor has joined: the header, then the lobby, the (coming) player, or the ending. */
+/** A room this visitor has joined (or any ended room): the header, then the lobby, the player, or the ending. */
 export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps) {
   const { t } = useI18n();
   const announce = useAnnounce();
