@@ -47,7 +47,7 @@ test-integration: build
 	@node --test tests/integration/*.test.mjs
 
 test-web: deps
-	@cd web && npm test
+	@cd web && npm run --silent lint && npm test
 
 test-e2e: build
 	@node --test --test-concurrency=1 tests/e2e/*.test.mjs
@@ -68,6 +68,7 @@ format:
 
 lint: server
 	@git ls-files 'server/*.cpp' | xargs clang-tidy -p build --quiet
+	@cd web && npm run --silent lint
 
 clean:
 	rm -rf build web/dist

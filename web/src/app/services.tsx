@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import type { KinoApi } from '../core/api';
 import type { Announcer, Announcement, Tone } from '../core/announcer';
-import type { I18nStore, Locale, MessageKey, Params } from '../core/i18n';
+import { translate, type I18nStore, type Locale, type MessageKey, type Params } from '../core/i18n';
 import type { RoomsApi } from '../core/rooms_api';
 import type { SessionState, SessionStore } from '../core/session';
 
@@ -42,8 +42,9 @@ export interface I18n {
 export function useI18n(): I18n {
   const { i18n } = useServices();
   const locale = useSyncExternalStore(i18n.subscribe, i18n.getLocale, i18n.getLocale);
-  // `t` changes identity with the locale so memoised children notice the switch.
-  const t = useCallback((key: MessageKey, params?: Params) => i18n.t(key, params), [i18n, locale]);
+  // `t` translates into the locale of this render, and changes identity with it so memoised children
+  // notice the switch.
+  const t = useCallback((key: MessageKey, params?: Params) => translate(locale, key, params), [locale]);
   return { locale, setLocale: i18n.setLocale, t };
 }
 

@@ -8,7 +8,7 @@
 export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
   if (!next || next.length > 2048) return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\u007f\\]/.test(next)) return fallback;
+  if (hasControlOrBackslash(next)) return fallback;
   const origin = 'https://kino.invalid';
   let url: URL;
   try {
@@ -18,4 +18,13 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
   }
   if (url.origin !== origin) return fallback;
   return url.pathname + url.search + url.hash;
+}
+
+/** Whether `s` has a control character (U+0000–U+001F, U+007F) or a backslash. */
+function hasControlOrBackslash(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return true;
+  }
+  return false;
 }

@@ -10,6 +10,10 @@ export const HISTORY_PAGE = 50;
 export const SNAPSHOT_MESSAGES = 50;
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
+/** Close code: the room ended (after its `room.ended` event). Never reconnect. */
+export const CLOSE_ROOM_ENDED = 4410;
+/** Close code: the session was revoked by logging out (in any tab). Never reconnect. */
+export const CLOSE_SIGNED_OUT = 4401;
 
 export interface Member {
   id: string;
@@ -90,7 +94,6 @@ export function randomClientId(): string {
   return `c-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-
 export function parseMember(v: unknown): Member | null {
   if (!isRecord(v) || !str(v.id) || !str(v.name)) return null;
   return {
@@ -145,7 +148,5 @@ export function waitSeconds(message: string): number | undefined {
 
 /** Length in characters (code points), as the server counts. */
 export function chatLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return Array.from(s).length;
 }

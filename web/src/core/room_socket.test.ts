@@ -436,3 +436,86 @@ describe('createRoomSocket', () => {
     expect(s.participants.map((p) => `${p.id}:${p.mic ? 'M' : '-'}${p.camera ? 'C' : '-'}`)).toEqual(['p2:-C', 'p4:M-', 'p9:--']);
   });
 });
+
+describe('createRoomSocket: the end of a room and signing out', () => {
+  /** Runs the clock a minute on: long past any backoff. */
+  const aMinuteLater = () => vi.advanceTimersByTimeAsync(60_000);
+
+  it('on room.ended marks the room ended with its reason, hands the event on, closes and never reconnects', async () => {
+    const { socket, server } = setup();
+    const frames: string[] = [];
+    socket.onFrame((f) => frames.push(f.type));
+    socket.start();
+    const c = server.last();
+    c.frame(hello({ lastSeq: 4 }));
+    c.frame({ type: 'room.ended', seq: 5, room: { status: 'ended', ended_reason: 'owner_ended', ended_at: '2026-05-01T20:00:00Z' } });
+
+    const s = socket.getState();
+    expect(s.status).toBe('ended');
+    expect(s.ending).toEqual({ reason: 'owner_ended', at: '2026-05-01T20:00:00Z' });
+    expect(s.room).toMatchObject({ title: 'Film', status: 'ended', ended_reason: 'owner_ended', ended_at: '2026-05-01T20:00:00Z' });
+    expect(s.lastSeq).toBe(5);
+    expect(frames).toEqual(['hello', 'room.ended']);
+    expect(c.closedByClient).toBe(true);
+
+    c.drop(4410); // the server's close that follows
+    socket.networkLost();
+    socket.reconnectNow();
+    await aMinuteLater();
+    expect(server.conns).toHaveLength(1);
+    expect(socket.getState().status).toBe('ended');
+    expect(socket.send('anyone there?')).toEqual({ ok: false, reason: 'closed' });
+    expect(socket.sendFrame({ type: 'ping' })).toBe(false);
+    socket.close(); // leaving the page keeps the ended status
+    expect(socket.getState().status).toBe('ended');
+  });
+
+  it('a close with 4410 alone ends the room too (reason unknown) and never reconnects', async () => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ lastSeq: 4 }));
+    server.last().drop(4410);
+    expect(socket.getState()).toMatchObject({ status: 'ended', ending: { reason: null, at: null }, room: { status: 'ended', ended_reason: null } });
+    socket.reconnectNow();
+    await aMinuteLater();
+    expect(server.conns).toHaveLength(1);
+  });
+
+  it('a write refused with room_ended ends the room', async () => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ lastSeq: 4 }));
+    socket.send('hello?');
+    server.last().frame({ type: 'error', code: 'room_ended', message: 'This room has ended', id: 'c-1' });
+    expect(socket.getState().status).toBe('ended');
+    expect(server.last().closedByClient).toBe(true);
+    await aMinuteLater();
+    expect(server.conns).toHaveLength(1);
+  });
+
+  it('a close with 4401 says signed out and never reconnects, also before the hello', async () => {
+    for (const beforeHello of [false, true]) {
+      const { socket, server } = setup();
+      socket.start();
+      if (!beforeHello) server.last().frame(hello({ lastSeq: 4 }));
+      server.last().drop(4401);
+      expect(socket.getState().status).toBe('signed_out');
+      expect(socket.getState().ending).toBeNull();
+      socket.networkLost();
+      socket.reconnectNow();
+      await aMinuteLater();
+      expect(server.conns).toHaveLength(1);
+      expect(socket.send('still here')).toEqual({ ok: false, reason: 'closed' });
+    }
+  });
+
+  it.each([1000, 1001, 1006, 1008, 1011, 4000])('reconnects after any other close code (%i)', async (code) => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ lastSeq: 4 }));
+    server.last().drop(code);
+    expect(socket.getState().status).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.conns).toHaveLength(2);
+  });
+});

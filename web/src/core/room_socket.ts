@@ -6,6 +6,8 @@ import { ApiError, createTransport, isRecord, type FetchLike } from './api';
 import {
   backoffMs,
   CHAT_MAX,
+  CLOSE_ROOM_ENDED,
+  CLOSE_SIGNED_OUT,
   chatLength,
   HISTORY_PAGE,
   parseList,
@@ -29,7 +31,20 @@ export * from './room_protocol';
 const str = (v: unknown): v is string => typeof v === 'string';
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export type SocketStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * `closed`: closed by this client (`close()`). `ended`: the room ended (`room.ended`, close 4410, or a
+ * write refused with `room_ended`). `signed_out`: the session was revoked by logging out (close 4401).
+ * The last three are final: nothing reconnects.
+ */
+export type SocketStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'ended' | 'signed_out';
+
+/** How the room ended, as far as the socket heard (both null when only the close code said so). */
+export interface RoomEnding {
+  /** `owner_ended`, `cancelled` or `empty`. */
+  reason: string | null;
+  /** RFC 3339 UTC. */
+  at: string | null;
+}
 
 export interface OlderState {
   /** Whether older messages may exist on the server. */
@@ -44,8 +59,10 @@ export interface RoomSocketState {
   ready: boolean;
   /** This visitor's member id. */
   memberId: string | null;
-  /** The room as of the latest hello. */
+  /** The room as of the latest hello (status, reason and time updated by `room.ended`). */
   room: Room | null;
+  /** Set once the room ended (status `ended`). */
+  ending: RoomEnding | null;
   /** Present members, by name. */
   members: readonly Member[];
   /** This connection's participant id (the latest hello's `participant_id`). */
@@ -134,6 +151,7 @@ export function initialRoomSocketState(): RoomSocketState {
     ready: false,
     memberId: null,
     room: null,
+    ending: null,
     members: [],
     participantId: null,
     participants: [],
@@ -250,8 +268,11 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
       message(data) {
         if (current()) receive(data);
       },
-      close() {
-        if (current()) dropped();
+      close(code) {
+        if (!current()) return;
+        if (code === CLOSE_ROOM_ENDED) ended({ reason: null, at: null });
+        else if (code === CLOSE_SIGNED_OUT) finish('signed_out', {});
+        else dropped();
       },
     });
     handle = mine;
@@ -271,6 +292,23 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
     set({ status: 'reconnecting' });
     retryTimer = setTimer(connect, backoffMs(attempt, random));
     attempt += 1;
+  }
+
+  /** Closes for good, without reconnecting, in a final status. */
+  function finish(status: 'ended' | 'signed_out', patch: Partial<RoomSocketState>) {
+    if (closed) return;
+    closed = true;
+    const h = handle;
+    handle = null;
+    h?.close();
+    stopTimers();
+    set({ ...patch, status });
+  }
+
+  /** The room is over: keep what the event said (a bare close code says nothing more). */
+  function ended(ending: RoomEnding) {
+    const room = state.room && { ...state.room, status: 'ended' as const, ended_reason: ending.reason ?? state.room.ended_reason, ended_at: ending.at ?? state.room.ended_at };
+    finish('ended', { ending, room });
   }
 
   function heartbeat() {
@@ -351,7 +389,12 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
         if (isNew && f.type === 'chat.message') for (const l of [...liveListeners]) l(m);
         return;
       }
+      case 'room.ended': {
+        const r = isRecord(f.room) ? f.room : {};
+        return ended({ reason: str(r.ended_reason) ? r.ended_reason : null, at: str(r.ended_at) ? r.ended_at : null });
+      }
       case 'error': {
+        if (f.code === 'room_ended') return ended({ reason: null, at: null });
         const id = str(f.id) ? f.id : null;
         if (id === null || !state.pending.some((p) => p.id === id)) return;
         const message = str(f.message) ? f.message : '';

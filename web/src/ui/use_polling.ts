@@ -1,15 +1,14 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import { createPoller } from '../core/poller';
 
 /** Calls `run` every `intervalMs` while the page is visible and `enabled`; catches up when it is shown again. */
 export function usePolling(run: () => Promise<unknown> | unknown, intervalMs: number, enabled = true): void {
-  const latest = useRef(run);
-  latest.current = run;
+  const tick = useEffectEvent(() => run());
   useEffect(() => {
     if (!enabled) return;
     const poller = createPoller({
       intervalMs,
-      run: () => latest.current(),
+      run: () => tick(),
       isVisible: () => document.visibilityState !== 'hidden',
     });
     const onVisibility = () => poller.visibilityChanged();

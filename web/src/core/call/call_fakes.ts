@@ -6,7 +6,7 @@ import type { MediaStreamLike, MediaTrack, PeerEvents, PeerLike, PeerRole, Sessi
 import { createCallSession, type CallChannel, type CallSessionOptions } from './call_session';
 
 /** Fake timers from a fixed instant, for every test of the calling file. */
-export function useFakeClock() {
+export function withFakeClock() {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.setSystemTime(1_000_000);

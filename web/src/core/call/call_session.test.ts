@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL, type PeerEvents } from './call_types';
 import { createCallSession } from './call_session';
-import { fakeChannel, FakePeer, FakeStream, flush, joined, publishingCamera, setup, useFakeClock } from './call_fakes';
+import { fakeChannel, FakePeer, FakeStream, flush, joined, publishingCamera, setup, withFakeClock } from './call_fakes';
 
-useFakeClock();
+withFakeClock();
 
 describe('call session: joining', () => {
   it('joins after the hello with both devices off, and asks for no device', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL, type MediaStreamLike } from './call_types';
-import { FakeStream, FakeTrack, joined, useFakeClock } from './call_fakes';
+import { FakeStream, FakeTrack, joined, withFakeClock } from './call_fakes';
 
-useFakeClock();
+withFakeClock();
 
 describe('call session: local devices', () => {
   it('a chosen device while off is only remembered, and used when turned on', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL } from './call_types';
 import { DEVICE_CHOICE_KEY } from './call_session';
-import { flush, joined, publishingCamera, setup, useFakeClock } from './call_fakes';
+import { flush, joined, publishingCamera, setup, withFakeClock } from './call_fakes';
 
-useFakeClock();
+withFakeClock();
 
 describe('call session: publisher', () => {
   it('publishes once, with audio and simulcast video send-only, when the first device is turned on', async () => {

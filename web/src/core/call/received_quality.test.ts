@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL } from './call_types';
-import { setup, useFakeClock } from './call_fakes';
+import { setup, withFakeClock } from './call_fakes';
 
-useFakeClock();
+withFakeClock();
 
 describe('call session: received quality', () => {
   it('sends media.quality for changes while joined, and again after each media.ready', async () => {

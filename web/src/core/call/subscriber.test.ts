@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL } from './call_types';
-import { flush, joined, offer, setup, useFakeClock } from './call_fakes';
+import { flush, joined, offer, setup, withFakeClock } from './call_fakes';
 
-useFakeClock();
+withFakeClock();
 
 describe('call session: subscriber', () => {
   it('applies offers strictly one at a time, in order, answering each', async () => {

@@ -53,7 +53,7 @@ export interface I18nOptions {
 }
 
 export function createI18n(opts: I18nOptions = {}): I18nStore {
-  let stored: string | null = null;
+  let stored: string | null;
   try {
     stored = opts.storage?.getItem(STORAGE_KEY) ?? null;
   } catch {

@@ -1,6 +1,6 @@
 import { forwardRef } from 'react';
 import { useI18n } from '../../app/services';
-import { PASSWORD_MAX, USERNAME_MAX } from '../../core/validation';
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX } from '../../core/validation';
 import { TextField } from '../../ui/TextField';
 
 /**
@@ -60,6 +60,22 @@ export const PasswordField = forwardRef<HTMLInputElement, AccountFieldProps & { 
       autoComplete={isNew ? 'new-password' : 'current-password'}
       required
       maxLength={isNew ? PASSWORD_MAX * 2 : undefined}
+      {...inputProps(field)}
+    />
+  );
+});
+
+/** The display name input (registering): the name others see, with its rule as a hint. */
+export const DisplayNameField = forwardRef<HTMLInputElement, AccountFieldProps>(function DisplayNameField(field, ref) {
+  const { t } = useI18n();
+  return (
+    <TextField
+      ref={ref}
+      label={t('field.displayName')}
+      hint={t('field.displayName.hint')}
+      name="display_name"
+      autoComplete="nickname"
+      maxLength={DISPLAY_NAME_MAX * 2}
       {...inputProps(field)}
     />
   );

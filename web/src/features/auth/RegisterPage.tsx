@@ -2,10 +2,9 @@ import type { FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAnnounce, useDocumentTitle, useI18n, useServices, useSession } from '../../app/services';
 import { safeNextPath } from '../../core/next_path';
-import { DISPLAY_NAME_MAX, validateRegistration } from '../../core/validation';
+import { validateRegistration } from '../../core/validation';
 import { Button } from '../../ui/Button';
-import { TextField } from '../../ui/TextField';
-import { PasswordField, UsernameField } from './AccountFields';
+import { DisplayNameField, PasswordField, UsernameField } from './AccountFields';
 import { AuthCard, FormAlert } from './AuthCard';
 import { useAuthForm } from './use_auth_form';
 
@@ -21,15 +20,14 @@ export function RegisterPage() {
   const rawNext = params.get('next');
   const next = safeNextPath(rawNext);
   const form = useAuthForm(ORDER);
-  const { username, password } = form.values;
-  const displayName = form.field('display_name');
+  const { username, password, display_name: displayName } = form.values;
   useDocumentTitle(t('auth.register.docTitle'));
 
   if (session.status === 'authenticated' && !form.busy) return <Navigate to={next} replace />;
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const values = { username: username.trim(), password, display_name: displayName.value.trim() };
+    const values = { username: username.trim(), password, display_name: displayName.trim() };
     void form.submit(validateRegistration(values), async () => {
       const user = await api.register(values);
       store.signedIn(user);
@@ -51,17 +49,7 @@ export function RegisterPage() {
     >
       <form className="auth-form" noValidate onSubmit={onSubmit}>
         <UsernameField withRules {...form.field('username')} />
-        <TextField
-          ref={displayName.ref}
-          label={t('field.displayName')}
-          hint={t('field.displayName.hint')}
-          name="display_name"
-          autoComplete="nickname"
-          maxLength={DISPLAY_NAME_MAX * 2}
-          value={displayName.value}
-          error={displayName.error}
-          onChange={(e) => displayName.onChange(e.target.value)}
-        />
+        <DisplayNameField {...form.field('display_name')} />
         <PasswordField purpose="new" {...form.field('password')} />
         <FormAlert message={form.generalError} />
         <Button type="submit" size="lg" className="auth-submit" busy={form.busy}>

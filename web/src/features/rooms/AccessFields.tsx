@@ -18,37 +18,48 @@ export interface AccessFieldsProps {
 }
 
 /** Public or private; for a private room, a password of one's own or a generated access key. */
-export function AccessFields(p: AccessFieldsProps) {
+export function AccessFields({
+  visibility,
+  access,
+  password,
+  visibilityError,
+  passwordError,
+  bindVisibility,
+  bindPassword,
+  onVisibility,
+  onAccess,
+  onPassword,
+}: AccessFieldsProps) {
   const { t } = useI18n();
   return (
     <>
       <RadioGroup<Visibility>
         legend={t('field.visibility')}
         name="visibility"
-        value={p.visibility}
-        error={p.visibilityError}
-        firstRef={p.bindVisibility}
-        onChange={p.onVisibility}
+        value={visibility}
+        error={visibilityError}
+        firstRef={bindVisibility}
+        onChange={onVisibility}
         options={[
           { value: 'public', label: t('field.visibility.public'), description: t('field.visibility.public.hint') },
           { value: 'private', label: t('field.visibility.private'), description: t('field.visibility.private.hint') },
         ]}
       />
-      {p.visibility === 'private' && (
+      {visibility === 'private' && (
         <div className="access-box">
           <RadioGroup<AccessMode>
             legend={t('field.access')}
             name="access"
-            value={p.access}
-            onChange={p.onAccess}
+            value={access}
+            onChange={onAccess}
             options={[
               { value: 'key', label: t('field.access.key'), description: t('field.access.key.hint') },
               { value: 'password', label: t('field.access.password'), description: t('field.access.password.hint') },
             ]}
           />
-          {p.access === 'password' && (
+          {access === 'password' && (
             <TextField
-              ref={p.bindPassword}
+              ref={bindPassword}
               label={t('field.roomPassword')}
               hint={t('field.roomPassword.hint', { min: ROOM_PASSWORD_MIN, max: ROOM_PASSWORD_MAX })}
               name="room_password"
@@ -56,9 +67,9 @@ export function AccessFields(p: AccessFieldsProps) {
               autoComplete="new-password"
               required
               maxLength={ROOM_PASSWORD_MAX * 2}
-              value={p.password}
-              error={p.passwordError}
-              onChange={(e) => p.onPassword(e.target.value)}
+              value={password}
+              error={passwordError}
+              onChange={(e) => onPassword(e.target.value)}
             />
           )}
         </div>

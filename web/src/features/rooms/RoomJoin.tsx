@@ -8,7 +8,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { useForm } from '../../ui/use_form';
 import { AccountRequired } from './AccountRequired';
 import { recallGuestName, rememberGuestName } from './guest_name';
-import { joinOrAccountRequired } from './join';
+import { isRoomEnded, joinOrAccountRequired } from './join';
 import { JoinFormEnd } from './JoinFormEnd';
 import { RoomFacts } from './RoomFacts';
 
@@ -19,13 +19,15 @@ export interface RoomJoinProps {
   room: Room;
   loggedIn: boolean;
   onJoined(room: Room): void;
+  /** The room ended before the join went through (409 `room_ended`): re-read it to show the ending. */
+  onEnded(): void;
 }
 
 /**
  * A public room this visitor has not joined yet. Logged-in people join silently; guests give the name
  * others will see. A server that admits accounts only says so, with the way to log in.
  */
-export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
+export function RoomJoin({ room, loggedIn, onJoined, onEnded }: RoomJoinProps) {
   const { t } = useI18n();
   const { rooms } = useServices();
   const announce = useAnnounce();
@@ -38,7 +40,6 @@ export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
   useEffect(() => {
     if (!loggedIn) return;
     let live = true;
-    setAutoError(null);
     joinOrAccountRequired(() => rooms.join(room.slug, {})).then(
       (joined) => {
         if (!live) return;
@@ -46,19 +47,27 @@ export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
         else setAccountRequired(true);
       },
       (e: unknown) => {
-        if (live) setAutoError(errorText(e));
+        if (!live) return;
+        if (isRoomEnded(e)) onEnded();
+        else setAutoError(errorText(e));
       },
     );
     return () => {
       live = false;
     };
-  }, [loggedIn, rooms, room.slug, onJoined, attempt]);
+  }, [loggedIn, rooms, room.slug, onJoined, onEnded, attempt]);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     const n = checkGuestName(name);
     void form.submit(n ? { display_name: n } : {}, async () => {
-      const joined = await joinOrAccountRequired(() => rooms.join(room.slug, { display_name: name.trim() }));
+      let joined;
+      try {
+        joined = await joinOrAccountRequired(() => rooms.join(room.slug, { display_name: name.trim() }));
+      } catch (e) {
+        if (!isRoomEnded(e)) throw e;
+        return onEnded();
+      }
       if (!joined) return setAccountRequired(true);
       rememberGuestName(joined.display_name);
       announce(t('announce.joined', { title: joined.room.title }));
@@ -70,7 +79,13 @@ export function RoomJoin({ room, loggedIn, onJoined }: RoomJoinProps) {
   if (accountRequired) body = <AccountRequired slug={room.slug} />;
   else if (loggedIn) {
     body = autoError ? (
-      <LoadError message={t(autoError.key, autoError.params)} onRetry={() => setAttempt((a) => a + 1)} />
+      <LoadError
+        message={t(autoError.key, autoError.params)}
+        onRetry={() => {
+          setAutoError(null);
+          setAttempt((a) => a + 1);
+        }}
+      />
     ) : (
       <Loading label={t('room.join.joining')} />
     );

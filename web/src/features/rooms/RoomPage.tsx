@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
-import { useI18n, useSession, useVisitorKey } from '../../app/services';
+import { useI18n, useServices, useSession, useVisitorKey } from '../../app/services';
 import type { Room } from '../../core/rooms_api';
 import { keyFromHash } from '../../core/share';
 import { NotFoundPage } from '../errors/NotFoundPage';
@@ -8,6 +8,7 @@ import { LoadError, Loading } from '../../ui/LoadState';
 import { PageHeading } from '../../ui/PageHeading';
 import { RoomAccessPage } from './RoomAccessPage';
 import { RoomJoin } from './RoomJoin';
+import { RoomSignedOut } from './RoomSignedOut';
 import { RoomView } from './RoomView';
 import { useRoom } from './use_room';
 import './rooms.css';
@@ -19,6 +20,7 @@ export function RoomPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const session = useSession();
+  const { session: sessionStore } = useServices();
   const who = useVisitorKey();
   const { load, setRoom, refresh, retry } = useRoom(slug, who);
   // A shared "link with key" carries the key in the fragment: keep it, then take it out of the address bar.
@@ -48,6 +50,18 @@ export function RoomPage() {
     document.querySelector<HTMLElement>('[data-page-heading]')?.focus();
   }, [load]);
 
+  // Logging out (in any tab) closes the room's socket with 4401: say so here, and let the header learn
+  // it too. The room as it was stays for the message; reloading it as a guest would show a join form.
+  const [signedOut, setSignedOut] = useState<Room | null>(null);
+  const onSignedOut = useCallback(
+    (room: Room) => {
+      setSignedOut(room);
+      void sessionStore.refresh();
+    },
+    [sessionStore],
+  );
+  if (signedOut && signedOut.slug === slug) return <RoomSignedOut room={signedOut} />;
+
   const loggedIn = session.status === 'authenticated';
   switch (load.kind) {
     case 'loading':
@@ -64,10 +78,11 @@ export function RoomPage() {
         </section>
       );
     case 'room':
-      return load.room.joined ? (
-        <RoomView room={load.room} onChange={setRoom} refresh={refresh} />
+      // An ended room is shown as ended to everyone: joining it is refused (409 room_ended).
+      return load.room.joined || load.room.status === 'ended' ? (
+        <RoomView room={load.room} onChange={setRoom} refresh={refresh} onSignedOut={onSignedOut} />
       ) : (
-        <RoomJoin room={load.room} loggedIn={loggedIn} onJoined={onJoined} />
+        <RoomJoin room={load.room} loggedIn={loggedIn} onJoined={onJoined} onEnded={refresh} />
       );
   }
 }

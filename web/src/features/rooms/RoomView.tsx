@@ -19,10 +19,12 @@ export interface RoomViewProps {
   room: Room;
   onChange(room: Room): void;
   refresh(): Promise<void>;
+  /** The session was revoked by logging out (socket closed with 4401): the room is left. */
+  onSignedOut(room: Room): void;
 }
 
-/** A room this visitor has joined: the header, then the lobby, the (coming) player, or the ending. */
-export function RoomView({ room, onChange, refresh }: RoomViewProps) {
+/** A room this visitor has joined (or any ended room): the header, then the lobby, the player, or the ending. */
+export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps) {
   const { t } = useI18n();
   const announce = useAnnounce();
   const navigate = useNavigate();
@@ -30,8 +32,23 @@ export function RoomView({ room, onChange, refresh }: RoomViewProps) {
   // The realtime channel: chat and presence while the room is live (closed when the page is left).
   const live = room.status === 'live' && room.joined;
   const { socket, state, playback, call } = useRoomSocket(room.slug, live);
-  // The hello carries the room as the server sees it: a status that moved on (ended) is re-read.
-  const heardStatus = state.room?.status;
+  // The server says the room ended (room.ended, close 4410): show the ending at once, with what the
+  // event said; re-read the room only when it said nothing (a bare close code). Once `room` is ended,
+  // `live` is false and this stops.
+  const socketStatus = state.status;
+  const ending = socketStatus === 'ended' ? state.ending : null;
+  useEffect(() => {
+    if (!live || !ending) return;
+    onChange({ ...room, status: 'ended', ended_reason: ending.reason ?? room.ended_reason, ended_at: ending.at ?? room.ended_at, participants: 0 });
+    announce(t('announce.roomEnded'));
+    if (ending.reason === null) void refresh();
+  }, [live, ending, room, onChange, refresh, announce, t]);
+  // Logged out (here or in another tab: close 4401): the page leaves the room.
+  useEffect(() => {
+    if (live && socketStatus === 'signed_out') onSignedOut(room);
+  }, [live, socketStatus, room, onSignedOut]);
+  // The hello carries the room as the server sees it: a status that moved on is re-read.
+  const heardStatus = socketStatus === 'ended' ? null : state.room?.status;
   useEffect(() => {
     if (live && heardStatus && heardStatus !== 'live') void refresh();
   }, [live, heardStatus, refresh]);

@@ -10,3 +10,8 @@ export async function joinOrAccountRequired(join: () => Promise<JoinResult>): Pr
     throw e;
   }
 }
+
+/** Whether a failed call says the room has ended (409 `room_ended`). */
+export function isRoomEnded(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'room_ended';
+}

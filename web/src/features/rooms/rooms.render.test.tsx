@@ -8,10 +8,12 @@ import type { CreatedRoom, Room } from '../../core/rooms_api';
 import { NotFoundPage } from '../errors/NotFoundPage';
 import { RoomListSection } from '../home/RoomListSection';
 import { AppRoutes } from '../../app/App';
+import { unnamedControls } from '../../test/accessible_names';
 import { renderWithServices } from '../../test/render';
 import { RoomAccessPage } from './RoomAccessPage';
 import { RoomJoin } from './RoomJoin';
 import { RoomLobby } from './RoomLobby';
+import { RoomSignedOut } from './RoomSignedOut';
 import { RoomView } from './RoomView';
 import { SharePanel } from './SharePanel';
 
@@ -128,14 +130,14 @@ describe('room access (403)', () => {
 
 describe('joining a public room', () => {
   it('a guest sees the room title and the name form', () => {
-    const html = render(<RoomJoin room={{ ...room, joined: false, status: 'live' }} loggedIn={false} onJoined={noop} />);
+    const html = render(<RoomJoin room={{ ...room, joined: false, status: 'live' }} loggedIn={false} onJoined={noop} onEnded={noop} />);
     expect(html).toContain('>Friday film</h1>');
     expect(html).toContain('Enter your name to join.');
     expect(labelled(html, 'Your name')).toBe(true);
     expect(html).toMatch(/<button type="submit"[^>]*>Join room<\/button>/);
   });
   it('a logged-in visitor joins without a form', () => {
-    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn onJoined={noop} />, { user: ada });
+    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn onJoined={noop} onEnded={noop} />, { user: ada });
     expect(html).toContain('Joining the room…');
     expect(html).not.toContain('<form');
   });
@@ -172,7 +174,7 @@ describe('lobby', () => {
 
 describe('joined room', () => {
   it('has a header with title, status, people count, Share and Leave', () => {
-    const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} />);
+    const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(html).toContain('>Friday film</h1>');
     expect(html).toContain('<span class="badge badge-scheduled">Scheduled</span>');
     expect(html).toContain('3 watching');
@@ -182,7 +184,7 @@ describe('joined room', () => {
 
   it('live: a labelled Player region titled with the room and the video\'s progress; chat and people beside it; the owner can end it', () => {
     const media = { ...room.media, state: 'downloading' as const, percent: 45.2, eta_s: 100 };
-    const html = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} />, { user: ada });
+    const html = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
     const player = /<section class="player" aria-label="Player">(.*?)<\/section>/.exec(html)?.[1] ?? '';
     expect(player).toContain('<h2 class="player-title">Friday film</h2>');
     expect(player).toMatch(/role="progressbar" aria-label="Video preparation" aria-valuemin="0" aria-valuemax="100" aria-valuenow="45" aria-valuetext="Downloading — 45% · about 2 min left"/);
@@ -200,7 +202,7 @@ describe('joined room', () => {
 
   it('live and playable: a video with the poster and Kino’s own controls (not the browser’s), no progress', () => {
     const media = { ...room.media, state: 'ready' as const, percent: 100, playable: true, hls_url: '/media/a1/master.m3u8', poster_url: '/media/a1/poster.jpg' };
-    const html = render(<RoomView room={{ ...room, status: 'live', media }} onChange={noop} refresh={noopAsync} />);
+    const html = render(<RoomView room={{ ...room, status: 'live', media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     const player = /<section class="player" aria-label="Player">(.*?)<\/section>/.exec(html)?.[1] ?? '';
     expect(player).toMatch(/<video class="video" playsInline="" preload="auto" poster="\/media\/a1\/poster.jpg" aria-label="Video: Friday film"/);
     expect(player).not.toMatch(/<video[^>]* controls=/);
@@ -212,11 +214,11 @@ describe('joined room', () => {
 
   it('a failed video shows the reason, and Try again for the owner only', () => {
     const media = { ...room.media, state: 'failed' as const, error: 'The source answered 404 Not Found.' };
-    const owner = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} />, { user: ada });
+    const owner = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
     expect(owner).toMatch(/<div class="ingest-failed" role="alert"><p class="ingest-text">Couldn’t prepare the video<\/p><p class="ingest-error">The source answered 404 Not Found.<\/p>/);
     expect(owner).toMatch(/<button[^>]*>Try again<\/button>/);
     expect(owner).not.toContain('progressbar');
-    const guest = render(<RoomView room={{ ...room, status: 'live', media }} onChange={noop} refresh={noopAsync} />);
+    const guest = render(<RoomView room={{ ...room, status: 'live', media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(guest).toContain('The source answered 404 Not Found.');
     expect(guest).toContain('The host can try again');
     expect(guest).not.toMatch(/>Try again<\/button>/);
@@ -224,19 +226,34 @@ describe('joined room', () => {
 
   it('a video that was never queued says so, with Try again for the owner', () => {
     const media = { state: 'none' as const, percent: 0, eta_s: null, error: null, playable: false, duration_s: null };
-    const owner = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} />, { user: ada });
+    const owner = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
     expect(owner).toContain('The video was not queued');
     expect(owner).toMatch(/>Try again<\/button>/);
   });
 
   it('ended: says so (and that it was cancelled) with a way home', () => {
-    const html = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'cancelled' }} onChange={noop} refresh={noopAsync} />);
+    const html = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'cancelled' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(html).toContain('This watch party has ended');
     expect(html).toContain('It was cancelled before it started.');
     expect(html).toMatch(/<a class="btn btn-primary" href="\/"[^>]*>Go to the home page<\/a>/);
     expect(html).not.toContain('>Share');
-    const ended = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'owner_ended' }} onChange={noop} refresh={noopAsync} />);
+    const ended = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'owner_ended' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(ended).not.toContain('cancelled');
+  });
+
+  it('signed out (logged out in another tab): says so, names the room, and offers to log in again and come back', () => {
+    const live = { ...room, status: 'live' as const };
+    const html = render(<RoomSignedOut room={live} />);
+    expect(html).toMatch(/<h1 class="page-heading" tabindex="-1" data-page-heading="">You were signed out<\/h1>/);
+    expect(html).toContain('so you have left “Friday film”. Log in again to come back to it.');
+    expect(html).toMatch(/<a class="btn btn-primary" href="\/login\?next=%2Fr%2Fabcdefghjk"[^>]*>Log in again<\/a>/);
+    expect(html).toMatch(/<a class="btn btn-secondary" href="\/"[^>]*>Go to the home page<\/a>/);
+    expect(html).not.toContain('<textarea');
+    const ru = render(<RoomSignedOut room={live} />, { locale: 'ru' });
+    expect(ru).toContain('>Вы вышли из аккаунта</h1>');
+    expect(ru).toContain('покинули комнату «Friday film»');
+    expect(ru).toMatch(/href="\/login\?next=%2Fr%2Fabcdefghjk"[^>]*>Войти снова<\/a>/);
+    expect(unnamedControls(html)).toEqual([]);
   });
 
   it('an unknown room gets the 404 page with a room sentence', () => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useI18n } from '../../../app/services';
 import type { CallSession, CallView, DeviceError } from '../../../core/call/call_session';
 import type { MessageKey } from '../../../core/i18n';
@@ -46,11 +46,13 @@ export function CallPanel({ call, supported, participants, selfId, selfName, rea
   const tiles = ready ? callTiles({ participants, selfId, selfName, view }) : [];
   const status = statusKey(view, ready, supported);
   // Small tiles get a small simulcast layer; the server keeps the choice for later offers.
-  const qualities = useRef(tileQualities(tiles));
-  qualities.current = tileQualities(tiles);
-  const qualityKey = [...qualities.current].map(([id, q]) => `${id}=${q}`).join(',');
+  const qualities = tileQualities(tiles);
+  const qualityKey = [...qualities].map(([id, q]) => `${id}=${q}`).join(',');
+  const sendQualities = useEffectEvent(() => {
+    if (call && ready) call.setQualities(qualities);
+  });
   useEffect(() => {
-    if (call && ready) call.setQualities(qualities.current);
+    sendQualities();
   }, [call, ready, qualityKey]);
   const actions: CallActions | null = call && {
     setDevice: (kind, on) => void call.setDevice(kind, on),

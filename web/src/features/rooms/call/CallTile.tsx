@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { useI18n } from '../../../app/services';
 import type { MediaStreamLike } from '../../../core/call/call_types';
 import { initials, type TileModel } from './call_layout';
@@ -27,14 +27,13 @@ export interface StreamAudioProps {
 /** One participant's sound. A browser that wants a click first reports it through `onBlocked`. */
 function StreamAudio({ stream, unblock, onBlocked }: StreamAudioProps) {
   const ref = useRef<HTMLAudioElement>(null);
-  const blocked = useRef(onBlocked);
-  blocked.current = onBlocked;
+  const reportBlocked = useEffectEvent(onBlocked);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== stream) el.srcObject = stream as MediaStream;
     el.play().catch((e: unknown) => {
-      if (e instanceof DOMException && e.name === 'NotAllowedError') blocked.current();
+      if (e instanceof DOMException && e.name === 'NotAllowedError') reportBlocked();
     });
   }, [stream, unblock]);
   return <audio ref={ref} autoPlay />;

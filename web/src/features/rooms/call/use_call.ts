@@ -27,7 +27,7 @@ export interface CallDebug {
  */
 export function useCallDebug(call: CallSession | null): void {
   useEffect(() => {
-    let on = false;
+    let on: boolean;
     try {
       on = window.localStorage.getItem(CALL_DEBUG_KEY) === '1';
     } catch {

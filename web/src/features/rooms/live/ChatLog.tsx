@@ -28,16 +28,12 @@ export function ChatLog({ state, visible, onLoadOlder, onRetry, onEdit }: ChatLo
   const { t, locale } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const { timeline, pending, older, memberId } = state;
-  const keys = useRef(new Set<string>());
-  keys.current = new Set(timeline.map((e) => e.key));
   const loadIfMore = useCallback(() => {
     if (older.hasMore && !older.loading && !older.error) onLoadOlder();
   }, [older, onLoadOlder]);
   const { onScroll, unseen, toBottom } = useChatScroll(ref, {
-    firstKey: timeline[0]?.key ?? null,
-    hasKey: (k) => keys.current.has(k),
-    count: timeline.length + pending.length,
-    pendingCount: pending.length,
+    timeline,
+    pending,
     visible,
     onNearTop: loadIfMore,
   });

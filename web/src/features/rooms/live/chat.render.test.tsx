@@ -38,6 +38,7 @@ const base: RoomSocketState = {
   ready: true,
   memberId: 'u7',
   room: null,
+  ending: null,
   members: [],
   participantId: 'p7',
   participants: [],

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */
 const BOTTOM_SLACK = 48;
@@ -6,14 +6,13 @@ const BOTTOM_SLACK = 48;
 const TOP_ZONE = 240;
 
 export interface ChatScrollInput {
-  /** Key of the first entry: a change while the old first entry is still there means a prepend. */
-  firstKey: string | null;
-  /** Every key in order, to find the old first one. */
-  hasKey(key: string): boolean;
-  /** Entries at the end (timeline plus pending). */
-  count: number;
-  /** Pending messages: a new one is our own sending, which always scrolls down. */
-  pendingCount: number;
+  /**
+   * The log's entries in order (a new array whenever they change). A new first entry while the old
+   * first one is still there means older ones were put in above.
+   */
+  timeline: readonly { key: string }[];
+  /** This tab's unsent messages, after the entries: a new one is our own sending, which always scrolls down. */
+  pending: readonly unknown[];
   /** Whether the list is on screen (a hidden tab panel has no layout). */
   visible: boolean;
   onNearTop(): void;
@@ -24,12 +23,15 @@ export interface ChatScrollInput {
  * when older messages are put in above, asks for older ones near the top, and says when new messages
  * arrived below a reader who scrolled up.
  */
-export function useChatScroll(ref: RefObject<HTMLElement | null>, input: ChatScrollInput) {
+export function useChatScroll(ref: RefObject<HTMLElement | null>, { timeline, pending, visible, onNearTop }: ChatScrollInput) {
   const atBottom = useRef(true);
   const last = useRef({ firstKey: null as string | null, height: 0, top: 0, count: 0, pending: 0 });
   const [unseen, setUnseen] = useState(false);
-  const nearTop = useRef(input.onNearTop);
-  nearTop.current = input.onNearTop;
+  const nearTop = useRef(onNearTop);
+  useLayoutEffect(() => {
+    nearTop.current = onNearTop;
+  });
+  const keys = useMemo(() => new Set(timeline.map((e) => e.key)), [timeline]);
 
   const toBottom = useCallback(() => {
     const el = ref.current;
@@ -48,23 +50,26 @@ export function useChatScroll(ref: RefObject<HTMLElement | null>, input: ChatScr
     if (el.scrollTop < TOP_ZONE && el.scrollHeight > el.clientHeight) nearTop.current();
   }, [ref]);
 
+  // After every change of what the log shows (and when it becomes visible).
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el || !input.visible) return;
+    if (!el || !visible) return;
     const prev = last.current;
-    const prepended = prev.firstKey !== null && input.firstKey !== prev.firstKey && input.hasKey(prev.firstKey);
-    const grew = input.count > prev.count;
+    const firstKey = timeline[0]?.key ?? null;
+    const count = timeline.length + pending.length;
+    const prepended = prev.firstKey !== null && firstKey !== prev.firstKey && keys.has(prev.firstKey);
+    const grew = count > prev.count;
     if (prepended && !atBottom.current) {
       el.scrollTop = prev.top + (el.scrollHeight - prev.height);
-    } else if (atBottom.current || input.pendingCount > prev.pending) {
+    } else if (atBottom.current || pending.length > prev.pending) {
       el.scrollTop = el.scrollHeight;
       atBottom.current = true;
       setUnseen(false);
     } else if (grew && !prepended) {
       setUnseen(true);
     }
-    last.current = { firstKey: input.firstKey, height: el.scrollHeight, top: el.scrollTop, count: input.count, pending: input.pendingCount };
-  });
+    last.current = { firstKey, height: el.scrollHeight, top: el.scrollTop, count, pending: pending.length };
+  }, [ref, visible, timeline, pending, keys]);
 
   return { onScroll, unseen, toBottom };
 }

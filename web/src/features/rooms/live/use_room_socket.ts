@@ -76,6 +76,9 @@ export function useRoomSocket(slug: string, enabled: boolean): RoomChannel {
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);
     document.addEventListener('visibilitychange', visible);
+    // The channel lives as long as this effect (StrictMode runs it twice): it can only be made here,
+    // and rendering it needs this one update.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- publishes the resource this effect owns
     setChannel({ socket: s, playback, call });
     s.start();
     return () => {

@@ -39,8 +39,10 @@ export function VideoPlayer({ src, poster, title, playback = null }: VideoPlayer
   const { t } = useI18n();
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const frame = useRef<HTMLDivElement>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // A fatal error of one attachment (this source, this attempt); a new one starts without it.
+  const [failure, setFailure] = useState<{ src: string; attempt: number; reason: string } | null>(null);
+  const failed = failure && failure.src === src && failure.attempt === attempt ? failure.reason : null;
   const [help, setHelp] = useState(false);
   const view = usePlaybackView(playback);
   const media = useMediaState(video);
@@ -52,10 +54,9 @@ export function VideoPlayer({ src, poster, title, playback = null }: VideoPlayer
     if (!video) return;
     let cancelled = false;
     let detach = () => {};
-    setFailure(null);
     void loadHls().then((Hls) => {
       if (cancelled) return;
-      detach = attachHls(video, src, Hls, { onFatal: (reason) => setFailure(reason) }).detach;
+      detach = attachHls(video, src, Hls, { onFatal: (reason) => setFailure({ src, attempt, reason }) }).detach;
     });
     return () => {
       cancelled = true;
@@ -118,22 +119,22 @@ export function VideoPlayer({ src, poster, title, playback = null }: VideoPlayer
             {toast.text}
           </div>
         )}
-        {stalled && !failure && (
+        {stalled && !failed && (
           <div className="player-stalled">
             <span className="spinner" aria-hidden="true" />
             <span className="visually-hidden">{t('player.buffering')}</span>
           </div>
         )}
-        {view.blocked && !failure && (
+        {view.blocked && !failed && (
           <div className="player-blocked">
             <p>{t('player.blocked')}</p>
             <Button onClick={() => playback?.unblock()}>{t('player.start')}</Button>
           </div>
         )}
-        {failure && (
+        {failed && (
           <div className="video-failure" role="alert">
-            <p>{failure === 'unsupported' ? t('player.unsupported') : t('player.failed')}</p>
-            {failure !== 'unsupported' && (
+            <p>{failed === 'unsupported' ? t('player.unsupported') : t('player.failed')}</p>
+            {failed !== 'unsupported' && (
               <Button variant="secondary" onClick={() => setAttempt((a) => a + 1)}>
                 {t('player.retry')}
               </Button>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useServices } from '../../../app/services';
 import { ApiError } from '../../../core/api';
 import type { MessageKey } from '../../../core/i18n';
@@ -28,7 +28,11 @@ export function useIngest(slug: string, initial: Media): IngestState {
   const latest = useRef(0);
 
   // A newer room (the page's own refresh, an edit) brings newer media.
-  useEffect(() => setMedia(initial), [initial]);
+  const [initialSeen, setInitialSeen] = useState(initial);
+  if (initial !== initialSeen) {
+    setInitialSeen(initial);
+    setMedia(initial);
+  }
 
   const poll = useCallback(async () => {
     const mine = ++latest.current;

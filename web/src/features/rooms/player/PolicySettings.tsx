@@ -35,7 +35,11 @@ const PENDING_MS = 3_000;
 export function PolicySettings({ id, open, policy, onChange, onClose }: PolicySettingsProps) {
   const { t } = useI18n();
   const [pending, setPending] = useState<Partial<PlaybackPolicy>>({});
-  useEffect(() => setPending({}), [policy]);
+  const [policySeen, setPolicySeen] = useState(policy);
+  if (policy !== policySeen) {
+    setPolicySeen(policy);
+    setPending({});
+  }
   useEffect(() => {
     if (Object.keys(pending).length === 0) return;
     const timer = window.setTimeout(() => setPending({}), PENDING_MS);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../../../app/services';
 import { bufferedPieces, formatClock, SEEK_STEP_S } from '../../../core/sync/playback_text';
 
@@ -29,18 +29,17 @@ export function SeekBar({ current, duration, buffered, onSeek }: SeekBarProps) {
   const known = Number.isFinite(duration) && duration > 0;
   const max = known ? duration : 0;
   const shown = Math.min(max, Math.max(0, draft ?? current));
-  const latest = useRef({ draft, onSeek });
-  latest.current = { draft, onSeek };
+  const commitDraft = useEffectEvent((el: HTMLInputElement) => {
+    const d = draft ?? Number(el.value);
+    setDraft(null);
+    if (Number.isFinite(d)) onSeek(d);
+  });
 
   // `change` (release, not every move) commits; React's onChange is the native `input` event.
   useEffect(() => {
     const el = input.current;
     if (!el) return;
-    const commit = () => {
-      const d = latest.current.draft ?? Number(el.value);
-      setDraft(null);
-      if (Number.isFinite(d)) latest.current.onSeek(d);
-    };
+    const commit = () => commitDraft(el);
     el.addEventListener('change', commit);
     return () => el.removeEventListener('change', commit);
   }, []);

@@ -18,31 +18,32 @@ export interface VolumeControlsProps {
 
 /** Sends a dragged value now and then, and the last one for sure; shows the drag meanwhile. */
 function useThrottledValue(value: number, send: (v: number) => void) {
-  const [draft, setDraft] = useState<number | null>(null);
-  const state = useRef({ lastSent: 0, pending: null as number | null, timer: null as number | null, send });
-  state.current.send = send;
+  // The dragged value: shown while some of it waits to go out, and after that until the room's value
+  // moves on from what it was when the last of it went out (the server's answer).
+  const [draft, setDraft] = useState<{ v: number; waiting: boolean; valueWhenSent: number } | null>(null);
+  const out = useRef({ lastSent: 0, pending: null as number | null, timer: null as number | null, send, value });
+  useEffect(() => {
+    out.current.send = send;
+    out.current.value = value;
+  });
+  useEffect(() => () => {
+    if (out.current.timer !== null) window.clearTimeout(out.current.timer);
+  }, []);
   const flush = () => {
-    const s = state.current;
+    const s = out.current;
     s.timer = null;
     if (s.pending === null) return;
     s.lastSent = Date.now();
     s.send(s.pending);
+    setDraft({ v: s.pending, waiting: false, valueWhenSent: s.value });
     s.pending = null;
   };
-  useEffect(() => () => {
-    if (state.current.timer !== null) window.clearTimeout(state.current.timer);
-  }, []);
-  // The server's answer replaces the draft once nothing is waiting to go out.
-  useEffect(() => {
-    const s = state.current;
-    if (s.pending === null && s.timer === null) setDraft(null);
-  }, [value]);
   return {
-    shown: draft ?? value,
+    shown: draft && (draft.waiting || value === draft.valueWhenSent) ? draft.v : value,
     change(v: number) {
-      const s = state.current;
-      setDraft(v);
+      const s = out.current;
       s.pending = v;
+      setDraft({ v, waiting: true, valueWhenSent: value });
       const wait = s.lastSent + SEND_EVERY_MS - Date.now();
       if (wait <= 0) flush();
       else if (s.timer === null) s.timer = window.setTimeout(flush, wait);

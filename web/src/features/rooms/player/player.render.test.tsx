@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../../core/i18n';
 import type { PlaybackView } from '../../../core/sync/playback_session';
+import { namedControls, unnamedControls } from '../../../test/accessible_names';
 import { renderWithServices } from '../../../test/render';
 import { PlayerControls, type PlayerActions } from './PlayerControls';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -28,11 +29,10 @@ const media = { currentTime: 75, duration: 3730, buffered: [[0, 90], [600, 700]]
 const controls = (v: PlaybackView, locale: Locale = 'en') =>
   render(<PlayerControls view={v} media={media} actions={actions} fullscreen={{ supported: true, active: false, toggle: noop }} onHelp={noop} />, locale);
 
-/** Names of the controls: aria-label, or the text of a label pointing at them. */
+/** The accessible names of the controls, and of the group around them. */
 function names(html: string): string[] {
-  const out = [...html.matchAll(/aria-label="([^"]+)"/g)].map((m) => m[1]!);
-  for (const m of html.matchAll(/<label[^>]*for="([^"]+)"[^>]*>([^<]+)<\/label>/g)) out.push(m[2]!);
-  return out;
+  const group = [...html.matchAll(/role="group" aria-label="([^"]+)"/g)].map((m) => m[1]!);
+  return [...group, ...namedControls(html).map((c) => c.name)];
 }
 
 describe('player controls', () => {
@@ -42,10 +42,23 @@ describe('player controls', () => {
     );
     expect(names(controls({ ...view, state: { ...view.state!, status: 'paused', muted: true } }))).toEqual(expect.arrayContaining(['Play', 'Unmute for everyone']));
     expect(names(controls(view, 'ru'))).toEqual(expect.arrayContaining(['Позиция', 'Пауза', 'Громкость комнаты', 'Моя громкость', 'Скорость', 'Быстрые клавиши']));
-    // Every button and input has a name.
-    const html = controls(view);
-    const unnamed = [...html.matchAll(/<(button|input|select)\b[^>]*>/g)].filter((m) => !/aria-label=|id="/.test(m[0]));
-    expect(unnamed).toEqual([]);
+    // Every control has an accessible name, for the host too (the settings), in both languages.
+    for (const locale of ['en', 'ru'] as const) {
+      expect(unnamedControls(controls(view, locale))).toEqual([]);
+      expect(unnamedControls(controls({ ...view, isOwner: true }, locale))).toEqual([]);
+    }
+  });
+
+  it('the name check catches a control without a name (an id is not one)', () => {
+    const html = render(
+      <div role="group" aria-label="Player controls">
+        <button type="button" id="play">
+          <svg aria-hidden="true" />
+        </button>
+        <input type="range" id="seek" />
+      </div>,
+    );
+    expect(unnamedControls(html)).toEqual(['<button type="button" id="play">', '<input type="range" id="seek">']);
   });
 
   it('shows the time, the position as text, and draws the buffered ranges', () => {

@@ -37,7 +37,7 @@ interface SyncDebug {
  */
 export function useSyncDebug(playback: PlaybackSession | null, video: HTMLVideoElement | null): void {
   useEffect(() => {
-    let on = false;
+    let on: boolean;
     try {
       on = window.localStorage.getItem(SYNC_DEBUG_KEY) === '1';
     } catch {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useEffectEvent, useState, type RefObject } from 'react';
 import { playerKey, type PlayerKey } from '../../../core/sync/playback_text';
 
 /**
@@ -6,8 +6,7 @@ import { playerKey, type PlayerKey } from '../../../core/sync/playback_text';
  * change on every render; the listener stays the same.
  */
 export function usePlayerKeys(enabled: boolean, handle: (key: PlayerKey) => void): void {
-  const latest = useRef(handle);
-  latest.current = handle;
+  const onPlayerKey = useEffectEvent(handle);
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
@@ -17,7 +16,7 @@ export function usePlayerKeys(enabled: boolean, handle: (key: PlayerKey) => void
       const key = playerKey(e, target ? { tagName: target.tagName, type: (target as HTMLInputElement).type, isContentEditable: target.isContentEditable } : null);
       if (!key) return;
       e.preventDefault(); // Space would scroll the page, arrows too
-      latest.current(key);
+      onPlayerKey(key);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
