@@ -7,12 +7,12 @@ KINO := build/bin/kino
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: help deps build server web run test test-unit test-asan test-integration test-web test-e2e test-fuzz \
+.PHONY: help deps build server web run test test-unit test-asan test-tsan test-integration test-web test-e2e test-fuzz \
         fuzz bench format lint clean
 
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
-	@echo "make test   build and run every test layer (unit, asan, fuzz, integration, web, e2e)"
+	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, web, e2e)"
 	@echo "make build | fuzz | format | lint | clean"
 
 deps:
@@ -43,6 +43,13 @@ test-asan: deps
 	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests kino_janus_tests
 	@ctest --test-dir build/asan --output-on-failure
 
+# ThreadSanitizer (clang, preset tsan): the unit tests (room actors on real strands, the hub, the
+# registries) and the Janus client/pool tests against a real Janus. The same build checks the lock
+# annotations (-Werror=thread-safety).
+test-tsan: deps
+	@cmake --preset tsan >/dev/null && cmake --build --preset tsan --target kino_unit_tests kino_janus_tests
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir build/tsan --output-on-failure
+
 test-integration: build
 	@node --test tests/integration/*.test.mjs
 
@@ -67,7 +74,7 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 lint: server
-	@git ls-files 'server/*.cpp' | xargs clang-tidy -p build --quiet
+	@tools/run-clang-tidy
 	@cd web && npm run --silent lint
 
 clean:

@@ -3,7 +3,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -384,7 +383,7 @@ Result<std::string> Server::listen() {
   const auto bound = s.acceptor.local_endpoint(ec);
   const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                    : bound.address().to_string();
-  asio::co_spawn(s.io, s.acceptLoop(), asio::detached);
+  asio::co_spawn(s.io, s.acceptLoop(), log::LogFailure{"accept_loop"});
   // Signals are caught from here on, so a SIGTERM right after the caller logs the URL is graceful.
   s.signals.add(SIGINT);
   s.signals.add(SIGTERM);

@@ -143,7 +143,7 @@ class IngestService::Job {
   }
 
   bool stopping() const {
-    std::lock_guard lock(s_.mu_);
+    common::MutexLock lock(s_.mu_);
     return s_.stopping_;
   }
 
@@ -161,7 +161,7 @@ class IngestService::Job {
     PackagingSlot& operator=(const PackagingSlot&) = delete;
     ~PackagingSlot() {
       {
-        std::lock_guard lock(s_.mu_);
+        common::MutexLock lock(s_.mu_);
         s_.packaging_ -= 1;
       }
       s_.packaging_cv_.notify_one();
@@ -175,10 +175,10 @@ class IngestService::Job {
   // stops first. The wait does not count against the job's time limit.
   bool acquirePackagingSlot() {
     const auto since = std::chrono::steady_clock::now();
-    std::unique_lock lock(s_.mu_);
-    s_.packaging_cv_.wait(lock, [this] {
-      return s_.stopping_ || s_.packaging_ < std::max(1, s_.options_.concurrency);
-    });
+    common::MutexLock lock(s_.mu_);
+    while (!s_.stopping_ && s_.packaging_ >= std::max(1, s_.options_.concurrency)) {
+      lock.wait(s_.packaging_cv_);
+    }
     if (s_.stopping_) return false;
     s_.packaging_ += 1;
     deadline_ += std::chrono::steady_clock::now() - since;
@@ -366,7 +366,9 @@ class IngestService::Job {
       auto& done = published_[v];
       for (const auto& name : names) {
         if (done.contains(name)) continue;
-        if (auto r = s_.blobs_.putFile(a_.id + "/" + v + "/" + name, out_dir / v / name); !r) return r;
+        std::string key = a_.id;
+        key.append("/").append(v).append("/").append(name);
+        if (auto r = s_.blobs_.putFile(key, out_dir / v / name); !r) return r;
         done.insert(name);
       }
       if (auto r = s_.blobs_.putBytes(a_.id + "/" + v + "/index.m3u8", playlist); !r) return r;
@@ -421,7 +423,7 @@ void IngestService::start() {
 
 void IngestService::stop() {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
   }
@@ -433,7 +435,7 @@ void IngestService::stop() {
 
 void IngestService::enqueue(const std::string& asset_id) {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     if (!active_.insert(asset_id).second) return;
     queue_.push_back(asset_id);
   }
@@ -444,8 +446,8 @@ void IngestService::workerLoop() {
   for (;;) {
     std::string id;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      common::MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) lock.wait(cv_);
       if (stopping_) return;
       id = queue_.front();
       queue_.pop_front();
@@ -453,7 +455,7 @@ void IngestService::workerLoop() {
     if (auto asset = store_.assets().find(id)) {
       Job(*this, std::move(asset).value()).run();
     }
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(mu_);
     active_.erase(id);
   }
 }

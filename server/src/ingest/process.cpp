@@ -23,11 +23,11 @@ Result<ProcessOutcome> runProcess(const std::string& program, const std::vector<
                                   const std::function<void(std::string_view)>& on_line,
                                   const std::function<bool()>& cancelled, bool keep_stdout) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Error::internal("pipe: " + std::string(strerror(errno)));
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Error::internal("pipe: " + errnoText(errno));
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
     close(out_pipe[0]);
     close(out_pipe[1]);
-    return Error::internal("pipe: " + std::string(strerror(errno)));
+    return Error::internal("pipe: " + errnoText(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -47,7 +47,7 @@ Result<ProcessOutcome> runProcess(const std::string& program, const std::vector<
     close(out_pipe[0]);
     close(err_pipe[0]);
     return Error::make(ErrorKind::kUnavailable, "tool_missing",
-                       "Could not start " + program + ": " + strerror(rc));
+                       "Could not start " + program + ": " + errnoText(rc));
   }
 
   ProcessOutcome outcome;

@@ -41,13 +41,28 @@ TEST(JanusMessageTest, ReadsTheKindsKinoRelies) {
 }
 
 TEST(JanusMessageTest, RefusesMalformedReplies) {
-  for (const char* bad : {"", "[]", "{}", R"({"janus":5})", R"({"janus":"success","data":[]})",
-                          R"({"janus":"success","data":{"id":-1}})",
-                          R"({"janus":"event","session_id":"x"})",
-                          R"({"janus":"event","jsep":{"type":"offer"}})",
-                          R"({"janus":"event","plugindata":{"data":7}})",
-                          R"({"janus":"ack","transaction":1})"}) {
-    EXPECT_FALSE(parseJanusMessage(bad).ok()) << bad;
+  struct Case {
+    const char* text;
+    const char* reason;  // what the error message must name
+  };
+  const Case cases[] = {
+      {"", "not a JSON object"},
+      {"[]", "not a JSON object"},
+      {"{}", "without \"janus\""},
+      {R"({"janus":5})", "without \"janus\""},
+      {R"({"janus":"success","data":[]})", "non-object data"},
+      {R"({"janus":"success","data":{"id":-1}})", "bad data.id"},
+      {R"({"janus":"event","session_id":"x"})", "bad session or handle id"},
+      {R"({"janus":"event","jsep":{"type":"offer"}})", "jsep without type and sdp"},
+      {R"({"janus":"event","plugindata":{"data":7}})", "non-object plugindata.data"},
+      {R"({"janus":"ack","transaction":1})", "non-string transaction"},
+  };
+  for (const auto& c : cases) {
+    auto r = parseJanusMessage(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().code, "janus_malformed") << c.text;
+    EXPECT_NE(r.error().message.find(c.reason), std::string::npos)
+        << c.text << " → " << r.error().message << " (expected: " << c.reason << ")";
   }
 }
 

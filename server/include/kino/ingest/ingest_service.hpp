@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "kino/common/clock.hpp"
+#include "kino/common/mutex.hpp"
 #include "kino/common/random.hpp"
 #include "kino/ingest/downloader.hpp"
 #include "kino/storage/blob_store.hpp"
@@ -73,13 +74,13 @@ class IngestService {
   common::Random& random_;
   IngestOptions options_;
 
-  std::mutex mu_;  // guards queue_, active_, stopping_, packaging_
+  common::Mutex mu_;
   std::condition_variable cv_;
   std::condition_variable packaging_cv_;  // a packaging slot was freed, or stopping_
-  int packaging_ = 0;                     // jobs holding a packaging slot
-  std::deque<std::string> queue_;
-  std::set<std::string> active_;  // queued or running
-  bool stopping_ = false;
+  int packaging_ KINO_GUARDED_BY(mu_) = 0;  // jobs holding a packaging slot
+  std::deque<std::string> queue_ KINO_GUARDED_BY(mu_);
+  std::set<std::string> active_ KINO_GUARDED_BY(mu_);  // queued or running
+  bool stopping_ KINO_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
 
