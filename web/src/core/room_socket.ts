@@ -295,7 +295,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
   }
 
   /** Closes for good, without reconnecting, in a final status. */
-  function finish(status: 'ended' | 'signed_out', patch: Partial<RoomSocketState>) {
+  function finish(status: 'ended' | 'signed_out' | 'closed', patch: Partial<RoomSocketState> = {}) {
     if (closed) return;
     closed = true;
     const h = handle;
@@ -487,13 +487,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
       connect();
     },
     close() {
-      if (closed) return;
-      closed = true;
-      const h = handle;
-      handle = null;
-      h?.close();
-      stopTimers();
-      set({ status: 'closed' });
+      finish('closed');
     },
     send(text) {
       if (closed) return { ok: false, reason: 'closed' };
