@@ -33,6 +33,9 @@ class BlobStore {
                                    std::uint64_t length) = 0;
   // Removes every blob under `prefix` + "/".
   virtual Result<void> removePrefix(std::string_view prefix) = 0;
+  // How many bytes one read() should ask for when a caller streams a blob: a disk reads 256 KiB
+  // cheaply, a remote store prefers fewer, larger requests.
+  virtual std::uint64_t preferredReadSize() const { return 256 * 1024; }
 };
 
 // Whether `key` is a valid blob key (see above).
