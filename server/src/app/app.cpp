@@ -24,6 +24,7 @@
 #include "kino/media/janus_process.hpp"
 #include "kino/media/janus_pool.hpp"
 #include "kino/storage/disk_blob_store.hpp"
+#include "kino/storage/s3_blob_store.hpp"
 #include "kino/realtime/connection_registry.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
@@ -105,6 +106,28 @@ Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) 
   return store;
 }
 
+// The media blob store of `storage.blob`: a folder under the data dir, or an S3 bucket (which must
+// exist: checked here, so a wrong endpoint, bucket or key stops the start with a clear message).
+Result<std::unique_ptr<storage::BlobStore>> openBlobStore(const common::Config& config) {
+  const auto& sc = config.storage;
+  if (sc.blob != "s3") return storage::openDiskBlobStore(config.server.data_dir / "media");
+  storage::S3Options o;
+  o.endpoint = sc.s3_endpoint;
+  o.bucket = sc.s3_bucket;
+  o.region = sc.s3_region;
+  o.access_key = sc.s3_access_key;
+  o.secret_key = sc.s3_secret_key;
+  o.path_style = sc.s3_path_style;
+  auto store = storage::openS3BlobStore(std::move(o));
+  if (!store) return store.error();
+  log::info("media_store_ready", {{"blob", "s3"},
+                                  {"endpoint", sc.s3_endpoint},
+                                  {"bucket", sc.s3_bucket},
+                                  {"region", sc.s3_region},
+                                  {"path_style", sc.s3_path_style}});
+  return store;
+}
+
 // Runs `task` every `period` on its own thread until destroyed.
 class PeriodicTask {
  public:
@@ -150,7 +173,7 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   rooms::RoomService rooms(store, clock, random, presence, config.rooms,
                            {config.accounts.argon2_ops, config.accounts.argon2_mem_kib});
 
-  auto blobs = storage::openDiskBlobStore(config.server.data_dir / "media");
+  auto blobs = openBlobStore(config);
   if (!blobs) return fail("media_store_failed", blobs.error());
   auto signer = common::UrlSigner::loadOrCreate(config.server.data_dir / "secrets" / "media.key",
                                                 random);

@@ -95,6 +95,13 @@ std::vector<Key> keysOf(Config& c) {
       {"media", "ice_interface", &c.media.ice_interface},
       {"media", "rtp_port_min", &c.media.rtp_port_min},
       {"media", "rtp_port_max", &c.media.rtp_port_max},
+      {"storage", "blob", &c.storage.blob},
+      {"storage", "s3_endpoint", &c.storage.s3_endpoint},
+      {"storage", "s3_bucket", &c.storage.s3_bucket},
+      {"storage", "s3_region", &c.storage.s3_region},
+      {"storage", "s3_access_key", &c.storage.s3_access_key},
+      {"storage", "s3_secret_key", &c.storage.s3_secret_key},
+      {"storage", "s3_path_style", &c.storage.s3_path_style},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -161,6 +168,34 @@ std::string envName(const Key& k) {
   std::string s = "KINO_" + k.section + "_" + k.name;
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
   return s;
+}
+
+// A bucket name S3 accepts in both URL styles: 3..63 of a-z 0-9 . -, starting and ending with a
+// letter or digit.
+bool validBucketName(const std::string& b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  auto plain = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); };
+  if (!plain(b.front()) || !plain(b.back())) return false;
+  return std::all_of(b.begin(), b.end(),
+                     [&](char ch) { return plain(ch) || ch == '.' || ch == '-'; });
+}
+
+Result<void> validateStorage(const StorageConfig& s) {
+  if (s.blob != "disk" && s.blob != "s3") return badKey("storage.blob", "disk or s3");
+  if (s.blob != "s3") return success();
+  const std::string needed = "required when blob = \"s3\"";
+  const bool web = s.s3_endpoint.starts_with("http://") || s.s3_endpoint.starts_with("https://");
+  if (!web) return badKey("storage.s3_endpoint", "http(s)://host[:port] " + needed);
+  const auto authority = s.s3_endpoint.substr(s.s3_endpoint.find("://") + 3);
+  if (authority.find('@') != std::string::npos)
+    return badKey("storage.s3_endpoint", "no credentials in the URL; use s3_access_key/secret_key");
+  if (!validBucketName(s.s3_bucket))
+    return badKey("storage.s3_bucket", "3..63 characters of a-z, 0-9, '.' and '-'");
+  if (s.s3_region.empty()) return badKey("storage.s3_region", "must not be empty");
+  if (s.s3_access_key.empty()) return badKey("storage.s3_access_key", needed);
+  if (s.s3_secret_key.empty())
+    return badKey("storage.s3_secret_key", needed + " (or KINO_STORAGE_S3_SECRET_KEY)");
+  return success();
 }
 
 Result<void> validate(const Config& c) {
@@ -231,6 +266,7 @@ Result<void> validate(const Config& c) {
     return badKey("media.rtp_port_min/max", "1024 <= min < max <= 65535");
   if (c.media.external_port < 1 || c.media.external_port > 65535)
     return badKey("media.external_port", "1..65535");
+  if (auto r = validateStorage(c.storage); !r) return r.error();
   return success();
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 namespace kino::common {
 namespace {
 
@@ -70,6 +73,48 @@ TEST(ConfigTest, IngestSpeedTimeAndSlotLimitsHaveDefaultsAndAreChecked) {
     EXPECT_NE(r.error().message.find(std::string(bad).substr(0, std::string(bad).find(' '))),
               std::string::npos)
         << r.error().message;
+  }
+}
+
+TEST(ConfigTest, BlobStorageIsDiskByDefaultAndS3NeedsItsKeys) {
+  auto d = parseConfig("", {});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->storage.blob, "disk");
+  EXPECT_EQ(d->storage.s3_region, "us-east-1");
+  EXPECT_TRUE(d->storage.s3_path_style);
+  auto s3 = parseConfig(R"([storage]
+blob = "s3"
+s3_endpoint = "http://127.0.0.1:9000"
+s3_bucket = "kino-media"
+s3_access_key = "kino:tester"
+s3_path_style = false
+)", {{"KINO_STORAGE_S3_SECRET_KEY", "from-the-environment"}, {"KINO_STORAGE_S3_REGION", "eu-1"}});
+  ASSERT_TRUE(s3.ok()) << s3.error().message;
+  EXPECT_EQ(s3->storage.s3_secret_key, "from-the-environment");
+  EXPECT_EQ(s3->storage.s3_region, "eu-1");
+  EXPECT_FALSE(s3->storage.s3_path_style);
+  const Environment good{{"KINO_STORAGE_BLOB", "s3"},
+                         {"KINO_STORAGE_S3_ENDPOINT", "https://s3.example"},
+                         {"KINO_STORAGE_S3_BUCKET", "media"},
+                         {"KINO_STORAGE_S3_ACCESS_KEY", "AKIA"},
+                         {"KINO_STORAGE_S3_SECRET_KEY", "secret"}};
+  ASSERT_TRUE(parseConfig("", good).ok());
+  using Case = std::tuple<std::string, std::string, std::string>;  // variable, value, key named
+  for (const auto& [name, value, key] : std::vector<Case>{
+           {"KINO_STORAGE_BLOB", "nfs", "storage.blob"},
+           {"KINO_STORAGE_S3_ENDPOINT", "", "storage.s3_endpoint"},
+           {"KINO_STORAGE_S3_ENDPOINT", "s3.example", "storage.s3_endpoint"},
+           {"KINO_STORAGE_S3_ENDPOINT", "https://AKIA:secret@s3.example", "storage.s3_endpoint"},
+           {"KINO_STORAGE_S3_BUCKET", "", "storage.s3_bucket"},
+           {"KINO_STORAGE_S3_BUCKET", "Media_Files", "storage.s3_bucket"},
+           {"KINO_STORAGE_S3_ACCESS_KEY", "", "storage.s3_access_key"},
+           {"KINO_STORAGE_S3_SECRET_KEY", "", "storage.s3_secret_key"}}) {
+    Environment env = good;
+    env[name] = value;
+    auto r = parseConfig("", env);
+    ASSERT_FALSE(r.ok()) << name << "=" << value;
+    EXPECT_NE(r.error().message.find(key), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find("secret@"), std::string::npos) << r.error().message;
   }
 }
 

@@ -104,6 +104,18 @@ struct MediaConfig {
   int rtp_port_max = 20999;
 };
 
+struct StorageConfig {
+  // Where HLS segments, playlists and posters live: "disk" (<data_dir>/media) or "s3" (a bucket of
+  // any S3-compatible service; the s3_* keys below).
+  std::string blob = "disk";
+  std::string s3_endpoint;             // "https://s3.<region>.amazonaws.com", "http://host:port"
+  std::string s3_bucket;               // must exist; Kino checks it at start
+  std::string s3_region = "us-east-1";
+  std::string s3_access_key;
+  std::string s3_secret_key;           // never logged; prefer KINO_STORAGE_S3_SECRET_KEY
+  bool s3_path_style = true;           // false: virtual-hosted style (<bucket>.<host>)
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -118,6 +130,7 @@ struct Config {
   RealtimeConfig realtime;
   IngestConfig ingest;
   MediaConfig media;
+  StorageConfig storage;
   TestingConfig testing;
 };
 
