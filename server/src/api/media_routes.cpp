@@ -14,8 +14,10 @@ using http::RouteParams;
 
 constexpr auto kSignedFor = std::chrono::hours(24);
 
-// Bytes [offset, offset + length) of one blob, read chunk by chunk while the listener sends them.
-// Holds its client's media slot until the response is done.
+// Bytes [offset, offset + length) of one blob, read while the listener sends them: one
+// BlobStore::read of preferredReadSize() bytes at a time (a remote store prefers fewer, larger
+// requests), handed out in pieces of at most what the listener asks for. Holds one read's bytes and
+// its client's media slot until the response is done.
 class BlobBody final : public http::BodySource {
  public:
   BlobBody(storage::BlobStore& blobs, std::string key, std::uint64_t offset, std::uint64_t length,
@@ -26,20 +28,36 @@ class BlobBody final : public http::BodySource {
   std::uint64_t size() const override { return size_; }
 
   Result<std::string> next(std::size_t max) override {
-    auto bytes = blobs_.read(key_, next_, std::min<std::uint64_t>(max, left_));
-    if (!bytes) return bytes.error();
-    if (bytes->empty() && left_ > 0) return Error::internal("the media file shrank while sent");
-    next_ += bytes->size();
-    left_ -= std::min<std::uint64_t>(bytes->size(), left_);
-    return bytes;
+    if (used_ == buffer_.size()) {
+      const std::uint64_t want =
+          std::min<std::uint64_t>(std::max<std::uint64_t>(max, blobs_.preferredReadSize()), left_);
+      auto bytes = blobs_.read(key_, next_, want);
+      if (!bytes) return bytes.error();
+      if (bytes->empty() && left_ > 0) return Error::internal("the media file shrank while sent");
+      next_ += bytes->size();
+      left_ -= std::min<std::uint64_t>(bytes->size(), left_);
+      buffer_ = std::move(bytes).value();
+      used_ = 0;
+    }
+    const std::size_t n = std::min(max, buffer_.size() - used_);
+    if (used_ == 0 && n == buffer_.size()) {  // the whole read in one piece: no copy
+      std::string all = std::move(buffer_);
+      buffer_.clear();
+      return all;
+    }
+    std::string piece = buffer_.substr(used_, n);
+    used_ += n;
+    return piece;
   }
 
  private:
   storage::BlobStore& blobs_;
   const std::string key_;
-  std::uint64_t next_;
-  std::uint64_t left_;
+  std::uint64_t next_;  // the blob offset of the next read
+  std::uint64_t left_;  // bytes not read from the blob yet
   const std::uint64_t size_;
+  std::string buffer_;    // the last read
+  std::size_t used_ = 0;  // bytes of buffer_ handed out
   common::ConcurrencyCap::Slot slot_;
 };
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "kino/common/log.hpp"
@@ -108,6 +109,8 @@ class IngestService::Job {
     a_.state = "failed";
     a_.error = error.message;
     a_.eta_s.reset();
+    a_.playable = false;
+    unpublish();
     a_.history = appendHistory(a_.history, "failed", s_.clock_.now());
     save();
     log::warn("ingest_failed", {{"asset", a_.id},
@@ -118,6 +121,10 @@ class IngestService::Job {
 
  private:
   Result<void> pipeline() {
+    if (a_.attempts > 1) {  // a retry or a restart: nothing of the earlier run stays published
+      a_.playable = false;
+      if (auto r = s_.blobs_.removePrefix(a_.id); !r) return storageFailure(r.error(), a_.id);
+    }
     enter("downloading");
     auto input = download();
     if (!input) return input.error();
@@ -205,6 +212,25 @@ class IngestService::Job {
       a_.eta_s = static_cast<int>(std::lround(elapsed * (100 - a_.percent) / a_.percent));
     }
     save();
+  }
+
+  // The job's error for a blob that could not be written or removed: the details go to the log, the
+  // person sees that the storage failed and that trying again may work.
+  Error storageFailure(const Error& cause, const std::string& key) const {
+    log::warn("media_store_failed",
+              {{"asset", a_.id}, {"key", key}, {"code", cause.code}, {"error", cause.message}});
+    return failure(
+        "Kino could not save the prepared video to its media storage, so it was not published. "
+        "Try again in a few minutes.",
+        "media_store_failed");
+  }
+
+  // Removes what a failed run published, so a failed asset serves nothing; best effort (a retry
+  // removes it again before it starts).
+  void unpublish() {
+    if (auto r = s_.blobs_.removePrefix(a_.id); !r) {
+      log::warn("ingest_unpublish_failed", {{"asset", a_.id}, {"error", r.error().message}});
+    }
   }
 
   void save() {
@@ -318,18 +344,21 @@ class IngestService::Job {
     const std::string master = masterPlaylist(plan, probe);
     auto args = packagingArgs(plan, input, out_dir, s_.options_.segment_seconds);
     auto last_publish = std::chrono::steady_clock::now();
+    std::optional<Error> publish_error;  // stops ffmpeg: the job fails at once
     auto out = runProcess(
         s_.options_.ffmpeg, args,
         [&](std::string_view line) {
           if (auto t = progressSeconds(line); t && probe.duration_s > 0) {
             report(100.0 * *t / probe.duration_s);
           }
-          if (std::chrono::steady_clock::now() - last_publish > std::chrono::seconds(1)) {
+          if (!publish_error &&
+              std::chrono::steady_clock::now() - last_publish > std::chrono::seconds(1)) {
             last_publish = std::chrono::steady_clock::now();
-            (void)publish(out_dir, plan.rungs.size(), master);  // retried at the end
+            if (auto r = publish(out_dir, plan.rungs.size(), master); !r) publish_error = r.error();
           }
         },
-        [this] { return cancelled(); });
+        [&] { return publish_error.has_value() || cancelled(); });
+    if (publish_error) return *publish_error;
     if (!out) return out.error();
     if (out->exit_code != 0) {
       log::warn("ffmpeg_failed", {{"asset", a_.id}, {"stderr", out->stderr_tail}});
@@ -343,13 +372,16 @@ class IngestService::Job {
     auto shot = runProcess(s_.options_.ffmpeg, posterArgs(probe, input, poster), nullptr,
                            [this] { return cancelled(); });
     if (shot && shot->exit_code == 0 && fs::exists(poster)) {
-      (void)s_.blobs_.putFile(a_.id + "/poster.jpg", poster);
+      const std::string key = a_.id + "/poster.jpg";
+      if (auto r = s_.blobs_.putFile(key, poster); !r) return storageFailure(r.error(), key);
     }
     return success();
   }
 
-  // Publishes every segment ffmpeg has finished (those its playlists list), then the playlists,
-  // then — once every rendition has a segment — the master playlist: the room can start playing.
+  // Publishes every segment ffmpeg has finished (those its playlists list), then each rendition's
+  // playlist, then (once every rendition has a segment) the master playlist, last: a player only
+  // ever finds playlists whose segments are published, and the room can start playing. A blob
+  // that cannot be written stops here with storageFailure; what is published stays consistent.
   Result<void> publish(const fs::path& out_dir, std::size_t renditions, const std::string& master) {
     bool all_started = true;
     for (std::size_t i = 0; i < renditions; ++i) {
@@ -368,13 +400,21 @@ class IngestService::Job {
         if (done.contains(name)) continue;
         std::string key = a_.id;
         key.append("/").append(v).append("/").append(name);
-        if (auto r = s_.blobs_.putFile(key, out_dir / v / name); !r) return r;
+        if (auto r = s_.blobs_.putFile(key, out_dir / v / name); !r) {
+          return storageFailure(r.error(), key);
+        }
         done.insert(name);
       }
-      if (auto r = s_.blobs_.putBytes(a_.id + "/" + v + "/index.m3u8", playlist); !r) return r;
+      const std::string playlist_key = a_.id + "/" + v + "/index.m3u8";
+      if (auto r = s_.blobs_.putBytes(playlist_key, playlist); !r) {
+        return storageFailure(r.error(), playlist_key);
+      }
     }
     if (all_started && !a_.playable) {
-      if (auto r = s_.blobs_.putBytes(a_.id + "/master.m3u8", master); !r) return r;
+      const std::string master_key = a_.id + "/master.m3u8";
+      if (auto r = s_.blobs_.putBytes(master_key, master); !r) {
+        return storageFailure(r.error(), master_key);
+      }
       a_.playable = true;
       save();
     }
@@ -436,7 +476,10 @@ void IngestService::stop() {
 void IngestService::enqueue(const std::string& asset_id) {
   {
     common::MutexLock lock(mu_);
-    if (!active_.insert(asset_id).second) return;
+    if (!active_.insert(asset_id).second) {
+      rerun_.insert(asset_id);  // queued or still finishing: run it once more afterwards
+      return;
+    }
     queue_.push_back(asset_id);
   }
   cv_.notify_one();
@@ -452,11 +495,21 @@ void IngestService::workerLoop() {
       id = queue_.front();
       queue_.pop_front();
     }
-    if (auto asset = store_.assets().find(id)) {
+    // Only a queued job runs: a second enqueue of one that has finished since is a no-op.
+    if (auto asset = store_.assets().find(id); asset && asset->state == "queued") {
       Job(*this, std::move(asset).value()).run();
     }
-    common::MutexLock lock(mu_);
-    active_.erase(id);
+    bool again = false;
+    {
+      common::MutexLock lock(mu_);
+      again = rerun_.erase(id) > 0;
+      if (again) {
+        queue_.push_back(id);
+      } else {
+        active_.erase(id);
+      }
+    }
+    if (again) cv_.notify_one();
   }
 }
 
@@ -486,8 +539,7 @@ Result<AssetRecord> IngestService::retry(const std::string& asset_id) {
   a->updated_at = clock_.now();
   a->history = appendHistory(a->history, "queued", a->updated_at);
   if (auto r = store_.assets().update(*a); !r) return r.error();
-  (void)blobs_.removePrefix(a->id);
-  enqueue(a->id);
+  enqueue(a->id);  // the job removes what the failed run left before it starts
   return a;
 }
 

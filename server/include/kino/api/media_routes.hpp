@@ -3,8 +3,9 @@
 // segments and posters from the BlobStore with Range, ETag/If-None-Match and CDN-friendly cache
 // headers. Media of an asset that no public room shows needs a signed path:
 // /media/s/<token>/<asset>/... (token from mediaPaths()).
-// Bodies are streamed from the BlobStore in chunks (see http::BodySource), so a slow reader holds one
-// chunk, not the file; whole files of any size are served, with or without Range.
+// Bodies are streamed from the BlobStore in chunks (see http::BodySource), one read of
+// BlobStore::preferredReadSize() at a time (256 KiB on disk, 1 MiB from S3), so a slow reader holds
+// one read, not the file; whole files of any size are served, with or without Range.
 
 #include <cstddef>
 #include <string>

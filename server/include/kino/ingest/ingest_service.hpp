@@ -80,6 +80,7 @@ class IngestService {
   int packaging_ KINO_GUARDED_BY(mu_) = 0;  // jobs holding a packaging slot
   std::deque<std::string> queue_ KINO_GUARDED_BY(mu_);
   std::set<std::string> active_ KINO_GUARDED_BY(mu_);  // queued or running
+  std::set<std::string> rerun_ KINO_GUARDED_BY(mu_);   // enqueued again while active
   bool stopping_ KINO_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
