@@ -40,14 +40,14 @@ test-unit: server
 	@ctest --test-dir build --output-on-failure
 
 test-asan: deps
-	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests kino_janus_tests
+	@cmake --preset asan >/dev/null && cmake --build --preset asan --target kino_unit_tests kino_janus_tests kino_s3_tests
 	@ctest --test-dir build/asan --output-on-failure
 
 # ThreadSanitizer (clang, preset tsan): the unit tests (room actors on real strands, the hub, the
-# registries) and the Janus client/pool tests against a real Janus. The same build checks the lock
-# annotations (-Werror=thread-safety).
+# registries), the Janus client/pool tests against a real Janus and the S3 store against a real
+# Swift. The same build checks the lock annotations (-Werror=thread-safety).
 test-tsan: deps
-	@cmake --preset tsan >/dev/null && cmake --build --preset tsan --target kino_unit_tests kino_janus_tests
+	@cmake --preset tsan >/dev/null && cmake --build --preset tsan --target kino_unit_tests kino_janus_tests kino_s3_tests
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir build/tsan --output-on-failure
 
 test-integration: build
