@@ -26,8 +26,12 @@ const filesUnder = (dir) => (existsSync(dir)
   ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)
   : []);
 
-describe('media on S3 (OpenStack Swift)', { skip: !swiftInstalled() && 'Swift is not installed (tools/install-deps)' }, () => {
-  let swift;
+const skip = !swiftInstalled() && 'Swift is not installed (tools/install-deps)';
+let swift; // one Swift for the whole file
+before(async () => { if (!skip) swift = await startSwift({ buckets: [BUCKET] }); });
+after(async () => { await swift?.stop(); });
+
+describe('media on S3 (OpenStack Swift)', { skip }, () => {
   let host;
   let k;
   let owner;
@@ -57,7 +61,6 @@ describe('media on S3 (OpenStack Swift)', { skip: !swiftInstalled() && 'Swift is
   }
 
   before(async () => {
-    swift = await startSwift({ buckets: [BUCKET] });
     host = await startMediaHost(await ensureClips(['h264.mp4']));
     k = await startKino({ env: ingestEnv(swift.kinoEnv(BUCKET)) });
     owner = await registerUser(k);
@@ -69,7 +72,6 @@ describe('media on S3 (OpenStack Swift)', { skip: !swiftInstalled() && 'Swift is
   after(async () => {
     await k?.stop();
     await host?.close();
-    await swift?.stop();
   });
 
   it('the ingested HLS is in the bucket, three replicas each, and nothing of it on the local disk', async () => {
@@ -180,11 +182,7 @@ describe('media on S3 (OpenStack Swift)', { skip: !swiftInstalled() && 'Swift is
   });
 });
 
-describe('start-up with a bad S3 configuration', { skip: !swiftInstalled() && 'Swift is not installed (tools/install-deps)' }, () => {
-  let swift;
-  before(async () => { swift = await startSwift({ buckets: [BUCKET] }); });
-  after(async () => { await swift?.stop(); });
-
+describe('start-up with a bad S3 configuration', { skip }, () => {
   it('a missing bucket stops the start with a message naming it', async () => {
     await assert.rejects(startKino({ env: swift.kinoEnv('kino-no-such-bucket') }),
       (e) => /exited \(1\)/.test(e.message) && /kino-no-such-bucket' at http:\/\/127\.0\.0\.1:\d+ does not exist/.test(e.message));
