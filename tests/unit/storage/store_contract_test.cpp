@@ -1,11 +1,14 @@
 // The contract every Store adapter must pass. Add an adapter by adding a factory to kAdapters.
+// PostgreSQL: one server per test binary run (tests/lib/pg_server.hpp), a new database per test.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 
 #include "kino/storage/migrations.hpp"
+#include "kino/storage/postgres_store.hpp"
 #include "kino/storage/sqlite_store.hpp"
+#include "lib/pg_server.hpp"
 
 namespace kino::storage {
 namespace {
@@ -24,6 +27,11 @@ const Adapter kAdapters[] = {
     {"sqlite_file",
      [](const fs::path& dir) { return std::move(openSqliteStore(dir / "kino.db")).value(); }},
     {"sqlite_memory", [](const fs::path&) { return std::move(openSqliteStore(":memory:")).value(); }},
+    {"postgres",
+     [](const fs::path&) {
+       auto& pg = testlib::sharedPgServer();
+       return std::move(openPostgresStore({.url = pg.url(pg.createDatabase())})).value();
+     }},
 };
 
 class StoreContractTest : public ::testing::TestWithParam<Adapter> {
