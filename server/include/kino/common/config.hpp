@@ -104,6 +104,15 @@ struct MediaConfig {
   int rtp_port_max = 20999;
 };
 
+// Where durable state lives (the Store port).
+struct StorageConfig {
+  std::string engine = "sqlite";  // sqlite (<data_dir>/kino.db) | postgres
+  // postgres: a libpq conninfo ("host=a,b port=5432,5432 dbname=kino user=kino
+  // target_session_attrs=read-write") or URI ("postgresql://kino@a:5432,b:5432/kino").
+  std::string postgres_url;
+  int postgres_pool_size = 8;  // connections to PostgreSQL at most
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -118,6 +127,7 @@ struct Config {
   RealtimeConfig realtime;
   IngestConfig ingest;
   MediaConfig media;
+  StorageConfig storage;
   TestingConfig testing;
 };
 
