@@ -66,6 +66,7 @@ fuzz: deps
 	@tools/run-fuzzers 300
 
 bench: build
+	@build/bin/kino_store_bench
 	@node bench/ingest.bench.mjs
 	@node bench/playback.bench.mjs
 	@node bench/video.bench.mjs
