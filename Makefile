@@ -12,7 +12,7 @@ export CCACHE_NOHASHDIR := 1
 
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
-	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, web, e2e)"
+	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, postgres, web, e2e)"
 	@echo "make build | fuzz | format | lint | clean"
 
 deps:
@@ -66,6 +66,7 @@ fuzz: deps
 	@tools/run-fuzzers 300
 
 bench: build
+	@build/bin/kino_store_bench
 	@node bench/ingest.bench.mjs
 	@node bench/playback.bench.mjs
 	@node bench/video.bench.mjs

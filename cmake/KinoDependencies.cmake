@@ -7,6 +7,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+# The PostgreSQL adapter: libpqxx 6.4 (Debian libpqxx-dev) over libpq.
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 # Asio is used header-only; these keep every TU's Asio configuration identical.
 add_library(kino_asio INTERFACE)
 target_compile_definitions(kino_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

@@ -1,11 +1,15 @@
 // Starts an isolated `kino serve` for a test: its own data dir, port 0, the built web app.
 // Contract: startKino() resolves once the server logged its `listening` line; stop() sends SIGTERM and
 // resolves with the exit code. Logs are kept in memory (`logs()`) and printed when KINO_TEST_VERBOSE=1.
+// KINO_TEST_STORAGE=postgres: the store is a fresh database on a PostgreSQL this Node process starts
+// once (tests/lib/pg.mjs); a restart on the same data dir (`args: ['--data', dir]`) gets the same
+// database again.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedPostgres } from './pg.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
@@ -25,7 +29,7 @@ export async function startKino(opts = {}) {
     // attempt would look their host names up outside this machine.
     // Janus (video chat) is off unless a test turns it on: an embedded Janus per test server costs time.
     env: { ...process.env, KINO_LOG_LEVEL: 'info', KINO_INGEST_ENABLED: 'false', KINO_MEDIA_MODE: 'off',
-      ...(opts.env || {}) },
+      ...(await storageEnv(args, opts.env || {})), ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,4 +58,15 @@ export async function startKino(opts = {}) {
       return code;
     },
   };
+}
+
+const databaseOfDataDir = new Map();
+
+/** KINO_STORAGE_* for a server started with `args`: PostgreSQL when KINO_TEST_STORAGE=postgres. */
+async function storageEnv(args, env) {
+  if (process.env.KINO_TEST_STORAGE !== 'postgres' || env.KINO_STORAGE_ENGINE) return {};
+  const pg = await sharedPostgres();
+  const dataDir = path.resolve(args[args.lastIndexOf('--data') + 1]);  // the last --data wins
+  if (!databaseOfDataDir.has(dataDir)) databaseOfDataDir.set(dataDir, pg.createDatabase());
+  return { KINO_STORAGE_ENGINE: 'postgres', KINO_STORAGE_POSTGRES_URL: pg.url(databaseOfDataDir.get(dataDir)) };
 }

@@ -29,6 +29,7 @@
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
 #include "kino/rooms/room_service.hpp"
+#include "kino/storage/postgres_store.hpp"
 #include "kino/storage/sqlite_store.hpp"
 #include "kino/common/mutex.hpp"
 
@@ -89,6 +90,7 @@ int threadsOr(int configured, int minimum) {
   return std::max(minimum, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+// Opens the configured store (SQLite in the data directory, or PostgreSQL) and migrates it.
 Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) {
   std::error_code ec;
   fs::create_directories(config.server.data_dir, ec);
@@ -97,12 +99,16 @@ Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) 
                        "cannot create data directory " + config.server.data_dir.string() + ": " +
                            ec.message());
   }
-  auto store = storage::openSqliteStore(config.server.data_dir / "kino.db");
+  const bool postgres = config.storage.engine == "postgres";
+  auto store = postgres ? storage::openPostgresStore({.url = config.storage.postgres_url,
+                                                      .pool_size = config.storage.postgres_pool_size})
+                        : storage::openSqliteStore(config.server.data_dir / "kino.db");
   if (!store) return store.error();
   auto version = (*store)->migrate();
   if (!version) return version.error();
-  log::info("store_ready", {{"path", (config.server.data_dir / "kino.db").string()},
-                            {"schema_version", *version}});
+  boost::json::object fields{{"engine", config.storage.engine}, {"schema_version", *version}};
+  if (!postgres) fields["path"] = (config.server.data_dir / "kino.db").string();
+  log::info("store_ready", std::move(fields));
   return store;
 }
 
@@ -314,6 +320,12 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   });
   PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
     if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
+  });
+  // PostgreSQL: the chat and playback partitions of this month and the next two exist in advance.
+  PeriodicTask store_upkeep(std::chrono::hours(1), [&store, &clock] {
+    if (auto r = store.maintain(clock.now()); !r) {
+      log::warn("store_maintenance_failed", {{"message", r.error().message}});
+    }
   });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),

@@ -95,6 +95,9 @@ std::vector<Key> keysOf(Config& c) {
       {"media", "ice_interface", &c.media.ice_interface},
       {"media", "rtp_port_min", &c.media.rtp_port_min},
       {"media", "rtp_port_max", &c.media.rtp_port_max},
+      {"storage", "engine", &c.storage.engine},
+      {"storage", "postgres_url", &c.storage.postgres_url},
+      {"storage", "postgres_pool_size", &c.storage.postgres_pool_size},
       {"storage", "blob", &c.storage.blob},
       {"storage", "s3_endpoint", &c.storage.s3_endpoint},
       {"storage", "s3_bucket", &c.storage.s3_bucket},
@@ -266,6 +269,12 @@ Result<void> validate(const Config& c) {
     return badKey("media.rtp_port_min/max", "1024 <= min < max <= 65535");
   if (c.media.external_port < 1 || c.media.external_port > 65535)
     return badKey("media.external_port", "1..65535");
+  if (c.storage.engine != "sqlite" && c.storage.engine != "postgres")
+    return badKey("storage.engine", "sqlite or postgres");
+  if (c.storage.engine == "postgres" && c.storage.postgres_url.empty())
+    return badKey("storage.postgres_url", "needed when storage.engine is postgres");
+  if (c.storage.postgres_pool_size < 1 || c.storage.postgres_pool_size > 256)
+    return badKey("storage.postgres_pool_size", "1..256");
   if (auto r = validateStorage(c.storage); !r) return r.error();
   return success();
 }

@@ -139,5 +139,29 @@ TEST(HostPortTest, ParsesIpv4Ipv6AndRejectsJunk) {
   EXPECT_FALSE(parseHostPort("[::1]80").ok());
 }
 
+TEST(ConfigTest, StorageIsSqliteByDefaultAndPostgresNeedsAUrl) {
+  auto d = parseConfig("", {});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->storage.engine, "sqlite");
+  EXPECT_EQ(d->storage.postgres_url, "");
+  EXPECT_EQ(d->storage.postgres_pool_size, 8);
+
+  auto pg = parseConfig("[storage]\nengine = \"postgres\"\npostgres_url = \"host=db dbname=kino\"\n",
+                        {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "3"}});
+  ASSERT_TRUE(pg.ok()) << pg.error().message;
+  EXPECT_EQ(pg->storage.engine, "postgres");
+  EXPECT_EQ(pg->storage.postgres_url, "host=db dbname=kino");
+  EXPECT_EQ(pg->storage.postgres_pool_size, 3);
+
+  auto no_url = parseConfig("", {{"KINO_STORAGE_ENGINE", "postgres"}});
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.error().message.find("storage.postgres_url"), std::string::npos);
+  auto engine = parseConfig("[storage]\nengine = \"mysql\"\n", {});
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.error().message.find("storage.engine"), std::string::npos);
+  EXPECT_FALSE(parseConfig("", {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "0"}}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "257"}}).ok());
+}
+
 }  // namespace
 }  // namespace kino::common

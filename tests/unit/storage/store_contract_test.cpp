@@ -1,9 +1,14 @@
 // The contract every Store adapter must pass. Add an adapter by adding a factory to kAdapters.
+// PostgreSQL: one server per test binary run (tests/lib/pg_server.hpp), a new database per test.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
+#include "kino/storage/migrations.hpp"
+#include "kino/storage/postgres_store.hpp"
 #include "kino/storage/sqlite_store.hpp"
+#include "lib/pg_server.hpp"
 
 namespace kino::storage {
 namespace {
@@ -22,6 +27,11 @@ const Adapter kAdapters[] = {
     {"sqlite_file",
      [](const fs::path& dir) { return std::move(openSqliteStore(dir / "kino.db")).value(); }},
     {"sqlite_memory", [](const fs::path&) { return std::move(openSqliteStore(":memory:")).value(); }},
+    {"postgres",
+     [](const fs::path&) {
+       auto& pg = testlib::sharedPgServer();
+       return std::move(openPostgresStore({.url = pg.url(pg.createDatabase())})).value();
+     }},
 };
 
 class StoreContractTest : public ::testing::TestWithParam<Adapter> {
@@ -49,7 +59,7 @@ class StoreContractTest : public ::testing::TestWithParam<Adapter> {
 TEST_P(StoreContractTest, MigrateIsIdempotent) {
   auto again = store_->migrate();
   ASSERT_TRUE(again.ok());
-  EXPECT_GE(*again, 1);
+  EXPECT_EQ(*again, static_cast<int>(migrations().size()));
   EXPECT_TRUE(store_->ping().ok());
 }
 
@@ -120,6 +130,25 @@ TEST_P(StoreContractTest, MessagesKeepOrderAndRecogniseResends) {
   ASSERT_TRUE(store_->messages().raiseSeqFloor(room->id, 1000).ok());
   ASSERT_TRUE(store_->messages().raiseSeqFloor(room->id, 10).ok());  // never lowers
   EXPECT_EQ(*store_->messages().seqFloor(room->id), 1000);
+}
+
+TEST_P(StoreContractTest, ASecondUseOfASeqConflictsAndStoresNothingOfTheBatch) {
+  auto u = makeUser("Anna");
+  auto room = store_->rooms().create({"slug00005", u.id, "T", "", "https://v.test/a.mp4", "public",
+                                      "", "", std::nullopt, 120, "live", fromUnixMillis(0)});
+  ASSERT_TRUE(room.ok());
+  ASSERT_TRUE(store_->messages()
+                  .appendBatch({{room->id, 1, "user:1", "Anna", "a", "first", fromUnixMillis(1)}})
+                  .ok());
+  auto clash = store_->messages().appendBatch(
+      {{room->id, 2, "user:1", "Anna", "b", "second", fromUnixMillis(2)},
+       {room->id, 1, "user:1", "Anna", "c", "same seq", fromUnixMillis(3)}});
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().kind, ErrorKind::kConflict);
+  auto page = store_->messages().page(room->id, std::nullopt, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);  // the batch is one transaction: "second" was not kept either
+  EXPECT_EQ((*page)[0].text, "first");
 }
 
 TEST_P(StoreContractTest, AssetsAreReusedUnlessFailedAndPlaybackIsKept) {
@@ -218,6 +247,43 @@ TEST(SqliteStoreTest, TheDatabaseFilesAreReadableByTheirOwnerOnly) {
   ASSERT_TRUE(openSqliteStore(db).ok());
   EXPECT_EQ(fs::status(db).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
+  fs::remove_all(dir);
+}
+
+// A kino.db written by an older Kino (here: schema 4, before seq floors and playback) migrates
+// forward and keeps its rows.
+TEST(SqliteStoreTest, AnOlderDatabaseMigratesForwardAndKeepsItsRows) {
+  const fs::path dir = fs::temp_directory_path() / ("kino-old-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path db = dir / "kino.db";
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    std::string sql = "BEGIN;";
+    for (int v = 0; v < 4; ++v) sql += std::string(sqlFor(migrations()[v], Engine::kSqlite));
+    sql +=
+        "INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)"
+        " VALUES (7, 'Olga', 'olga', 'Olga', 'h', 5);"
+        "PRAGMA user_version = 4; COMMIT;";
+    ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  auto store = openSqliteStore(db);
+  ASSERT_TRUE(store.ok());
+  auto version = (*store)->migrate();
+  ASSERT_TRUE(version.ok()) << version.error().message;
+  EXPECT_EQ(*version, static_cast<int>(migrations().size()));
+  auto olga = (*store)->users().findByUsername("olga");
+  ASSERT_TRUE(olga.ok());
+  EXPECT_EQ(olga->id, 7);
+  auto room = (*store)->rooms().create({"slug00009", 7, "T", "", "https://v.test/a.mp4", "public",
+                                        "", "", std::nullopt, 120, "live", fromUnixMillis(0)});
+  ASSERT_TRUE(room.ok());
+  EXPECT_EQ(room->control_policy, "everyone");  // a column migration 6 added
+  EXPECT_TRUE((*store)->messages().raiseSeqFloor(room->id, 3).ok());
+  EXPECT_EQ(*(*store)->messages().seqFloor(room->id), 3);
+  store->reset();
   fs::remove_all(dir);
 }
 

@@ -104,7 +104,13 @@ struct MediaConfig {
   int rtp_port_max = 20999;
 };
 
+// Where durable state lives (the Store port) and where media files live (the BlobStore port).
 struct StorageConfig {
+  std::string engine = "sqlite";  // sqlite (<data_dir>/kino.db) | postgres
+  // postgres: a libpq conninfo ("host=a,b port=5432,5432 dbname=kino user=kino
+  // target_session_attrs=read-write") or URI ("postgresql://kino@a:5432,b:5432/kino").
+  std::string postgres_url;
+  int postgres_pool_size = 8;  // connections to PostgreSQL at most
   // Where HLS segments, playlists and posters live: "disk" (<data_dir>/media) or "s3" (a bucket of
   // any S3-compatible service; the s3_* keys below).
   std::string blob = "disk";

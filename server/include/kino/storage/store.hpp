@@ -1,6 +1,6 @@
 #pragma once
-// The Store port: durable state behind narrow repositories. Adapters (SQLite now, PostgreSQL later)
-// pass the same contract tests (tests/unit/storage/store_contract_test.cpp).
+// The Store port: durable state behind narrow repositories. Adapters (SQLite, the default, and
+// PostgreSQL) pass the same contract tests (tests/unit/storage/store_contract_test.cpp).
 //
 // Every call blocks on I/O: call it from the worker pool, never from an I/O thread or a room strand.
 // Implementations are thread-safe. Failures: kNotFound for a missing row, kConflict for a uniqueness
@@ -121,8 +121,13 @@ class Store {
   virtual PlaybackRepository& playback() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
-  // Applies pending schema migrations; returns the schema version now in force.
+  // Applies pending schema migrations (kino/storage/migrations.hpp); returns the schema version
+  // now in force. Safe to run on several nodes at once.
   virtual Result<int> migrate() = 0;
+  // Housekeeping that keeps the store ready for the coming weeks; call it now and then (the app
+  // does, every hour). PostgreSQL creates the monthly chat and playback partitions of `now`'s month
+  // and the next two; SQLite has nothing to do.
+  virtual Result<void> maintain(common::TimePoint now) = 0;
 };
 
 }  // namespace kino::storage

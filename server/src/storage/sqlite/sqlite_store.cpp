@@ -12,8 +12,8 @@
 #include <mutex>
 
 #include "sqlite_db.hpp"
-#include "sqlite_migrations.hpp"
 #include "kino/common/mutex.hpp"
+#include "kino/storage/migrations.hpp"
 
 namespace kino::storage {
 namespace {
@@ -688,7 +688,7 @@ class SqliteStore final : public Store {
     common::MutexLock lock(c_->mu);
     Statement v(c_->db, "PRAGMA user_version");
     if (!v.ok() || v.step() != SQLITE_ROW) return toError(c_->db, v.prepareCode(), "user_version");
-    const auto all = sqlite::migrations();
+    const auto all = migrations();
     int version = static_cast<int>(v.int64(0));
     if (version > static_cast<int>(all.size())) {
       return Error::make(ErrorKind::kInternal, "schema_too_new",
@@ -696,8 +696,9 @@ class SqliteStore final : public Store {
                              std::to_string(version) + ")");
     }
     for (; version < static_cast<int>(all.size()); ++version) {
-      std::string sql = "BEGIN IMMEDIATE;\n" + std::string(all[static_cast<std::size_t>(version)]) +
-                        "\nPRAGMA user_version = " + std::to_string(version + 1) + ";\nCOMMIT;";
+      const Migration& m = all[static_cast<std::size_t>(version)];
+      std::string sql = "BEGIN IMMEDIATE;\n" + std::string(sqlFor(m, Engine::kSqlite)) +
+                        "\nPRAGMA user_version = " + std::to_string(m.version) + ";\nCOMMIT;";
       if (auto r = sqlite::exec(c_->db, sql); !r) {
         (void)sqlite::exec(c_->db, "ROLLBACK");
         return r.error();
@@ -705,6 +706,8 @@ class SqliteStore final : public Store {
     }
     return version;
   }
+
+  Result<void> maintain(common::TimePoint /*now*/) override { return success(); }
 
  private:
   std::unique_ptr<Connection> c_;

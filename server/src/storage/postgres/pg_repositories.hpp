@@ -1,0 +1,112 @@
+#pragma once
+// The PostgreSQL repositories of the Store port, private to the adapter. Each is thread-safe: every
+// call runs in its own pooled transaction (PgDatabase::transact).
+
+#include <optional>
+
+#include <pqxx/result>
+#include <pqxx/row>
+
+#include "kino/storage/store.hpp"
+#include "pg_database.hpp"
+
+namespace kino::storage::postgres {
+
+// Column readers shared by the repositories.
+inline std::int64_t int64(const pqxx::field& f) { return f.as<std::int64_t>(); }
+inline common::TimePoint timePoint(const pqxx::field& f) {
+  return common::fromUnixMillis(int64(f));
+}
+inline std::optional<common::TimePoint> optionalTimePoint(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return timePoint(f);
+}
+inline std::optional<std::int64_t> optionalMillis(const std::optional<common::TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return common::toUnixMillis(*t);
+}
+
+class PgUsers final : public UserRepository {
+ public:
+  explicit PgUsers(PgDatabase& db) : db_(db) {}
+  Result<UserRecord> create(const NewUser& user) override;
+  Result<UserRecord> findByUsername(std::string_view username) override;
+  Result<UserRecord> findById(std::int64_t id) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+class PgSessions final : public SessionRepository {
+ public:
+  explicit PgSessions(PgDatabase& db) : db_(db) {}
+  Result<void> create(const SessionRecord& session) override;
+  Result<SessionRecord> find(std::string_view token_hash) override;
+  Result<void> revoke(std::string_view token_hash) override;
+  Result<int> deleteExpired(common::TimePoint now) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+class PgRooms final : public RoomRepository {
+ public:
+  explicit PgRooms(PgDatabase& db) : db_(db) {}
+  Result<RoomRecord> create(const NewRoom& room) override;
+  Result<RoomRecord> findBySlug(std::string_view slug) override;
+  Result<std::vector<RoomRecord>> listPublic(std::string_view status, int limit) override;
+  Result<void> update(const RoomRecord& room) override;
+  Result<std::vector<RoomRecord>> listOpen(int limit) override;
+  Result<void> putGrant(const GrantRecord& grant) override;
+  Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override;
+  Result<int> moveGrants(std::string_view from, std::string_view to) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+class PgMessages final : public MessageRepository {
+ public:
+  explicit PgMessages(PgDatabase& db) : db_(db) {}
+  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) override;
+  Result<std::vector<MessageRecord>> page(std::int64_t room_id,
+                                          std::optional<std::int64_t> before_seq,
+                                          int limit) override;
+  Result<std::int64_t> lastSeq(std::int64_t room_id) override;
+  Result<std::int64_t> seqFloor(std::int64_t room_id) override;
+  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) override;
+
+ private:
+  Result<std::vector<MessageRecord>> appendOnce(const std::vector<NewMessage>& batch);
+  PgDatabase& db_;
+};
+
+class PgAssets final : public AssetRepository {
+ public:
+  explicit PgAssets(PgDatabase& db) : db_(db) {}
+  Result<void> create(const AssetRecord& asset) override;
+  Result<AssetRecord> find(std::string_view id) override;
+  Result<AssetRecord> findReusable(std::string_view source_url) override;
+  Result<void> update(const AssetRecord& asset) override;
+  Result<std::vector<AssetRecord>> listUnfinished() override;
+  Result<bool> usedByPublicRoom(std::string_view id) override;
+  Result<void> attachToRoom(std::int64_t room_id, std::string_view asset_id) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+class PgPlayback final : public PlaybackRepository {
+ public:
+  explicit PgPlayback(PgDatabase& db) : db_(db) {}
+  Result<void> append(const std::vector<PlaybackEventRecord>& events) override;
+  Result<PlaybackEventRecord> last(std::int64_t room_id) override;
+  Result<std::vector<PlaybackEventRecord>> all(std::int64_t room_id) override;
+  Result<void> setPolicy(std::int64_t room_id, std::string_view control,
+                         std::string_view buffering) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+}  // namespace kino::storage::postgres
