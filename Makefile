@@ -7,7 +7,7 @@ KINO := build/bin/kino
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: help deps build server web run test test-unit test-asan test-tsan test-integration test-web test-e2e test-fuzz \
+.PHONY: help deps build server web run test test-unit test-asan test-tsan test-integration test-web test-e2e test-cluster test-fuzz \
         fuzz bench format lint clean
 
 help:
@@ -55,6 +55,11 @@ test-integration: build
 
 test-web: deps
 	@cd web && npm run --silent lint && npm test
+
+# Cluster and chaos tests (PostgreSQL failover with Patroni + etcd, ...): slower, so not in `make test`;
+# .ci/run runs both. Each test makes its own private network namespace.
+test-cluster: build
+	@node --test --test-concurrency=1 tests/cluster/*.test.mjs
 
 test-e2e: build
 	@node --test --test-concurrency=1 tests/e2e/*.test.mjs
