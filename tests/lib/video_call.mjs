@@ -1,14 +1,11 @@
 // Helpers for tests and benchmarks that carry real video-chat media (Kino + embedded Janus + Chromium).
 // Media only flows inside a private network namespace (tools/netns-run): Janus gathers no ICE candidates
 // on loopback, and tests never use this machine's real addresses. Inside it, kino0 = 10.77.0.1.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from './kino.mjs';
+import { inNetns, netnsRun, runInNetns } from './netns.mjs';
 
-export const netnsRun = path.join(repoRoot, 'tools', 'netns-run');
-/** True inside tools/netns-run (it exports KINO_NETNS=1). */
-export const inNetns = process.env.KINO_NETNS === '1';
+export { inNetns, netnsRun, runInNetns };
+
 export const janusBinary = process.env.KINO_MEDIA_JANUS_BINARY || '/usr/bin/janus';
 
 /** Why media tests cannot run here (a reason to skip), or null. */
@@ -31,25 +28,6 @@ export const CALL_CHROMIUM_ARGS = [
   // Five pages in one browser: background ones keep running at full speed.
   '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
 ];
-
-/**
- * Runs `node --test <file>` (or `node <file>` when test is false) inside tools/netns-run, streaming its
- * output to `out` as it comes. Resolves with {code, output}.
- */
-export function runInNetns(file, { test = true, env = {}, out = process.stdout, args = [] } = {}) {
-  const childEnv = { ...process.env, ...env };
-  delete childEnv.NODE_TEST_CONTEXT; // else the inner `node --test` talks the runner's child protocol
-  const nodeArgs = test ? ['--test', '--test-reporter=spec', '--test-concurrency=1', file] : [file];
-  const child = spawn(netnsRun, [process.execPath, ...nodeArgs, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const onData = (chunk) => { output += chunk; out.write(chunk); };
-  child.stdout.setEncoding('utf8').on('data', onData);
-  child.stderr.setEncoding('utf8').on('data', onData);
-  return new Promise((resolve) => {
-    child.on('error', (e) => resolve({ code: -1, output: `${output}\n${e}` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? signal, output }));
-  });
-}
 
 /** Waits until /readyz reports Janus ok. */
 export async function waitForJanus(url, ms = 30_000) {
