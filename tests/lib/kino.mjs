@@ -16,7 +16,8 @@ export const repoRoot = path.resolve(here, '..', '..');
 export const kinoBinary = process.env.KINO_BIN || path.join(repoRoot, 'build', 'bin', 'kino');
 
 /**
- * @param {{env?: Record<string,string>, args?: string[], timeoutMs?: number}} [opts]
+ * @param {{env?: Record<string,string>, args?: string[], timeoutMs?: number, keepData?: boolean}} [opts]
+ *   keepData: stop() leaves the data directory (e.g. to start another Kino on it); the caller removes it.
  * @returns {Promise<{url: string, dataDir: string, proc: import('node:child_process').ChildProcess,
  *   logs: () => string, stop: (signal?: string) => Promise<number|null>}>}
  */
@@ -54,7 +55,7 @@ export async function startKino(opts = {}) {
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       const code = await exited;
-      if (!process.env.KINO_TEST_KEEP) rmSync(dataDir, { recursive: true, force: true });
+      if (!process.env.KINO_TEST_KEEP && !opts.keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

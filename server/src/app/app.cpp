@@ -358,6 +358,41 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
 
 }  // namespace
 
+// `kino migrate --from … --to …`: copies a single-node installation's database into PostgreSQL or
+// its media folder into S3, each verified by reading it back.
+int copyInstallation(const common::Config& config, const std::string& from, const std::string& to) {
+  if (from.starts_with("sqlite:") && to.starts_with("postgres:")) {
+    const fs::path source = from.substr(7);
+    auto report = storage::copySqliteToPostgres(
+        source, {.url = to.substr(9), .pool_size = config.storage.postgres_pool_size});
+    if (!report) return fail("copy_failed", report.error());
+    boost::json::object tables;
+    for (const auto& t : report->tables) tables[t.name] = t.rows;
+    log::info("database_copied", {{"from", source.string()}, {"rows", std::move(tables)}});
+    return 0;
+  }
+  if (from.starts_with("disk:") && to == "s3") {
+    if (config.storage.blob != "s3") {
+      return fail("copy_failed", Error::make(ErrorKind::kInvalid, "bad_flag",
+                                             "--to s3 needs storage.blob = \"s3\" and the s3_* keys"));
+    }
+    auto target = openBlobStore(config);
+    if (!target) return fail("copy_failed", target.error());
+    const fs::path source = from.substr(5);
+    auto report = storage::copyDiskBlobs(source, **target);
+    if (!report) return fail("copy_failed", report.error());
+    log::info("media_copied", {{"from", source.string()},
+                               {"bucket", config.storage.s3_bucket},
+                               {"files", report->files},
+                               {"bytes", report->bytes}});
+    return 0;
+  }
+  return fail("copy_failed",
+              Error::make(ErrorKind::kInvalid, "bad_flag",
+                          "migrate copies --from sqlite:PATH --to postgres:URL, or --from disk:DIR "
+                          "--to s3; got --from " + from + " --to " + to));
+}
+
 int run(const CommandLine& cl) {
   if (cl.command == "help") {
     std::cout << usage();
@@ -377,6 +412,7 @@ int run(const CommandLine& cl) {
   }
   log::initLogging(log::parseLevel(config.log.level));
 
+  if (cl.command == "migrate" && cl.from && cl.to) return copyInstallation(config, *cl.from, *cl.to);
   auto store = openStore(config);
   if (!store) return fail("store_failed", store.error());
   if (cl.command == "migrate") return 0;

@@ -6,7 +6,10 @@ std::string usage() {
   return "usage: kino <command> [options]\n"
          "commands:\n"
          "  serve     run the server (default)\n"
-         "  migrate   apply database migrations and exit\n"
+         "  migrate   apply database migrations and exit; with --from and --to, copy an\n"
+         "            installation: --from sqlite:PATH --to postgres:URL (every row), or\n"
+         "            --from disk:DIR --to s3 (every media file, into the [storage] s3_* bucket);\n"
+         "            each copy is read back and compared\n"
          "  routes    print the HTTP routes serve would register (METHOD PATTERN per line)\n"
          "  version   print the version\n"
          "options:\n"
@@ -38,7 +41,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
       name = a.substr(0, eq);
       value = a.substr(eq + 1);
-    } else if (a == "--config" || a == "--listen" || a == "--data") {
+    } else if (a == "--config" || a == "--listen" || a == "--data" || a == "--from" ||
+               a == "--to") {
       if (i + 1 >= args.size()) {
         return Error::make(ErrorKind::kInvalid, "bad_flag", a + " needs a value");
       }
@@ -47,7 +51,12 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     if (name == "--config") cl.config_file = value;
     else if (name == "--listen") cl.listen = value;
     else if (name == "--data") cl.data_dir = value;
+    else if (name == "--from") cl.from = value;
+    else if (name == "--to") cl.to = value;
     else return Error::make(ErrorKind::kInvalid, "bad_flag", "unknown option '" + a + "'");
+  }
+  if ((cl.from || cl.to) && (cl.command != "migrate" || !cl.from || !cl.to)) {
+    return Error::make(ErrorKind::kInvalid, "bad_flag", "--from and --to go together, with migrate");
   }
   return cl;
 }

@@ -15,6 +15,10 @@ struct CommandLine {
   std::optional<std::filesystem::path> config_file;
   std::optional<std::string> listen;
   std::optional<std::filesystem::path> data_dir;
+  // migrate only: copy an installation instead of migrating in place ("sqlite:PATH" →
+  // "postgres:URL", or "disk:DIR" → "s3").
+  std::optional<std::string> from;
+  std::optional<std::string> to;
 };
 
 Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);

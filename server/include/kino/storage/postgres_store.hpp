@@ -14,9 +14,12 @@
 // without a partition creates that partition first.
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kino/storage/store.hpp"
 
@@ -39,5 +42,23 @@ Result<std::unique_ptr<Store>> openPostgresStore(const PostgresOptions& options)
 // kInvalid ("invalid_postgres_url") when libpq cannot parse it; the message never repeats a
 // password.
 Result<std::string> postgresConninfo(std::string_view url);
+
+// What copySqliteToPostgres copied: rows per table, in copy order.
+struct StoreCopyReport {
+  struct Table {
+    std::string name;
+    std::int64_t rows = 0;
+  };
+  std::vector<Table> tables;
+};
+
+// Moves a single-node installation's database: migrates the SQLite file at `sqlite_file` to this
+// Kino's schema, migrates the PostgreSQL database of `to`, copies every row of every table in one
+// transaction (ids, sequence numbers and times kept; PostgreSQL's id sequences moved past them),
+// then reads every row back from both and compares them value by value. The target must be empty:
+// kConflict ("target_not_empty") otherwise, and nothing is written. kNotFound ("source_unreadable")
+// for a missing file; kInternal ("import_failed") when verification finds a difference. Blocks.
+Result<StoreCopyReport> copySqliteToPostgres(const std::filesystem::path& sqlite_file,
+                                             const PostgresOptions& to);
 
 }  // namespace kino::storage
