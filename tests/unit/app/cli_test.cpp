@@ -22,5 +22,15 @@ TEST(CliTest, CommandsAndErrors) {
   EXPECT_FALSE(parseCommandLine({"serve", "--listen"}).ok());
 }
 
+TEST(CliTest, MigrateCopiesWithFromAndToTogether) {
+  auto cl = parseCommandLine({"migrate", "--from", "sqlite:var/kino.db", "--to=postgres:dbname=k"});
+  ASSERT_TRUE(cl.ok());
+  EXPECT_EQ(cl->from, "sqlite:var/kino.db");
+  EXPECT_EQ(cl->to, "postgres:dbname=k");
+  EXPECT_FALSE(parseCommandLine({"migrate", "--from", "disk:media"}).ok()) << "--to is missing";
+  EXPECT_FALSE(parseCommandLine({"serve", "--from", "a", "--to", "b"}).ok()) << "only migrate copies";
+  EXPECT_FALSE(parseCommandLine({"migrate", "--to"}).ok());
+}
+
 }  // namespace
 }  // namespace kino::app
