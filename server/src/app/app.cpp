@@ -101,7 +101,9 @@ Result<std::unique_ptr<storage::Store>> openStore(const common::Config& config) 
   }
   const bool postgres = config.storage.engine == "postgres";
   auto store = postgres ? storage::openPostgresStore({.url = config.storage.postgres_url,
-                                                      .pool_size = config.storage.postgres_pool_size})
+                                                      .pool_size = config.storage.postgres_pool_size,
+                                                      .retry_budget = std::chrono::seconds(
+                                                          config.storage.postgres_retry_s)})
                         : storage::openSqliteStore(config.server.data_dir / "kino.db");
   if (!store) return store.error();
   auto version = (*store)->migrate();

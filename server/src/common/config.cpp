@@ -98,6 +98,7 @@ std::vector<Key> keysOf(Config& c) {
       {"storage", "engine", &c.storage.engine},
       {"storage", "postgres_url", &c.storage.postgres_url},
       {"storage", "postgres_pool_size", &c.storage.postgres_pool_size},
+      {"storage", "postgres_retry_s", &c.storage.postgres_retry_s},
       {"storage", "blob", &c.storage.blob},
       {"storage", "s3_endpoint", &c.storage.s3_endpoint},
       {"storage", "s3_bucket", &c.storage.s3_bucket},
@@ -275,6 +276,8 @@ Result<void> validate(const Config& c) {
     return badKey("storage.postgres_url", "needed when storage.engine is postgres");
   if (c.storage.postgres_pool_size < 1 || c.storage.postgres_pool_size > 256)
     return badKey("storage.postgres_pool_size", "1..256");
+  if (c.storage.postgres_retry_s < 1 || c.storage.postgres_retry_s > 300)
+    return badKey("storage.postgres_retry_s", "1..300");
   if (auto r = validateStorage(c.storage); !r) return r.error();
   return success();
 }

@@ -145,6 +145,7 @@ TEST(ConfigTest, StorageIsSqliteByDefaultAndPostgresNeedsAUrl) {
   EXPECT_EQ(d->storage.engine, "sqlite");
   EXPECT_EQ(d->storage.postgres_url, "");
   EXPECT_EQ(d->storage.postgres_pool_size, 8);
+  EXPECT_EQ(d->storage.postgres_retry_s, 10);
 
   auto pg = parseConfig("[storage]\nengine = \"postgres\"\npostgres_url = \"host=db dbname=kino\"\n",
                         {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "3"}});
@@ -161,6 +162,8 @@ TEST(ConfigTest, StorageIsSqliteByDefaultAndPostgresNeedsAUrl) {
   EXPECT_NE(engine.error().message.find("storage.engine"), std::string::npos);
   EXPECT_FALSE(parseConfig("", {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "0"}}).ok());
   EXPECT_FALSE(parseConfig("", {{"KINO_STORAGE_POSTGRES_POOL_SIZE", "257"}}).ok());
+  EXPECT_EQ(parseConfig("", {{"KINO_STORAGE_POSTGRES_RETRY_S", "40"}})->storage.postgres_retry_s, 40);
+  EXPECT_FALSE(parseConfig("", {{"KINO_STORAGE_POSTGRES_RETRY_S", "0"}}).ok());
 }
 
 }  // namespace

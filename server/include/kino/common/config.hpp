@@ -111,6 +111,7 @@ struct StorageConfig {
   // target_session_attrs=read-write") or URI ("postgresql://kino@a:5432,b:5432/kino").
   std::string postgres_url;
   int postgres_pool_size = 8;  // connections to PostgreSQL at most
+  int postgres_retry_s = 10;   // a transaction is retried across a failover this long
   // Where HLS segments, playlists and posters live: "disk" (<data_dir>/media) or "s3" (a bucket of
   // any S3-compatible service; the s3_* keys below).
   std::string blob = "disk";
