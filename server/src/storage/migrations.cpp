@@ -7,7 +7,7 @@ namespace {
 
 // SQLite's statements are those it has always run (existing databases count them in user_version):
 // keep them byte for byte.
-constexpr std::array<Migration, 7> kMigrations = {{
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "accounts and sessions",
      R"sql(
 CREATE TABLE users (
@@ -242,6 +242,24 @@ CREATE INDEX room_grants_by_principal ON room_grants (principal);
 )sql",
      R"sql(
 CREATE INDEX room_grants_by_principal ON room_grants (principal);
+)sql"},
+    {8, "leases: which node runs a room or a job, with a fencing token",
+     R"sql(
+CREATE TABLE leases (
+  name       TEXT    PRIMARY KEY,   -- 'room:<id>', 'job:<name>'
+  holder     TEXT    NOT NULL,      -- a node id
+  token      INTEGER NOT NULL,      -- raised whenever the lease changes hands
+  expires_at INTEGER NOT NULL       -- Unix milliseconds, UTC
+);
+)sql",
+     R"sql(
+CREATE TABLE leases (
+  name       TEXT   PRIMARY KEY,
+  holder     TEXT   NOT NULL,
+  token      BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX leases_by_holder ON leases (holder, name);
 )sql"},
 }};
 

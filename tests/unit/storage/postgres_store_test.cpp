@@ -313,3 +313,35 @@ TEST(PostgresConninfoTest, AnUnparsableUrlIsRefusedWithoutRepeatingIt) {
 
 }  // namespace
 }  // namespace kino::storage
+
+namespace kino::storage {
+namespace {
+
+// Nodes racing for one lease (each with its own pool, as separate processes would): exactly one
+// holds it afterwards, and every node is told who.
+TEST_F(PostgresStoreTest, NodesRacingForALeaseLeaveExactlyOneHolder) {
+  constexpr int kNodes = 8;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open({}));
+  const auto now = common::fromUnixMillis(5'000'000);
+  std::vector<std::string> seen(kNodes);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      auto l = nodes[static_cast<std::size_t>(i)]->leases().acquire("room:7", "node-" + std::to_string(i),
+                                                                   now, std::chrono::seconds(3));
+      seen[static_cast<std::size_t>(i)] = l.ok() ? l->holder : "error: " + l.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::string winner = store_->leases().find("room:7")->holder;
+  int granted = 0;
+  for (int i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(seen[static_cast<std::size_t>(i)], winner) << "node " << i << " is told the holder";
+    granted += winner == "node-" + std::to_string(i);
+  }
+  EXPECT_EQ(granted, 1);
+}
+
+}  // namespace
+}  // namespace kino::storage

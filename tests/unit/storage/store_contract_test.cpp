@@ -222,6 +222,60 @@ TEST_P(StoreContractTest, GrantsAreFoundAndMoveWithARotatedGuest) {
   EXPECT_EQ(*store_->rooms().moveGrants("guest:nobody", "guest:x"), 0);
 }
 
+TEST_P(StoreContractTest, ALeaseHasOneHolderUntilItExpiresAndItsTokenGrowsWithEachNewHolder) {
+  using namespace std::chrono_literals;
+  auto& leases = store_->leases();
+  const auto t0 = fromUnixMillis(1'000'000);
+  EXPECT_EQ(leases.find("room:1").error().kind, ErrorKind::kNotFound);
+
+  auto a = leases.acquire("room:1", "node-a", t0, 3s);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->holder, "node-a");
+  EXPECT_EQ(a->expires_at, t0 + 3s);
+  const std::int64_t first = a->token;
+
+  auto b = leases.acquire("room:1", "node-b", t0 + 1s, 3s);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->holder, "node-a") << "a live lease is not taken";
+  EXPECT_EQ(b->token, first);
+
+  auto renewed = leases.acquire("room:1", "node-a", t0 + 2s, 3s);
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_EQ(renewed->token, first) << "a renewal keeps the token";
+  EXPECT_EQ(renewed->expires_at, t0 + 5s);
+
+  auto taken = leases.acquire("room:1", "node-b", t0 + 5s, 3s);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(taken->holder, "node-b") << "an expired lease is taken";
+  EXPECT_GT(taken->token, first);
+
+  auto late = leases.acquire("room:1", "node-a", t0 + 6s, 3s);
+  EXPECT_EQ(late->holder, "node-b") << "the old holder does not get it back while it is live";
+
+  // Releasing needs the current token; then anyone may take it, with a new token.
+  ASSERT_TRUE(leases.release("room:1", "node-b", first).ok());
+  EXPECT_EQ(leases.find("room:1")->holder, "node-b");
+  EXPECT_EQ(leases.acquire("room:1", "node-a", t0 + 6s, 3s)->holder, "node-b");
+  ASSERT_TRUE(leases.release("room:1", "node-b", taken->token).ok());
+  auto after = leases.acquire("room:1", "node-a", t0 + 6s, 3s);
+  EXPECT_EQ(after->holder, "node-a");
+  EXPECT_GT(after->token, taken->token);
+}
+
+TEST_P(StoreContractTest, LeasesHeldByANodeAreListedByPrefixWhileLive) {
+  using namespace std::chrono_literals;
+  auto& leases = store_->leases();
+  const auto t0 = fromUnixMillis(2'000'000);
+  ASSERT_TRUE(leases.acquire("room:1", "n1", t0, 3s).ok());
+  ASSERT_TRUE(leases.acquire("room:2", "n1", t0, 10s).ok());
+  ASSERT_TRUE(leases.acquire("room:3", "n2", t0, 10s).ok());
+  ASSERT_TRUE(leases.acquire("job:sweeper", "n1", t0, 10s).ok());
+  auto held = leases.heldBy("n1", "room:", t0 + 5s);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u) << "room:1 expired, room:3 is n2's, job:sweeper is no room";
+  EXPECT_EQ((*held)[0].name, "room:2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::ValuesIn(kAdapters),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 

@@ -6,8 +6,10 @@
 // Implementations are thread-safe. Failures: kNotFound for a missing row, kConflict for a uniqueness
 // violation, kUnavailable when the database is busy or unreachable, kInternal otherwise.
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -110,6 +112,35 @@ class PlaybackRepository {
                                  std::string_view buffering) = 0;
 };
 
+// Who runs something cluster-wide: a room's live state ("room:<id>"), a periodic job
+// ("job:sweeper"). The token grows whenever the lease changes hands (a fencing token): work done
+// under an older token can be recognised and refused.
+struct LeaseRecord {
+  std::string name;
+  std::string holder;  // a node id; "" when never taken
+  std::int64_t token = 0;
+  common::TimePoint expires_at;
+};
+
+class LeaseRepository {
+ public:
+  virtual ~LeaseRepository() = default;
+  // Takes or renews `name` for `holder` until `now + ttl` when it is free, expired at `now`, or
+  // held by `holder` already (a renewal keeps the token; taking it raises the token). Otherwise it
+  // changes nothing. Returns the lease as it stands after the call: granted iff holder == `holder`.
+  // Atomic across nodes.
+  virtual Result<LeaseRecord> acquire(std::string_view name, std::string_view holder,
+                                      common::TimePoint now, std::chrono::milliseconds ttl) = 0;
+  // Ends the lease (expires it at once) if `holder` still holds it with `token`; otherwise nothing.
+  virtual Result<void> release(std::string_view name, std::string_view holder,
+                               std::int64_t token) = 0;
+  // kNotFound when it was never taken.
+  virtual Result<LeaseRecord> find(std::string_view name) = 0;
+  // The unexpired leases `holder` holds at `now` whose name starts with `prefix`.
+  virtual Result<std::vector<LeaseRecord>> heldBy(std::string_view holder, std::string_view prefix,
+                                                  common::TimePoint now) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -119,6 +150,7 @@ class Store {
   virtual MessageRepository& messages() = 0;
   virtual AssetRepository& assets() = 0;
   virtual PlaybackRepository& playback() = 0;
+  virtual LeaseRepository& leases() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations (kino/storage/migrations.hpp); returns the schema version

@@ -63,7 +63,8 @@ class PostgresStore final : public Store {
         rooms_(db_),
         messages_(db_),
         assets_(db_),
-        playback_(db_) {}
+        playback_(db_),
+        leases_(db_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -71,6 +72,7 @@ class PostgresStore final : public Store {
   MessageRepository& messages() override { return messages_; }
   AssetRepository& assets() override { return assets_; }
   PlaybackRepository& playback() override { return playback_; }
+  LeaseRepository& leases() override { return leases_; }
 
   // Retries only briefly (a pooled connection may have died since its last use): /readyz must
   // answer at once when the database is down.
@@ -124,6 +126,7 @@ class PostgresStore final : public Store {
   postgres::PgMessages messages_;
   postgres::PgAssets assets_;
   postgres::PgPlayback playback_;
+  postgres::PgLeases leases_;
 };
 
 }  // namespace

@@ -662,11 +662,91 @@ class SqlitePlayback final : public PlaybackRepository {
   Connection& c_;
 };
 
+// One process owns a SQLite file, so a lease here is only ever contended by that process's threads;
+// the connection's mutex makes acquire atomic.
+class SqliteLeases final : public LeaseRepository {
+ public:
+  explicit SqliteLeases(Connection& c) : c_(c) {}
+
+  Result<LeaseRecord> acquire(std::string_view name, std::string_view holder,
+                              common::TimePoint now, std::chrono::milliseconds ttl) override {
+    common::MutexLock lock(c_.mu);
+    auto current = findLocked(name);
+    if (!current && current.error().kind != ErrorKind::kNotFound) return current.error();
+    const std::int64_t now_ms = toUnixMillis(now);
+    const std::int64_t until = now_ms + ttl.count();
+    if (current) {
+      const bool live = toUnixMillis(current->expires_at) > now_ms;
+      if (live && current->holder != holder) return current;  // someone else's: unchanged
+      const std::int64_t token = live ? current->token : current->token + 1;
+      Statement s(c_.db, "UPDATE leases SET holder = ?, token = ?, expires_at = ? WHERE name = ?");
+      if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare renew lease");
+      s.bind(1, holder).bind(2, token).bind(3, until).bind(4, name);
+      if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "renew lease");
+      return LeaseRecord{std::string(name), std::string(holder), token, fromUnixMillis(until)};
+    }
+    Statement s(c_.db, "INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, 1, ?)");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare take lease");
+    s.bind(1, name).bind(2, holder).bind(3, until);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "take lease");
+    return LeaseRecord{std::string(name), std::string(holder), 1, fromUnixMillis(until)};
+  }
+
+  Result<void> release(std::string_view name, std::string_view holder,
+                       std::int64_t token) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare release lease");
+    s.bind(1, name).bind(2, holder).bind(3, token);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "release lease");
+    return success();
+  }
+
+  Result<LeaseRecord> find(std::string_view name) override {
+    common::MutexLock lock(c_.mu);
+    return findLocked(name);
+  }
+
+  Result<std::vector<LeaseRecord>> heldBy(std::string_view holder, std::string_view prefix,
+                                          common::TimePoint now) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "SELECT name, holder, token, expires_at FROM leases"
+                " WHERE holder = ? AND expires_at > ? AND substr(name, 1, ?) = ? ORDER BY name");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare leases held");
+    s.bind(1, holder).bind(2, toUnixMillis(now)).bind(3, static_cast<std::int64_t>(prefix.size()));
+    s.bind(4, prefix);
+    std::vector<LeaseRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read(s));
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "leases held");
+    return out;
+  }
+
+ private:
+  static LeaseRecord read(Statement& s) {
+    return LeaseRecord{s.text(0), s.text(1), s.int64(2), fromUnixMillis(s.int64(3))};
+  }
+
+  Result<LeaseRecord> findLocked(std::string_view name) KINO_REQUIRES(c_.mu) {
+    Statement s(c_.db, "SELECT name, holder, token, expires_at FROM leases WHERE name = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find lease");
+    s.bind(1, name);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return notFound("lease");
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "find lease");
+    return read(s);
+  }
+
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
       : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_),
-        playback_(*c_) {}
+        playback_(*c_), leases_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -674,6 +754,7 @@ class SqliteStore final : public Store {
   MessageRepository& messages() override { return messages_; }
   AssetRepository& assets() override { return assets_; }
   PlaybackRepository& playback() override { return playback_; }
+  LeaseRepository& leases() override { return leases_; }
 
   Result<void> ping() override {
     common::MutexLock lock(c_->mu);
@@ -717,6 +798,7 @@ class SqliteStore final : public Store {
   SqliteMessages messages_;
   SqliteAssets assets_;
   SqlitePlayback playback_;
+  SqliteLeases leases_;
 };
 
 }  // namespace

@@ -1,0 +1,72 @@
+#pragma once
+// The Bus port: messages between Kino nodes. Adapters: `local` (one process; what `make run` uses)
+// and `nats` (a NATS cluster, libnats). Subjects are dot-separated tokens of [A-Za-z0-9_-]
+// ("room.42.in", "node.n1.out"); a subscription may end in ".>" (every subject below).
+//
+// Two kinds of delivery:
+// - publish/subscribe: at most once, fast (~1-2 ms across NATS routes). Messages of one publisher
+//   on one subject arrive in the order published. A message published while a node's connection is
+//   being re-established may be lost: use it where the receiver recovers by itself (room frames are
+//   numbered and resumed from the store; chat sends are retried by the client with the same id).
+// - publishDurable/subscribeDurable: at least once, stored (NATS JetStream, replicated) until every
+//   durable subscriber acknowledged it; survives the loss of a NATS node (publishing may then wait
+//   for a new stream leader, ~5-7 s). For what must not be lost (a session revoked, a room ended).
+//
+// Thread-safety: every call may come from any thread. Handlers run on the adapter's threads, one
+// message at a time per subscription, in arrival order; they must not block (post to a strand).
+// A Subscription stops delivery when destroyed; after its destructor returns its handler is not
+// running and will not run again.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "kino/common/result.hpp"
+
+namespace kino::bus {
+
+struct Message {
+  std::string subject;
+  std::string data;
+};
+
+using Handler = std::function<void(Message)>;
+
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+};
+
+class Bus {
+ public:
+  virtual ~Bus() = default;
+
+  // Sends `data` to the current subscribers of `subject`. kInvalid for a malformed subject;
+  // kUnavailable when the bus cannot take it now (the message is not sent).
+  virtual Result<void> publish(std::string_view subject, std::string_view data) = 0;
+  virtual Result<std::unique_ptr<Subscription>> subscribe(std::string_view subject,
+                                                          Handler handler) = 0;
+
+  // Stores `data` under `subject` (which must lie under a durable prefix: "durable.>"), returning
+  // once the bus has it safely (replicated); retries internally for up to `wait`, then kUnavailable.
+  virtual Result<void> publishDurable(std::string_view subject, std::string_view data,
+                                      std::chrono::milliseconds wait) = 0;
+  // Delivers to this subscriber, at least once and in order, every durable message of `subject`
+  // published after its first subscription under `consumer`. `consumer` names a cursor kept by the
+  // bus: one per node (e.g. the node id) makes every node see every message; a node that reconnects
+  // or restarts with the same name continues where it stopped. A message counts as handled when
+  // the handler returns.
+  virtual Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,
+                                                                 std::string_view consumer,
+                                                                 Handler handler) = 0;
+
+  // Whether the bus can deliver now (for /readyz).
+  virtual bool healthy() const = 0;
+};
+
+// Whether `subject` is well formed (tokens of [A-Za-z0-9_-]; `allow_wildcard`: a final ".>").
+bool validSubject(std::string_view subject, bool allow_wildcard = false);
+
+}  // namespace kino::bus
