@@ -106,6 +106,9 @@ std::vector<Key> keysOf(Config& c) {
       {"storage", "s3_access_key", &c.storage.s3_access_key},
       {"storage", "s3_secret_key", &c.storage.s3_secret_key},
       {"storage", "s3_path_style", &c.storage.s3_path_style},
+      {"bus", "engine", &c.bus.engine},
+      {"bus", "nats_urls", &c.bus.nats_urls},
+      {"cluster", "node_id", &c.cluster.node_id},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -278,6 +281,16 @@ Result<void> validate(const Config& c) {
     return badKey("storage.postgres_pool_size", "1..256");
   if (c.storage.postgres_retry_s < 1 || c.storage.postgres_retry_s > 300)
     return badKey("storage.postgres_retry_s", "1..300");
+  if (c.bus.engine != "local" && c.bus.engine != "nats") return badKey("bus.engine", "local or nats");
+  if (c.bus.engine == "nats" && c.bus.nats_urls.empty())
+    return badKey("bus.nats_urls", "needed when bus.engine is nats");
+  if (c.bus.engine == "nats" && c.storage.engine != "postgres")
+    return badKey("bus.engine", "nats (several nodes) needs storage.engine = \"postgres\"");
+  for (const char ch : c.cluster.node_id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+      return badKey("cluster.node_id", "letters, digits, - and _ only");
+  }
+  if (c.cluster.node_id.size() > 64) return badKey("cluster.node_id", "at most 64 characters");
   if (auto r = validateStorage(c.storage); !r) return r.error();
   return success();
 }

@@ -168,3 +168,30 @@ TEST(ConfigTest, StorageIsSqliteByDefaultAndPostgresNeedsAUrl) {
 
 }  // namespace
 }  // namespace kino::common
+
+namespace kino::common {
+namespace {
+
+TEST(ConfigTest, BusIsLocalByDefaultAndNatsNeedsUrlsAndPostgres) {
+  auto d = parseConfig("", {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->bus.engine, "local");
+  EXPECT_EQ(d->cluster.node_id, "");
+  auto nats = parseConfig("[bus]\nengine = \"nats\"\nnats_urls = \"nats://127.0.0.1:4222\"\n"
+                          "[storage]\nengine = \"postgres\"\npostgres_url = \"dbname=k\"\n"
+                          "[cluster]\nnode_id = \"kino-1\"\n",
+                          {});
+  ASSERT_TRUE(nats.ok()) << nats.error().message;
+  EXPECT_EQ(nats->cluster.node_id, "kino-1");
+  auto no_urls = parseConfig("", {{"KINO_BUS_ENGINE", "nats"}});
+  ASSERT_FALSE(no_urls.ok());
+  EXPECT_NE(no_urls.error().message.find("bus.nats_urls"), std::string::npos);
+  auto on_sqlite = parseConfig("", {{"KINO_BUS_ENGINE", "nats"}, {"KINO_BUS_NATS_URLS", "nats://a:1"}});
+  ASSERT_FALSE(on_sqlite.ok());
+  EXPECT_NE(on_sqlite.error().message.find("postgres"), std::string::npos);
+  EXPECT_FALSE(parseConfig("", {{"KINO_CLUSTER_NODE_ID", "a b"}}).ok());
+  EXPECT_FALSE(parseConfig("", {{"KINO_BUS_ENGINE", "kafka"}}).ok());
+}
+
+}  // namespace
+}  // namespace kino::common

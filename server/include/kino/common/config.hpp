@@ -123,6 +123,19 @@ struct StorageConfig {
   bool s3_path_style = true;           // false: virtual-hosted style (<bucket>.<host>)
 };
 
+// How Kino nodes talk to each other (the Bus port).
+struct BusConfig {
+  std::string engine = "local";  // local (one node) | nats
+  std::string nats_urls;         // nats: "nats://a:4222,nats://b:4222,nats://c:4222"
+};
+
+// This node among several.
+struct ClusterConfig {
+  // Names this node in leases and on the bus; unique per running node. Empty: generated at start
+  // (random), so a restarted node is a new node.
+  std::string node_id;
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -138,6 +151,8 @@ struct Config {
   IngestConfig ingest;
   MediaConfig media;
   StorageConfig storage;
+  BusConfig bus;
+  ClusterConfig cluster;
   TestingConfig testing;
 };
 

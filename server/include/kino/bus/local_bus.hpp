@@ -1,0 +1,14 @@
+#pragma once
+// The in-process Bus for a single node (`bus.engine = "local"`): subscribers of this process only.
+// One delivery thread runs every handler, in publish order. Durable messages are kept in memory
+// only (one process: nothing else could lose them).
+
+#include <memory>
+
+#include "kino/bus/bus.hpp"
+
+namespace kino::bus {
+
+std::unique_ptr<Bus> makeLocalBus();
+
+}  // namespace kino::bus
