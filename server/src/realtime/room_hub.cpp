@@ -1,228 +1,78 @@
-// The Asio side of room actors: strands, timers and the worker pool. No Beast here.
+// The hub: finds or loads a room's actor, or (in a cluster) a relay to the node that runs it.
 #include "kino/realtime/room_hub.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <atomic>
 
 #include "kino/common/log.hpp"
 #include "kino/realtime/protocol.hpp"
+#include "room_hub_impl.hpp"
 
 namespace kino::realtime {
-
-namespace asio = boost::asio;
-
-struct RoomHub::Shared {
-  Shared(RoomHub& h, asio::io_context& i, asio::thread_pool& w, storage::Store& st,
-         rooms::PresenceRegistry& p, const common::Clock& c, HubOptions o,
-         std::function<void(const std::string&)> empty)
-      : owner(h), io(i), workers(w), store(st), presence(p), clock(c), options(o),
-        on_room_empty(std::move(empty)), people(c, o.core.limits) {}
-
-  RoomHub& owner;  // outlives every actor's work: ~RoomHub runs after the io_context stopped
-  asio::io_context& io;
-  asio::thread_pool& workers;
-  storage::Store& store;
-  rooms::PresenceRegistry& presence;
-  const common::Clock& clock;
-  HubOptions options;
-  std::function<void(const std::string&)> on_room_empty;
-  PersonLimiters people;
-};
-
-struct RoomActor::Impl {
-  Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup)
-      : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
-        strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
-        core(std::move(setup), hub->clock, hub->people, hub->options.core) {}
-
-  std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
-
-  // Drives RoomCore::tick about once a second, on the strand, until the actor is released.
-  void scheduleTick(const std::shared_ptr<RoomActor>& self) {
-    timer.expires_after(std::chrono::seconds(1));
-    timer.async_wait([self](boost::system::error_code ec) {
-      if (ec || self->impl_->released) return;
-      self->impl_->apply(self->impl_->core.tick(), self);
-      self->impl_->scheduleTick(self);
-    });
-  }
-
-  // Calls RoomCore::tick at `at_ms` (server time), unless an earlier wake is already set.
-  void wakeAt(std::int64_t at_ms, const std::shared_ptr<RoomActor>& self) {
-    if (wake_at_ms && *wake_at_ms <= at_ms) return;
-    wake_at_ms = at_ms;
-    wake.expires_after(std::chrono::milliseconds(std::max<std::int64_t>(at_ms - nowMs(), 0)));
-    wake.async_wait([self](boost::system::error_code ec) {
-      if (ec || self->impl_->released) return;
-      self->impl_->wake_at_ms.reset();
-      self->impl_->apply(self->impl_->core.tick(), self);
-    });
-  }
-
-  // Carries out what the core decided. Runs on `strand`.
-  void apply(Effects fx, const std::shared_ptr<RoomActor>& self) {
-    for (auto& [conn, frame] : fx.sends) {
-      if (auto it = outlets.find(conn); it != outlets.end()) it->second->deliver(std::move(frame));
-    }
-    for (auto& c : fx.closes) {
-      if (auto it = outlets.find(c.conn); it != outlets.end()) it->second->close(c.code, c.reason);
-    }
-    applyMedia(fx);
-    for (int i = 0; i < fx.members_entered; ++i) hub->presence.entered(slug);
-    for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
-    if (fx.now_empty && hub->on_room_empty) {
-      asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
-    }
-    if (fx.wake_at_ms) wakeAt(*fx.wake_at_ms, self);
-    if (!fx.persist_playback.empty()) {
-      asio::post(hub->workers, [h = hub, events = std::move(fx.persist_playback)] {
-        if (auto r = h->store.playback().append(events); !r) {
-          log::warn("playback_persist_failed", {{"message", r.error().message}});
-        }
-      });
-    }
-    if (fx.persist_policy) {
-      asio::post(hub->workers, [h = hub, id = room_id, p = *fx.persist_policy] {
-        (void)h->store.playback().setPolicy(id, p.first, p.second);
-      });
-    }
-    if (fx.reserve_seq_floor) {
-      asio::post(hub->workers, [h = hub, id = room_id, floor = *fx.reserve_seq_floor] {
-        if (auto r = h->store.messages().raiseSeqFloor(id, floor); !r) {
-          log::warn("seq_floor_failed", {{"room", id}, {"message", r.error().message}});
-        }
-      });
-    }
-    if (!fx.persist.empty()) {
-      // Durable before delivery: the store call blocks, so it runs on the worker pool; the result
-      // comes back to the strand.
-      asio::post(hub->workers, [self, batch = std::move(fx.persist)] {
-        auto result = self->impl_->hub->store.messages().appendBatch(batch);
-        if (!result) {
-          log::error("chat_persist_failed", {{"room", self->impl_->slug},
-                                             {"message", result.error().message}});
-        }
-        asio::post(self->impl_->strand, [self, result = std::move(result)] {
-          self->impl_->apply(self->impl_->core.persisted(result), self);
-        });
-      });
-    }
-    maybeRelease(self);
-  }
-
-  // Hands video-call signalling to the relay (answers go straight to the connection's outlet).
-  void applyMedia(Effects& fx) {
-    MediaGateway* media = hub->options.media;
-    for (auto& m : fx.media_signals) {
-      auto it = outlets.find(m.conn);
-      if (it == outlets.end()) continue;
-      if (!media) {
-        it->second->deliver(std::make_shared<const std::string>(errorFrame(
-            "media_unavailable",
-            "Video chat is turned off on this server. Chat and the film work as usual.")));
-        continue;
-      }
-      media->signal({room_id, slug, m.conn, m.participant_id, it->second}, std::move(m.signal));
-    }
-    if (media) {
-      for (ConnId conn : fx.media_leaves) media->leave(conn);
-    }
-  }
-
-  // Releases the actor once it has been idle (nobody connected, nothing to store or send) for
-  // release_after and no acquire() is waiting to connect. Runs on `strand`.
-  void maybeRelease(const std::shared_ptr<RoomActor>& self) {
-    if (released) return;
-    if (!outlets.empty() || !core.idle() || pending.load() > 0) {
-      idle_since_ms.reset();
-      return;
-    }
-    const std::int64_t now = nowMs();
-    if (!idle_since_ms) idle_since_ms = now;
-    if (now - *idle_since_ms < hub->options.release_after.count()) return;  // the tick comes back
-    if (!hub->owner.release(room_id, self.get())) return;
-    released = true;
-    timer.cancel();
-    wake.cancel();
-  }
-
-  std::shared_ptr<RoomHub::Shared> hub;
-  std::int64_t room_id;
-  std::string slug;
-  asio::strand<asio::io_context::executor_type> strand;
-  asio::steady_timer timer;
-  asio::steady_timer wake;
-  std::optional<std::int64_t> wake_at_ms;
-  RoomCore core;
-  std::map<ConnId, std::shared_ptr<Outlet>> outlets;
-  // acquire() calls not yet followed by connect() or abandon(); raised under the hub's lock.
-  std::atomic<int> pending{0};
-  std::optional<std::int64_t> idle_since_ms;
-  bool released = false;  // on the strand
-};
-
-RoomActor::RoomActor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-RoomActor::~RoomActor() = default;
-
-void RoomActor::connect(Connect c, std::shared_ptr<Outlet> outlet) {
-  asio::post(impl_->strand, [self = shared_from_this(), c = std::move(c),
-                             outlet = std::move(outlet)]() mutable {
-    --self->impl_->pending;
-    self->impl_->outlets[c.conn] = std::move(outlet);
-    self->impl_->apply(self->impl_->core.connect(std::move(c)), self);
-  });
-}
-
-void RoomActor::abandon() {
-  asio::post(impl_->strand, [self = shared_from_this()] {
-    --self->impl_->pending;
-    self->impl_->maybeRelease(self);
-  });
-}
-
-void RoomActor::disconnect(ConnId conn) {
-  asio::post(impl_->strand, [self = shared_from_this(), conn] {
-    self->impl_->outlets.erase(conn);
-    self->impl_->apply(self->impl_->core.disconnect(conn), self);
-  });
-}
-
-void RoomActor::receive(ConnId conn, std::string text) {
-  asio::post(impl_->strand, [self = shared_from_this(), conn, text = std::move(text)] {
-    self->impl_->apply(self->impl_->core.receive(conn, text), self);
-  });
-}
-
-void RoomActor::reject(ConnId conn, FrameError error) {
-  asio::post(impl_->strand, [self = shared_from_this(), conn, error = std::move(error)] {
-    self->impl_->apply(self->impl_->core.reject(conn, error), self);
-  });
-}
-
-void RoomActor::end(RoomEnd how) {
-  asio::post(impl_->strand, [self = shared_from_this(), how = std::move(how)] {
-    self->impl_->apply(self->impl_->core.end(how), self);
-  });
-}
-
-void RoomActor::closeAll(int code, std::string reason) {
-  asio::post(impl_->strand, [self = shared_from_this(), code, reason = std::move(reason)] {
-    for (auto& [conn, outlet] : self->impl_->outlets) outlet->close(code, reason);
-  });
-}
 
 RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Store& store,
                  rooms::PresenceRegistry& presence, const common::Clock& clock, HubOptions options,
                  std::function<void(const std::string&)> on_room_empty)
-    : shared_(std::make_shared<Shared>(*this, io, workers, store, presence, clock, options,
-                                       std::move(on_room_empty))) {}
+    : shared_(std::make_shared<Shared>(*this, io, workers, store, presence, clock,
+                                       std::move(options), std::move(on_room_empty))) {
+  if (!shared_->clustered()) return;
+  // Frames the owners of rooms send to this node's relayed connections.
+  std::weak_ptr<Shared> weak = shared_;
+  auto inbox = shared_->options.cluster.bus->subscribe(
+      nodeInbox(shared_->node()), [weak](const bus::Message& message) {
+        auto shared = weak.lock();
+        if (!shared) return;
+        auto m = decodeToEdge(message.data);
+        if (!m) {
+          log::warn("relay_message_refused", {{"message", m.error().message}});
+          return;
+        }
+        std::shared_ptr<Outlet> outlet;
+        std::shared_ptr<RemoteRoom> relay;
+        {
+          common::MutexLock lock(shared->edge_mu);
+          if (auto it = shared->edge_outlets.find(m->conn); it != shared->edge_outlets.end()) {
+            outlet = it->second.outlet.lock();
+            relay = it->second.relay.lock();
+          }
+        }
+        if (!outlet) return;  // the socket went away meanwhile
+        if (relay) relay->heard(m->conn);
+        if (m->kind == ToEdge::Kind::kFrame) {
+          outlet->deliver(std::make_shared<const std::string>(std::move(m->text)));
+        } else {
+          outlet->close(m->code, m->reason);
+        }
+      });
+  if (inbox) {
+    shared_->node_inbox = std::move(inbox).value();
+  } else {
+    log::error("node_inbox_failed", {{"message", inbox.error().message}});
+  }
+  startHeartbeat();
+}
 
-RoomHub::~RoomHub() = default;
+RoomHub::~RoomHub() {
+  shared_->node_inbox.reset();  // its handler does not run once this returns
+}
+
+// Renews "node:<id>" every third of the lease ttl: owners drop connections relayed from a node
+// whose lease expired (it died).
+void RoomHub::startHeartbeat() {
+  std::weak_ptr<Shared> weak = shared_;
+  asio::post(shared_->workers, [weak] {
+    auto s = weak.lock();
+    if (!s) return;
+    if (auto r = s->store.leases().acquire(nodeLease(s->node()), s->node(), s->clock.now(), s->ttl());
+        !r) {
+      log::warn("node_heartbeat_failed", {{"message", r.error().message}});
+    }
+    s->heartbeat.expires_after(s->ttl() / 3);
+    s->heartbeat.async_wait([weak](boost::system::error_code ec) {
+      auto s = weak.lock();
+      if (!ec && s) s->owner.startHeartbeat();
+    });
+  });
+}
 
 Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug) {
   storage::Store& store = shared_->store;
@@ -260,13 +110,21 @@ Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug) {
   return setup;
 }
 
-Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const std::string& slug) {
+Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const std::string& slug) {
   {
     common::MutexLock lock(mu_);
     if (auto it = actors_.find(room_id); it != actors_.end()) {
       ++it->second->impl_->pending;
-      return it->second;
+      return std::shared_ptr<RoomLink>(it->second);
     }
+  }
+  std::optional<storage::LeaseRecord> lease;
+  if (shared_->clustered()) {
+    auto l = shared_->store.leases().acquire(roomLease(room_id), shared_->node(),
+                                             shared_->clock.now(), shared_->ttl());
+    if (!l) return l.error();
+    if (l->holder != shared_->node()) return relayTo(room_id, *l);
+    lease = std::move(l).value();
   }
   // Loading blocks on the store: not under the lock, so other rooms are not held up. Two visitors
   // of a room with no actor may both load it; the first to insert wins (the other's load only
@@ -274,38 +132,101 @@ Result<std::shared_ptr<RoomActor>> RoomHub::acquire(std::int64_t room_id, const 
   auto setup = load(room_id, slug);
   if (!setup) return setup.error();
   auto actor = std::make_shared<RoomActor>(
-      std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup).value()));
+      std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup).value(), lease));
   common::MutexLock lock(mu_);
   auto [it, inserted] = actors_.emplace(room_id, actor);
   ++it->second->impl_->pending;
   if (inserted) {
+    if (shared_->clustered()) {
+      // Connections other nodes relay to this room, from now on.
+      std::weak_ptr<RoomActor> weak = actor;
+      auto inbox = shared_->options.cluster.bus->subscribe(
+          roomInbox(room_id), [weak](const bus::Message& message) {
+            auto a = weak.lock();
+            if (!a) return;
+            auto m = decodeToOwner(message.data);
+            if (!m) {
+              log::warn("relay_message_refused", {{"message", m.error().message}});
+              return;
+            }
+            asio::post(a->impl_->strand, [a, m = std::move(m).value()]() mutable {
+              a->impl_->relayed(std::move(m), a);
+            });
+          });
+      if (inbox) {
+        actor->impl_->inbox = std::move(inbox).value();
+      } else {
+        log::error("room_inbox_failed", {{"room", room_id}, {"message", inbox.error().message}});
+      }
+    }
     asio::post(actor->impl_->strand, [actor] { actor->impl_->scheduleTick(actor); });
   }
+  return std::shared_ptr<RoomLink>(it->second);
+}
+
+std::shared_ptr<RoomLink> RoomHub::relayTo(std::int64_t room_id, const storage::LeaseRecord& lease) {
+  common::MutexLock lock(mu_);
+  auto it = relays_.find(room_id);
+  if (it == relays_.end() || !it->second->matches(lease)) {
+    auto relay = std::make_shared<RemoteRoom>(shared_, room_id, lease);
+    relay->start();
+    it = relays_.insert_or_assign(room_id, std::move(relay)).first;
+  }
+  ++it->second->pending;
   return it->second;
 }
 
-bool RoomHub::release(std::int64_t room_id, const RoomActor* actor) {
+bool RoomHub::release(std::int64_t room_id, const RoomActor* actor, bool force) {
   common::MutexLock lock(mu_);
   auto it = actors_.find(room_id);
   if (it == actors_.end() || it->second.get() != actor) return true;  // already gone
-  if (actor->impl_->pending.load() > 0) return false;  // someone is about to connect
+  if (!force && actor->impl_->pending.load() > 0) return false;  // someone is about to connect
   actors_.erase(it);
   return true;
 }
 
+void RoomHub::forgetRelay(std::int64_t room_id, const RemoteRoom* relay) {
+  common::MutexLock lock(mu_);
+  auto it = relays_.find(room_id);
+  if (it != relays_.end() && it->second.get() == relay && relay->unused()) relays_.erase(it);
+}
+
 void RoomHub::endRoom(std::int64_t room_id, RoomEnd how) {
   common::MutexLock lock(mu_);
-  if (auto it = actors_.find(room_id); it != actors_.end()) it->second->end(std::move(how));
+  if (auto it = actors_.find(room_id); it != actors_.end()) {
+    it->second->end(std::move(how));
+    return;
+  }
+  if (!shared_->clustered()) return;
+  // The room may run on another node: its owner ends it there (nobody runs it: nothing to do).
+  const ToOwner m{ToOwner::Kind::kEnd, shared_->node(), 0, {}, {}, {}, std::move(how)};
+  if (auto r = shared_->options.cluster.bus->publish(roomInbox(room_id), encode(m)); !r) {
+    log::warn("room_end_relay_failed", {{"room", room_id}, {"message", r.error().message}});
+  }
 }
 
 void RoomHub::closeAll() {
-  common::MutexLock lock(mu_);
-  for (auto& [id, actor] : actors_) actor->closeAll(1001, "server shutting down");
+  const bool cluster = shared_->clustered();
+  std::vector<std::shared_ptr<RemoteRoom>> relays;
+  {
+    common::MutexLock lock(mu_);
+    for (auto& [id, actor] : actors_) {
+      actor->closeAll(cluster ? kCloseRoomMoved : 1001,
+                      cluster ? "node shutting down" : "server shutting down");
+    }
+    for (auto& [id, relay] : relays_) relays.push_back(relay);
+  }
+  for (auto& relay : relays) relay->closeAll(kCloseRoomMoved, "node shutting down");
 }
 
 std::size_t RoomHub::actorCount() const {
   common::MutexLock lock(mu_);
   return actors_.size();
+}
+
+std::size_t RoomHub::relayCount() const {
+  common::MutexLock lock(mu_);
+  return relays_.size();
 }
 
 }  // namespace kino::realtime

@@ -71,7 +71,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   // Reads messages until the socket closes, then tells the actor the connection is gone. A message
   // larger than kMaxFrameBytes is read and dropped piece by piece (memory stays bounded) and
   // answered with an error frame; the socket stays open.
-  awaitable<void> readLoop(std::shared_ptr<RoomActor> actor, ConnId conn) {
+  awaitable<void> readLoop(std::shared_ptr<RoomLink> actor, ConnId conn) {
     beast::flat_buffer buffer;
     bool oversized = false;
     for (;;) {
@@ -238,7 +238,7 @@ awaitable<void> serveUpgrade(http::Upgrade up, std::shared_ptr<Endpoint> ep) {
   struct Admitted {
     Result<Admission> admission = Error::internal("not admitted");
     ConnectionRegistry::Place place;
-    std::shared_ptr<RoomActor> actor;
+    std::shared_ptr<RoomLink> actor;
   };
   Admitted a = co_await asio::co_spawn(
       ep->workers,

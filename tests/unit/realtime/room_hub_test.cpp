@@ -189,11 +189,11 @@ TEST_F(RoomHubTest, OpeningAndLeavingTenThousandRoomsLeavesNoActorsAndNoGrowth) 
   malloc_trim(0);
   const long start = rssKib();
   std::size_t peak_actors = 0;
-  std::vector<std::weak_ptr<RoomActor>> opened;  // every actor this test saw
+  std::vector<std::weak_ptr<RoomLink>> opened;  // every actor this test saw
   opened.reserve(kRooms);
   for (int batch = 0; batch < kRooms; batch += 500) {
     std::vector<std::shared_ptr<CountingOutlet>> outlets;
-    std::vector<std::shared_ptr<RoomActor>> actors;
+    std::vector<std::shared_ptr<RoomLink>> actors;
     for (int i = batch; i < batch + 500; ++i) {
       auto a = hub_->acquire(ids[i], slugOf(100 + i));
       ASSERT_TRUE(a.ok());

@@ -1,0 +1,52 @@
+#pragma once
+// What Kino nodes say to each other about rooms, over the bus (JSON text). A node that holds a
+// browser's socket but does not run its room (the edge) relays the connection to the node that
+// does (the owner) on "room.<id>.in"; the owner answers on "node.<edge id>.out".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kino/common/result.hpp"
+#include "kino/realtime/outlet.hpp"
+#include "kino/realtime/room_core.hpp"
+
+namespace kino::realtime {
+
+// Edge → owner.
+struct ToOwner {
+  enum class Kind { kConnect, kFrame, kReject, kLeave, kEnd };
+  Kind kind = Kind::kFrame;
+  std::string node;  // the edge node (kEnd: the node that ended the room)
+  ConnId conn = 0;   // the edge's id of the connection
+  Connect connect;   // kConnect (its `conn` is ignored: `conn` above counts)
+  std::string text;  // kFrame: the client's frame as received
+  FrameError error;  // kReject
+  RoomEnd end;       // kEnd
+};
+
+// Owner → edge.
+struct ToEdge {
+  enum class Kind { kFrame, kClose };
+  Kind kind = Kind::kFrame;
+  ConnId conn = 0;     // the edge's id of the connection
+  std::string text;    // kFrame: a server frame for that connection
+  int code = 1000;     // kClose
+  std::string reason;  // kClose
+};
+
+std::string encode(const ToOwner& m);
+std::string encode(const ToEdge& m);
+// kMalformed for anything that is not a well-formed message of this kind.
+Result<ToOwner> decodeToOwner(std::string_view text);
+Result<ToEdge> decodeToEdge(std::string_view text);
+
+// Bus subjects.
+std::string roomInbox(std::int64_t room_id);     // "room.<id>.in"
+std::string nodeInbox(std::string_view node_id);  // "node.<id>.out"
+// Lease names.
+std::string roomLease(std::int64_t room_id);     // "room:<id>"
+std::string nodeLease(std::string_view node_id);  // "node:<id>"
+
+}  // namespace kino::realtime

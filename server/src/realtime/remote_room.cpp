@@ -1,0 +1,153 @@
+// The edge side of a room another node runs: connections relayed over the bus, and a watch on the
+// owner's lease.
+#include <boost/asio/post.hpp>
+
+#include "kino/common/log.hpp"
+#include "room_hub_impl.hpp"
+
+namespace kino::realtime {
+
+namespace {
+constexpr auto kWatchEvery = std::chrono::seconds(1);
+// A connect the owner has not answered in this long is sent again (it may have been published
+// before the owner subscribed to the room's inbox).
+constexpr auto kResendConnectAfter = std::chrono::seconds(2);
+}  // namespace
+
+RemoteRoom::RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id,
+                       storage::LeaseRecord owner)
+    : hub_(std::move(hub)), room_id_(room_id), owner_(std::move(owner)),
+      subject_(roomInbox(room_id)), strand_(asio::make_strand(hub_->io)), timer_(strand_) {}
+
+RemoteRoom::~RemoteRoom() = default;
+
+void RemoteRoom::publish(const ToOwner& m) {
+  if (auto r = hub_->options.cluster.bus->publish(subject_, encode(m)); !r) {
+    log::debug("relay_publish_failed", {{"subject", subject_}, {"message", r.error().message}});
+  }
+}
+
+void RemoteRoom::connect(Connect c, std::shared_ptr<Outlet> outlet) {
+  --pending;
+  ToOwner m{ToOwner::Kind::kConnect, hub_->node(), c.conn, c, {}, {}, {}};
+  {
+    common::MutexLock lock(mu_);
+    if (gone_) {
+      outlet->close(kCloseRoomMoved, "room moved");
+      return;
+    }
+    {
+      common::MutexLock edge(hub_->edge_mu);
+      hub_->edge_outlets[c.conn] = {outlet, weak_from_this()};
+    }
+    const ConnId conn = c.conn;
+    conns_[conn] = Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false};
+  }
+  publish(m);
+}
+
+void RemoteRoom::abandon() {
+  --pending;
+  hub_->owner.forgetRelay(room_id_, this);
+}
+
+void RemoteRoom::disconnect(ConnId conn) {
+  bool known = false;
+  {
+    common::MutexLock lock(mu_);
+    known = conns_.erase(conn) > 0;
+  }
+  {
+    common::MutexLock edge(hub_->edge_mu);
+    hub_->edge_outlets.erase(conn);
+  }
+  if (known) publish({ToOwner::Kind::kLeave, hub_->node(), conn, {}, {}, {}, {}});
+  hub_->owner.forgetRelay(room_id_, this);
+}
+
+void RemoteRoom::receive(ConnId conn, std::string text) {
+  publish({ToOwner::Kind::kFrame, hub_->node(), conn, {}, std::move(text), {}, {}});
+}
+
+void RemoteRoom::reject(ConnId conn, FrameError error) {
+  publish({ToOwner::Kind::kReject, hub_->node(), conn, {}, {}, std::move(error), {}});
+}
+
+void RemoteRoom::heard(ConnId conn) {
+  common::MutexLock lock(mu_);
+  if (auto it = conns_.find(conn); it != conns_.end()) it->second.heard = true;
+}
+
+bool RemoteRoom::matches(const storage::LeaseRecord& owner) const {
+  return owner.holder == owner_.holder && owner.token == owner_.token;
+}
+
+bool RemoteRoom::unused() const {
+  common::MutexLock lock(mu_);
+  return conns_.empty() && pending.load() == 0;
+}
+
+void RemoteRoom::start() { watch(); }
+
+void RemoteRoom::watch() {
+  asio::post(strand_, [weak = weak_from_this()] {
+    auto self = weak.lock();
+    if (!self) return;
+    {
+      common::MutexLock lock(self->mu_);
+      if (self->gone_) return;
+    }
+    self->timer_.expires_after(kWatchEvery);
+    self->timer_.async_wait([weak](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      asio::post(self->hub_->workers, [self] {
+        auto& h = *self->hub_;
+        auto lease = h.store.leases().find(roomLease(self->room_id_));
+        // A store that cannot be reached says nothing about the owner: keep relaying.
+        const bool alive = !lease ? lease.error().kind != ErrorKind::kNotFound
+                                  : self->matches(*lease) && lease->expires_at > h.clock.now();
+        self->checked(alive);
+      });
+    });
+  });
+}
+
+void RemoteRoom::checked(bool owner_alive) {
+  if (!owner_alive) {
+    log::info("room_owner_gone", {{"room", room_id_}, {"owner", owner_.holder}});
+    closeAll(kCloseRoomMoved, "room moved");
+    return;
+  }
+  std::vector<ToOwner> resend;
+  {
+    common::MutexLock lock(mu_);
+    if (gone_) return;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [conn, r] : conns_) {
+      if (r.heard || now - r.sent < kResendConnectAfter) continue;
+      r.sent = now;
+      resend.push_back({ToOwner::Kind::kConnect, hub_->node(), conn, r.connect, {}, {}, {}});
+    }
+  }
+  for (const auto& m : resend) publish(m);
+  watch();
+}
+
+void RemoteRoom::closeAll(int code, const std::string& reason) {
+  std::map<ConnId, Relayed> conns;
+  {
+    common::MutexLock lock(mu_);
+    gone_ = true;
+    conns.swap(conns_);
+  }
+  asio::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
+  {
+    common::MutexLock edge(hub_->edge_mu);
+    for (const auto& [conn, r] : conns) hub_->edge_outlets.erase(conn);
+  }
+  for (auto& [conn, r] : conns) r.outlet->close(code, reason);
+  hub_->owner.forgetRelay(room_id_, this);
+}
+
+}  // namespace kino::realtime

@@ -1,0 +1,162 @@
+#pragma once
+// Private to the realtime module's Asio side: what the hub, its room actors (rooms run here) and
+// its remote rooms (rooms run on another node, reached over the bus) share.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "kino/bus/bus.hpp"
+#include "kino/realtime/cluster_wire.hpp"
+#include "kino/realtime/room_hub.hpp"
+
+namespace kino::realtime {
+
+namespace asio = boost::asio;
+
+class RemoteRoom;
+
+// Connection ids the owner gives connections relayed from other nodes: far above the ids this
+// node's own sockets get, so the two never meet.
+inline constexpr ConnId kFirstRelayedConn = ConnId{1} << 62;
+inline constexpr int kCloseRoomMoved = 1012;  // "service restart": reconnect at once, anywhere
+
+struct RoomHub::Shared {
+  Shared(RoomHub& h, asio::io_context& i, asio::thread_pool& w, storage::Store& st,
+         rooms::PresenceRegistry& p, const common::Clock& c, HubOptions o,
+         std::function<void(const std::string&)> empty)
+      : owner(h), io(i), workers(w), store(st), presence(p), clock(c), options(std::move(o)),
+        on_room_empty(std::move(empty)), people(c, options.core.limits), heartbeat(i) {}
+
+  bool clustered() const { return options.cluster.bus != nullptr; }
+  const std::string& node() const { return options.cluster.node_id; }
+  std::chrono::milliseconds ttl() const { return options.cluster.lease_ttl; }
+
+  RoomHub& owner;  // outlives every actor's work: ~RoomHub runs after the io_context stopped
+  asio::io_context& io;
+  asio::thread_pool& workers;
+  storage::Store& store;
+  rooms::PresenceRegistry& presence;
+  const common::Clock& clock;
+  HubOptions options;
+  std::function<void(const std::string&)> on_room_empty;
+  PersonLimiters people;
+  std::atomic<ConnId> next_relayed{kFirstRelayedConn};
+
+  // Edge side: this node's sockets whose rooms run elsewhere, by connection id; frames the owners
+  // send on this node's inbox are handed to them.
+  common::Mutex edge_mu;
+  struct EdgeConn {
+    std::weak_ptr<Outlet> outlet;
+    std::weak_ptr<RemoteRoom> relay;
+  };
+  std::map<ConnId, EdgeConn> edge_outlets KINO_GUARDED_BY(edge_mu);
+  std::unique_ptr<bus::Subscription> node_inbox;  // set once in the constructor
+  asio::steady_timer heartbeat;                   // renews this node's lease
+};
+
+struct RoomActor::Impl {
+  Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
+       std::optional<storage::LeaseRecord> lease)
+      : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
+        strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
+        core(std::move(setup), hub->clock, hub->people, hub->options.core),
+        lease(std::move(lease)) {}
+
+  std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
+
+  void scheduleTick(const std::shared_ptr<RoomActor>& self);
+  void wakeAt(std::int64_t at_ms, const std::shared_ptr<RoomActor>& self);
+  void apply(Effects fx, const std::shared_ptr<RoomActor>& self);
+  void applyMedia(Effects& fx);
+  void maybeRelease(const std::shared_ptr<RoomActor>& self);
+
+  // Cluster (owner side). All on `strand`.
+  // Takes a relayed message for this room.
+  void relayed(ToOwner m, const std::shared_ptr<RoomActor>& self);
+  // Renews the room's lease and checks that the nodes relaying connections are alive; a lease
+  // lost to another node ends this actor (its connections are told to reconnect).
+  void checkLease(const std::shared_ptr<RoomActor>& self);
+  void leaseChecked(bool kept, const std::set<std::string>& dead_edges,
+                    const std::shared_ptr<RoomActor>& self);
+  // Stops running the room here: closes every connection with `code`, forgets the actor.
+  void stop(int code, const std::string& reason, const std::shared_ptr<RoomActor>& self);
+  void forget();
+
+  std::shared_ptr<RoomHub::Shared> hub;
+  std::int64_t room_id;
+  std::string slug;
+  asio::strand<asio::io_context::executor_type> strand;
+  asio::steady_timer timer;
+  asio::steady_timer wake;
+  std::optional<std::int64_t> wake_at_ms;
+  RoomCore core;
+  std::map<ConnId, std::shared_ptr<Outlet>> outlets;
+  // acquire() calls not yet followed by connect() or abandon(); raised under the hub's lock.
+  std::atomic<int> pending{0};
+  std::optional<std::int64_t> idle_since_ms;
+  bool released = false;  // on the strand
+
+  // Cluster: the lease this node runs the room under, the subscription to its inbox, and the
+  // connections relayed from other nodes ({edge node, edge conn} → local conn, and back).
+  std::optional<storage::LeaseRecord> lease;
+  std::unique_ptr<bus::Subscription> inbox;
+  std::map<std::pair<std::string, ConnId>, ConnId> relayed_conns;
+  std::map<ConnId, std::string> relayed_from;
+  bool checking_lease = false;
+};
+
+// A room another node runs, seen from this node (the edge): relays this node's connections to the
+// owner's inbox and watches the owner's lease; when the owner is gone (the lease expired or moved)
+// it closes the connections with 1012 so browsers reconnect and resume, wherever the room goes.
+class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<RemoteRoom> {
+ public:
+  RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id, storage::LeaseRecord owner);
+  ~RemoteRoom() override;
+
+  void connect(Connect c, std::shared_ptr<Outlet> outlet) override;
+  void abandon() override;
+  void disconnect(ConnId conn) override;
+  void receive(ConnId conn, std::string text) override;
+  void reject(ConnId conn, FrameError error) override;
+
+  // Starts watching the owner (call once, after construction).
+  void start();
+  // Closes every connection relayed through here and stops (shutdown, owner gone).
+  void closeAll(int code, const std::string& reason);
+  // A frame or close from the owner reached connection `conn`: it is alive.
+  void heard(ConnId conn);
+  bool matches(const storage::LeaseRecord& owner) const;
+  bool unused() const;  // no connections and no acquire() waiting
+
+  std::atomic<int> pending{0};  // acquire() calls not yet followed by connect() or abandon()
+
+ private:
+  struct Relayed {
+    Connect connect;  // kept to send again while the owner has not answered
+    std::shared_ptr<Outlet> outlet;
+    std::chrono::steady_clock::time_point sent;
+    bool heard = false;
+  };
+  void publish(const ToOwner& m);
+  void watch();
+  void checked(bool owner_alive);
+
+  std::shared_ptr<RoomHub::Shared> hub_;
+  const std::int64_t room_id_;
+  const storage::LeaseRecord owner_;
+  const std::string subject_;
+  mutable common::Mutex mu_;
+  std::map<ConnId, Relayed> conns_ KINO_GUARDED_BY(mu_);
+  bool gone_ KINO_GUARDED_BY(mu_) = false;
+  asio::strand<asio::io_context::executor_type> strand_;  // the timer is used only there
+  asio::steady_timer timer_;
+};
+
+}  // namespace kino::realtime

@@ -1,0 +1,260 @@
+// Two nodes over one store and one bus (each with its own io_context and worker pool, like two
+// processes): a room runs on the node that holds its lease; a connection that reaches the other
+// node is relayed there and behaves the same; when the owner dies the relayed sockets are told to
+// reconnect (1012) and the next visitor's node takes the room over from the store.
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "fakes/fake_clock.hpp"
+#include "kino/bus/local_bus.hpp"
+#include "kino/realtime/cluster_wire.hpp"
+#include "kino/realtime/room_hub.hpp"
+#include "kino/storage/sqlite_store.hpp"
+
+namespace kino::realtime {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+template <class F>
+bool eventually(F done, std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+// Records what a socket would have been sent.
+struct RecordingOutlet : Outlet {
+  void deliver(Frame f) override {
+    std::lock_guard lock(mu);
+    frames.push_back(boost::json::parse(*f).as_object());
+  }
+  void close(int code, std::string) override {
+    std::lock_guard lock(mu);
+    closed = code;
+  }
+  std::vector<boost::json::object> all() {
+    std::lock_guard lock(mu);
+    return frames;
+  }
+  int closeCode() {
+    std::lock_guard lock(mu);
+    return closed;
+  }
+  bool has(std::string_view type, std::string_view field = {}, std::string_view value = {}) {
+    for (const auto& f : all()) {
+      if (f.at("type").as_string() != type) continue;
+      if (field.empty()) return true;
+      if (const auto* v = f.if_contains(field); v && v->is_string() && v->as_string() == value) return true;
+    }
+    return false;
+  }
+  std::mutex mu;
+  std::vector<boost::json::object> frames;
+  int closed = 0;
+};
+
+// One node: its own threads, sharing the store, the bus and the clock with the others.
+struct Node {
+  Node(std::string id, storage::Store& store, bus::Bus& bus, const common::Clock& clock) {
+    thread = std::thread([this] { io.run(); });
+    HubOptions options;
+    options.release_after = 0ms;
+    options.cluster = {.bus = &bus, .node_id = std::move(id), .lease_ttl = 3000ms};
+    hub = std::make_unique<RoomHub>(io, workers, store, presence, clock, options, nullptr);
+  }
+  // Dies without a goodbye: its threads stop; nothing is released or sent.
+  void kill() {
+    io.stop();
+    if (thread.joinable()) thread.join();
+  }
+  ~Node() {
+    kill();
+    hub.reset();
+    workers.join();
+  }
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  asio::thread_pool workers{2};
+  std::thread thread;
+  rooms::PresenceRegistry presence;
+  std::unique_ptr<RoomHub> hub;
+};
+
+class RoomHubClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kino-hub-cluster-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    store_ = std::move(storage::openSqliteStore(dir_ / "kino.db")).value();
+    ASSERT_TRUE(store_->migrate().ok());
+    const auto owner = store_->users().create({"owner", "Owner", "h", clock_.now()}).value().id;
+    room_ = store_->rooms()
+                .create({"roomaaaaaa", owner, "T", "", "https://v.test/a.mp4", "public", "", "",
+                         std::nullopt, 120, "live", clock_.now()})
+                .value()
+                .id;
+    a_ = std::make_unique<Node>("node-a", *store_, *bus_, clock_);
+    b_ = std::make_unique<Node>("node-b", *store_, *bus_, clock_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    bus_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  static Connect visitor(ConnId conn, const std::string& who) {
+    Connect c;
+    c.conn = conn;
+    c.participant_id = "p-" + who;
+    c.principal = "user:" + who;
+    c.member = {"u" + who, who, std::nullopt};
+    return c;
+  }
+  static std::string chat(const std::string& id, const std::string& text) {
+    return boost::json::serialize(boost::json::object{{"type", "chat.send"}, {"id", id}, {"text", text}});
+  }
+
+  fs::path dir_;
+  kino::testing::FakeClock clock_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<bus::Bus> bus_ = bus::makeLocalBus();
+  std::int64_t room_ = 0;
+  std::unique_ptr<Node> a_, b_;
+};
+
+TEST_F(RoomHubClusterTest, AConnectionOnAnotherNodeIsRelayedToTheRoomsOwnerAndBehavesTheSame) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(on_a.ok());
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  ASSERT_TRUE(eventually([&] { return ann->has("hello"); }));
+  EXPECT_EQ(store_->leases().find(roomLease(room_))->holder, "node-a");
+
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(on_b.ok());
+  EXPECT_EQ(b_->hub->actorCount(), 0u) << "node b does not run the room";
+  EXPECT_EQ(b_->hub->relayCount(), 1u);
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(1, "2"), bob);  // the same connection id as Ann's, on another node
+  ASSERT_TRUE(eventually([&] { return bob->has("hello"); })) << "the owner's hello reaches node b";
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined"); })) << "Ann sees Bob arrive";
+
+  (*on_b)->receive(1, chat("b-1", "hello from node b"));
+  ASSERT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }));
+  ASSERT_TRUE(eventually([&] { return ann->has("chat.message"); }));
+  (*on_a)->receive(1, chat("a-1", "and back"));
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& f : bob->all()) {
+      if (f.at("type").as_string() == "chat.message" &&
+          f.at("message").as_object().at("text").as_string() == "and back") return true;
+    }
+    return false;
+  }));
+  EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 2u) << "stored once each";
+
+  (*on_b)->disconnect(1);
+  EXPECT_TRUE(eventually([&] { return ann->has("member.left"); })) << "Bob's leave reaches the owner";
+  EXPECT_TRUE(eventually([&] { return b_->hub->relayCount() == 0; }));
+}
+
+TEST_F(RoomHubClusterTest, WhenTheOwnerDiesRelayedSocketsReconnectAndTheRoomMovesWithItsHistory) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(on_a.ok());
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(7, "2"), bob);
+  (*on_b)->receive(7, chat("b-1", "before the crash"));
+  ASSERT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }));
+
+  a_->kill();  // node a is gone: no lease renewals, no goodbye
+  clock_.advance(4s);  // past the lease
+  ASSERT_TRUE(eventually([&] { return bob->closeCode() == 1012; }))
+      << "node b tells its socket to reconnect once the owner's lease has expired";
+
+  // The browser reconnects (here: to node b again), resuming after what it saw.
+  auto again = b_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(b_->hub->actorCount(), 1u) << "node b took the room over";
+  EXPECT_EQ(store_->leases().find(roomLease(room_))->holder, "node-b");
+  auto bob2 = std::make_shared<RecordingOutlet>();
+  (*again)->connect(visitor(8, "2"), bob2);
+  ASSERT_TRUE(eventually([&] { return bob2->has("hello"); }));
+  const auto hello = bob2->all().front();
+  bool kept = false;
+  for (const auto& m : hello.at("snapshot").as_object().at("messages").as_array()) {
+    kept |= m.as_object().at("text").as_string() == "before the crash";
+  }
+  EXPECT_TRUE(kept) << "the acknowledged message is in the new owner's snapshot";
+  (*again)->receive(8, chat("b-1", "before the crash"));  // a resend after the reconnect
+  ASSERT_TRUE(eventually([&] { return bob2->has("chat.ack", "id", "b-1"); }));
+  EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 1u) << "no duplicate";
+}
+
+TEST_F(RoomHubClusterTest, EndingTheRoomOnANodeThatDoesNotRunItReachesEveryoneThroughTheOwner) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(1, "2"), bob);
+  ASSERT_TRUE(eventually([&] { return bob->has("hello"); }));
+  b_->hub->endRoom(room_, {"owner_ended", "2026-12-07T12:00:00Z"});  // POST …/end reached node b
+  EXPECT_TRUE(eventually([&] { return ann->has("room.ended") && ann->closeCode() == kCloseRoomEnded; }));
+  EXPECT_TRUE(eventually([&] { return bob->has("room.ended") && bob->closeCode() == kCloseRoomEnded; }));
+}
+
+TEST_F(RoomHubClusterTest, ANodeShuttingDownHandsItsRoomsOverAtOnce) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  ASSERT_TRUE(eventually([&] { return ann->has("hello"); }));
+  a_->hub->closeAll();  // SIGTERM
+  EXPECT_TRUE(eventually([&] { return ann->closeCode() == 1012; })) << "reconnect elsewhere now";
+  // No waiting for the lease to run out: the next node asked runs the room.
+  ASSERT_TRUE(eventually([&] {
+    auto l = store_->leases().find(roomLease(room_));
+    return l.ok() && l->expires_at <= clock_.now();
+  }));
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(on_b.ok());
+  EXPECT_EQ(b_->hub->actorCount(), 1u);
+  (*on_b)->abandon();
+}
+
+TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(1, "2"), bob);
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined"); }));
+  b_->kill();
+  // Node a keeps renewing its own leases as time passes; node b's heartbeat stops.
+  for (int i = 0; i < 4 && !ann->has("member.left"); ++i) {
+    clock_.advance(1s);
+    std::this_thread::sleep_for(1100ms);
+  }
+  EXPECT_TRUE(eventually([&] { return ann->has("member.left"); }))
+      << "Bob's connection went with his node";
+}
+
+}  // namespace
+}  // namespace kino::realtime
