@@ -174,6 +174,25 @@ Result<ToEdge> decodeToEdge(std::string_view text) {
   return m;
 }
 
+std::string encodePresence(const std::map<std::string, int>& counts) {
+  json::object o;
+  for (const auto& [slug, n] : counts) o[slug] = n;
+  return json::serialize(o);
+}
+
+Result<std::map<std::string, int>> decodePresence(std::string_view text) {
+  auto parsed = parseObject(text);
+  if (!parsed) return parsed.error();
+  std::map<std::string, int> out;
+  for (const auto& [slug, n] : *parsed) {
+    if (!n.is_int64() || n.as_int64() < 0 || n.as_int64() > 1'000'000) {
+      return malformed("a bad people count");
+    }
+    out[std::string(slug)] = static_cast<int>(n.as_int64());
+  }
+  return out;
+}
+
 std::string roomInbox(std::int64_t room_id) { return "room." + std::to_string(room_id) + ".in"; }
 std::string nodeInbox(std::string_view node_id) { return "node." + std::string(node_id) + ".out"; }
 std::string roomLease(std::int64_t room_id) { return "room:" + std::to_string(room_id); }

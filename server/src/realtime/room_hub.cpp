@@ -48,11 +48,26 @@ RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Stor
   } else {
     log::error("node_inbox_failed", {{"message", inbox.error().message}});
   }
+  // Every node reports how many people are in the rooms it runs ("presence.<node>", each
+  // heartbeat), so listings and the empty-room timeout count people on every node.
+  auto reports = shared_->options.cluster.bus->subscribe(
+      "presence.>", [weak](const bus::Message& message) {
+        auto shared = weak.lock();
+        if (!shared) return;
+        const std::string node = message.subject.substr(std::string_view("presence.").size());
+        if (node == shared->node()) return;
+        auto counts = decodePresence(message.data);
+        if (!counts) return;
+        shared->presence.replaceRemote(node, std::move(counts).value(),
+                                       shared->clock.now() + shared->ttl());
+      });
+  if (reports) shared_->presence_reports = std::move(reports).value();
   startHeartbeat();
 }
 
 RoomHub::~RoomHub() {
-  shared_->node_inbox.reset();  // its handler does not run once this returns
+  shared_->node_inbox.reset();  // their handlers do not run once these return
+  shared_->presence_reports.reset();
 }
 
 // Renews "node:<id>" every third of the lease ttl: owners drop connections relayed from a node
@@ -66,6 +81,7 @@ void RoomHub::startHeartbeat() {
         !r) {
       log::warn("node_heartbeat_failed", {{"message", r.error().message}});
     }
+    (void)s->options.cluster.bus->publish("presence." + s->node(), encodePresence(s->presence.local()));
     s->heartbeat.expires_after(s->ttl() / 3);
     s->heartbeat.async_wait([weak](boost::system::error_code ec) {
       auto s = weak.lock();

@@ -58,7 +58,8 @@ struct RoomHub::Shared {
   };
   std::map<ConnId, EdgeConn> edge_outlets KINO_GUARDED_BY(edge_mu);
   std::unique_ptr<bus::Subscription> node_inbox;  // set once in the constructor
-  asio::steady_timer heartbeat;                   // renews this node's lease
+  std::unique_ptr<bus::Subscription> presence_reports;  // the other nodes' people counts
+  asio::steady_timer heartbeat;  // renews this node's lease and reports its people counts
 };
 
 struct RoomActor::Impl {

@@ -69,7 +69,8 @@ struct RecordingOutlet : Outlet {
 
 // One node: its own threads, sharing the store, the bus and the clock with the others.
 struct Node {
-  Node(std::string id, storage::Store& store, bus::Bus& bus, const common::Clock& clock) {
+  Node(std::string id, storage::Store& store, bus::Bus& bus, const common::Clock& clock)
+      : presence(&clock) {
     thread = std::thread([this] { io.run(); });
     HubOptions options;
     options.release_after = 0ms;
@@ -166,6 +167,10 @@ TEST_F(RoomHubClusterTest, AConnectionOnAnotherNodeIsRelayedToTheRoomsOwnerAndBe
     return false;
   }));
   EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 2u) << "stored once each";
+
+  EXPECT_TRUE(eventually([&] { return b_->presence.participants("roomaaaaaa") == 2; }))
+      << "node b counts the people of a room node a runs (listings, the empty-room timeout)";
+  EXPECT_EQ(a_->presence.participants("roomaaaaaa"), 2);
 
   (*on_b)->disconnect(1);
   EXPECT_TRUE(eventually([&] { return ann->has("member.left"); })) << "Bob's leave reaches the owner";

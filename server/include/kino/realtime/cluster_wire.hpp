@@ -4,6 +4,7 @@
 // does (the owner) on "room.<id>.in"; the owner answers on "node.<edge id>.out".
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ std::string encode(const ToEdge& m);
 // kMalformed for anything that is not a well-formed message of this kind.
 Result<ToOwner> decodeToOwner(std::string_view text);
 Result<ToEdge> decodeToEdge(std::string_view text);
+
+// A node's people counts by room slug ({"<slug>": count, …}).
+std::string encodePresence(const std::map<std::string, int>& counts);
+Result<std::map<std::string, int>> decodePresence(std::string_view text);
 
 // Bus subjects.
 std::string roomInbox(std::int64_t room_id);     // "room.<id>.in"
