@@ -14,6 +14,13 @@ export const BACKOFF_MAX_MS = 10_000;
 export const CLOSE_ROOM_ENDED = 4410;
 /** Close code: the session was revoked by logging out (in any tab). Never reconnect. */
 export const CLOSE_SIGNED_OUT = 4401;
+/**
+ * Close code: the server is going away or the room moved to another server (a cluster node shut
+ * down or died). Reconnect at once, with resume_from; the next server runs the room.
+ */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** The most a reconnect after CLOSE_SERVICE_RESTART waits (spread, so a node's sockets do not all come at once). */
+export const RESTART_JITTER_MS = 250;
 
 export interface Member {
   id: string;

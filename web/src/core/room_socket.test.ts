@@ -113,6 +113,27 @@ describe('createRoomSocket', () => {
     expect(s.older.hasMore).toBe(false); // fewer than a full snapshot: nothing older
   });
 
+  it('reconnects at once (no backoff) when a server closes with 1012: its room moved to another server', async () => {
+    const { socket, server } = setup();
+    socket.start();
+    server.last().frame(hello({ lastSeq: 9 }));
+    for (let round = 0; round < 3; round++) {
+      const before = server.conns.length;
+      server.last().drop(1012);
+      expect(socket.getState().status).toBe('reconnecting');
+      await vi.advanceTimersByTimeAsync(250);
+      expect(server.conns.length, `round ${round}: reconnected within 250 ms`).toBe(before + 1);
+      expect(server.last().url).toBe(`${URL_BASE}?resume_from=9`);
+    }
+    // An ordinary drop afterwards still backs off from the start.
+    const before = server.conns.length;
+    server.last().drop();
+    await vi.advanceTimersByTimeAsync(450);
+    expect(server.conns.length).toBe(before);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.conns.length).toBe(before + 1);
+  });
+
   it('reconnects with exponential backoff to ?resume_from=<last_seq>, and resets after a hello', async () => {
     const { socket, server } = setup();
     socket.start();

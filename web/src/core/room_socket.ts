@@ -7,6 +7,7 @@ import {
   backoffMs,
   CHAT_MAX,
   CLOSE_ROOM_ENDED,
+  CLOSE_SERVICE_RESTART,
   CLOSE_SIGNED_OUT,
   chatLength,
   HISTORY_PAGE,
@@ -14,6 +15,7 @@ import {
   parseMember,
   parseMessage,
   randomClientId,
+  RESTART_JITTER_MS,
   SNAPSHOT_MESSAGES,
   waitSeconds,
   type ChatError,
@@ -272,7 +274,7 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
         if (!current()) return;
         if (code === CLOSE_ROOM_ENDED) ended({ reason: null, at: null });
         else if (code === CLOSE_SIGNED_OUT) finish('signed_out', {});
-        else dropped();
+        else dropped(code === CLOSE_SERVICE_RESTART);
       },
     });
     handle = mine;
@@ -282,14 +284,21 @@ export function createRoomSocket(opts: RoomSocketOptions): RoomSocket {
     }, helloTimeoutMs);
   }
 
-  /** The socket is gone (closed, silent, or the browser went offline): try again after a backoff. */
-  function dropped() {
+  /**
+   * The socket is gone (closed, silent, or the browser went offline): try again after a backoff.
+   * `moved`: the server said its room moves to another server (1012): try again at once.
+   */
+  function dropped(moved = false) {
     const h = handle;
     handle = null;
     h?.close();
     stopTimers();
     if (closed) return;
     set({ status: 'reconnecting' });
+    if (moved) {
+      retryTimer = setTimer(connect, Math.floor(random() * RESTART_JITTER_MS));
+      return;
+    }
     retryTimer = setTimer(connect, backoffMs(attempt, random));
     attempt += 1;
   }
