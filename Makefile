@@ -7,11 +7,12 @@ KINO := build/bin/kino
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: help deps build server web run test test-unit test-asan test-tsan test-integration test-web test-e2e test-cluster test-fuzz \
+.PHONY: help deps build server web run cluster test test-unit test-asan test-tsan test-integration test-web test-e2e test-cluster test-fuzz \
         fuzz bench format lint clean
 
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
+	@echo "make cluster  build and start a local cluster (3 Kino nodes, HAProxy, PostgreSQL, NATS, Swift, Janus) in a network namespace"
 	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, postgres, web, e2e)"
 	@echo "make build | fuzz | format | lint | clean"
 
@@ -32,6 +33,11 @@ build: server web
 
 run: build
 	$(KINO) serve --config kino.toml
+
+# A local cluster in the network namespace kino-cluster (root): 3 Kino nodes behind HAProxy, PostgreSQL
+# under Patroni + etcd, 3 NATS servers, Swift (S3), 2 Janus nodes. Prints the URL; Ctrl-C stops it all.
+cluster: build
+	@tools/cluster
 
 test: build
 	@tools/test-all

@@ -20,11 +20,12 @@ export const swiftInstalled = () => existsSync('/usr/bin/swift-proxy-server');
 const awsEncode = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
- * Sets up and starts Swift in a new temp dir and creates `buckets`.
- * @param {{buckets?: string[]}} [opts]
+ * Sets up and starts Swift in `dir` (default: a new temp dir; whatever it held is replaced) and
+ * creates `buckets`.
+ * @param {{buckets?: string[], dir?: string}} [opts]
  */
-export async function startSwift({ buckets = [] } = {}) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kino-swift-'));
+export async function startSwift({ buckets = [], dir: where } = {}) {
+  const dir = where ?? mkdtempSync(path.join(tmpdir(), 'kino-swift-'));
   const ctl = (...args) => run(swiftctl, args, { timeout: 120_000 });
   try {
     await ctl('up', dir, ...buckets);
