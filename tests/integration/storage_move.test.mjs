@@ -61,7 +61,11 @@ describe('moving an installation to PostgreSQL and S3', { skip }, () => {
     });
     before_.media = await waitReady(old, pub.room.slug, before_.owner.cookie);
     before_.room = pub.room;
-    const priv = await createRoom(old, before_.owner.cookie, { title: 'Behind a key', visibility: 'private' });
+    // Every room of this Kino gets a video from the local host: ingest is on, and no test may look
+    // up an outside name.
+    const priv = await createRoom(old, before_.owner.cookie, {
+      title: 'Behind a key', video_url: host.url(`/files/h264.mp4?${token('move-priv')}`), visibility: 'private',
+    });
     before_.privSlug = priv.room.slug;
     const guest = await joinedGuest(old, pub.room.slug, { display_name: 'Gus' });
     const c = await connect(old, pub.room.slug, { cookie: guest.cookie });
