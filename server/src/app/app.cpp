@@ -14,6 +14,7 @@
 #include "kino/api/media_routes.hpp"
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
+#include "kino/app/cluster_job.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/common/url_signer.hpp"
@@ -139,7 +140,7 @@ Result<std::unique_ptr<storage::BlobStore>> openBlobStore(const common::Config& 
 // Runs `task` every `period` on its own thread until destroyed.
 class PeriodicTask {
  public:
-  PeriodicTask(std::chrono::seconds period, std::function<void()> task)
+  PeriodicTask(std::chrono::milliseconds period, std::function<void()> task)
       : thread_([this, period, task = std::move(task)] {
           for (;;) {
             {
@@ -175,6 +176,7 @@ enum class ServeMode { kServe, kPrintRoutes };
 int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
+  const std::string node_id = resolveNodeId(config.cluster.node_id, random);
   (void)store.sessions().deleteExpired(clock.now());
   accounts::AccountService accounts(store, clock, random, config.accounts);
   rooms::PresenceRegistry presence;
@@ -320,15 +322,28 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   accounts.onSessionRevoked([&connections](const std::string& session) {
     connections.closeSession(session, realtime::kCloseSignedOut, "signed_out");
   });
-  PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
-    if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
+  // The sweep and the store upkeep run on one node of a cluster at a time (ClusterJob); every node
+  // keeps the rooms its own people are in marked active, since presence is per node.
+  ClusterJob sweep_job(store.leases(), clock, node_id, "rooms.sweep", std::chrono::seconds(15),
+                       [&rooms] {
+                         if (auto r = rooms.sweep(); !r) {
+                           log::warn("room_sweep_failed", {{"message", r.error().message}});
+                         }
+                       });
+  PeriodicTask sweeper(sweep_job.period(), [&rooms, &sweep_job] {
+    if (auto r = rooms.refreshOccupied(); !r) {
+      log::warn("room_refresh_failed", {{"message", r.error().message}});
+    }
+    sweep_job.tick();
   });
   // PostgreSQL: the chat and playback partitions of this month and the next two exist in advance.
-  PeriodicTask store_upkeep(std::chrono::hours(1), [&store, &clock] {
-    if (auto r = store.maintain(clock.now()); !r) {
-      log::warn("store_maintenance_failed", {{"message", r.error().message}});
-    }
-  });
+  ClusterJob upkeep_job(store.leases(), clock, node_id, "store.maintain", std::chrono::hours(1),
+                        [&store, &clock] {
+                          if (auto r = store.maintain(clock.now()); !r) {
+                            log::warn("store_maintenance_failed", {{"message", r.error().message}});
+                          }
+                        });
+  PeriodicTask store_upkeep(upkeep_job.period(), [&upkeep_job] { upkeep_job.tick(); });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
       [&](const http::Request& request, const std::string& slug) {

@@ -20,4 +20,12 @@ int PresenceRegistry::participants(std::string_view slug) const {
   return it == counts_.end() ? 0 : it->second;
 }
 
+std::vector<std::string> PresenceRegistry::occupied() const {
+  common::MutexLock lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(counts_.size());
+  for (const auto& [slug, count] : counts_) out.push_back(slug);
+  return out;
+}
+
 }  // namespace kino::rooms

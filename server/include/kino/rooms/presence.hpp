@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
+
 #include "kino/common/mutex.hpp"
 
 namespace kino::rooms {
@@ -15,6 +17,8 @@ class PresenceRegistry {
   void entered(const std::string& slug);
   void left(const std::string& slug);
   int participants(std::string_view slug) const;
+  // The rooms with at least one person in them, by slug.
+  std::vector<std::string> occupied() const;
 
  private:
   mutable common::Mutex mu_;
