@@ -212,7 +212,11 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
        .max_rungs = ic.max_renditions,
        .ffmpeg = ic.ffmpeg,
        .ffprobe = ic.ffprobe,
-       .work_dir = config.server.data_dir / "work"});
+       .work_dir = config.server.data_dir / "work",
+       .node_id = node_id,
+       .claim_ttl = std::chrono::seconds(ic.claim_ttl_s),
+       .claim_scan = std::chrono::seconds(ic.claim_scan_s),
+       .sole_node = config.storage.engine != "postgres"});
   if (ic.allow_private_addresses) log::warn("ingest_private_addresses_allowed");
   const api::MediaLookup media{store, *signer, clock};
 
