@@ -15,6 +15,7 @@
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
 #include "kino/app/cluster_job.hpp"
+#include "kino/app/store_placement_book.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/common/url_signer.hpp"
@@ -302,8 +303,12 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
                            config.media.external_api_secret, config.media.external_admin_key});
   }
   if (!janus_nodes.empty()) {
-    janus = std::make_unique<media::JanusPool>(server.io(), random, std::move(janus_nodes),
-                                               media::RelaySettings{});
+    // External Janus nodes may be shared with other Kino nodes on this database: agree on each
+    // room's node through the store. An embedded Janus is this node's own.
+    const bool shared = config.media.mode == "external" && config.storage.engine == "postgres";
+    janus = std::make_unique<media::JanusPool>(
+        server.io(), random, std::move(janus_nodes), media::RelaySettings{},
+        shared ? storePlacementBook(store.mediaPlacements(), clock) : media::PlacementBook{});
   }
 
   const auto& rt = config.realtime;
