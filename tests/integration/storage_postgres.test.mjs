@@ -35,7 +35,7 @@ describe('kino migrate on PostgreSQL', () => {
     for (let run = 0; run < 2; run++) {
       const r = migrate(env);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stderr, /"event":"store_ready","engine":"postgres","schema_version":8/);
+      assert.match(r.stderr, /"event":"store_ready","engine":"postgres","schema_version":9/);
     }
   });
 

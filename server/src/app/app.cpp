@@ -14,6 +14,8 @@
 #include "kino/api/media_routes.hpp"
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
+#include "kino/app/cluster_job.hpp"
+#include "kino/app/store_placement_book.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/common/url_signer.hpp"
@@ -139,7 +141,7 @@ Result<std::unique_ptr<storage::BlobStore>> openBlobStore(const common::Config& 
 // Runs `task` every `period` on its own thread until destroyed.
 class PeriodicTask {
  public:
-  PeriodicTask(std::chrono::seconds period, std::function<void()> task)
+  PeriodicTask(std::chrono::milliseconds period, std::function<void()> task)
       : thread_([this, period, task = std::move(task)] {
           for (;;) {
             {
@@ -175,6 +177,7 @@ enum class ServeMode { kServe, kPrintRoutes };
 int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
+  const std::string node_id = resolveNodeId(config.cluster.node_id, random);
   (void)store.sessions().deleteExpired(clock.now());
   accounts::AccountService accounts(store, clock, random, config.accounts);
   rooms::PresenceRegistry presence;
@@ -210,7 +213,11 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
        .max_rungs = ic.max_renditions,
        .ffmpeg = ic.ffmpeg,
        .ffprobe = ic.ffprobe,
-       .work_dir = config.server.data_dir / "work"});
+       .work_dir = config.server.data_dir / "work",
+       .node_id = node_id,
+       .claim_ttl = std::chrono::seconds(ic.claim_ttl_s),
+       .claim_scan = std::chrono::seconds(ic.claim_scan_s),
+       .sole_node = config.storage.engine != "postgres"});
   if (ic.allow_private_addresses) log::warn("ingest_private_addresses_allowed");
   const api::MediaLookup media{store, *signer, clock};
 
@@ -296,8 +303,12 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
                            config.media.external_api_secret, config.media.external_admin_key});
   }
   if (!janus_nodes.empty()) {
-    janus = std::make_unique<media::JanusPool>(server.io(), random, std::move(janus_nodes),
-                                               media::RelaySettings{});
+    // External Janus nodes may be shared with other Kino nodes on this database: agree on each
+    // room's node through the store. An embedded Janus is this node's own.
+    const bool shared = config.media.mode == "external" && config.storage.engine == "postgres";
+    janus = std::make_unique<media::JanusPool>(
+        server.io(), random, std::move(janus_nodes), media::RelaySettings{},
+        shared ? storePlacementBook(store.mediaPlacements(), clock) : media::PlacementBook{});
   }
 
   const auto& rt = config.realtime;
@@ -320,15 +331,28 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   accounts.onSessionRevoked([&connections](const std::string& session) {
     connections.closeSession(session, realtime::kCloseSignedOut, "signed_out");
   });
-  PeriodicTask sweeper(std::chrono::seconds(15), [&rooms] {
-    if (auto r = rooms.sweep(); !r) log::warn("room_sweep_failed", {{"message", r.error().message}});
+  // The sweep and the store upkeep run on one node of a cluster at a time (ClusterJob); every node
+  // keeps the rooms its own people are in marked active, since presence is per node.
+  ClusterJob sweep_job(store.leases(), clock, node_id, "rooms.sweep", std::chrono::seconds(15),
+                       [&rooms] {
+                         if (auto r = rooms.sweep(); !r) {
+                           log::warn("room_sweep_failed", {{"message", r.error().message}});
+                         }
+                       });
+  PeriodicTask sweeper(sweep_job.period(), [&rooms, &sweep_job] {
+    if (auto r = rooms.refreshOccupied(); !r) {
+      log::warn("room_refresh_failed", {{"message", r.error().message}});
+    }
+    sweep_job.tick();
   });
   // PostgreSQL: the chat and playback partitions of this month and the next two exist in advance.
-  PeriodicTask store_upkeep(std::chrono::hours(1), [&store, &clock] {
-    if (auto r = store.maintain(clock.now()); !r) {
-      log::warn("store_maintenance_failed", {{"message", r.error().message}});
-    }
-  });
+  ClusterJob upkeep_job(store.leases(), clock, node_id, "store.maintain", std::chrono::hours(1),
+                        [&store, &clock] {
+                          if (auto r = store.maintain(clock.now()); !r) {
+                            log::warn("store_maintenance_failed", {{"message", r.error().message}});
+                          }
+                        });
+  PeriodicTask store_upkeep(upkeep_job.period(), [&upkeep_job] { upkeep_job.tick(); });
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
       [&](const http::Request& request, const std::string& slug) {

@@ -85,6 +85,8 @@ std::vector<Key> keysOf(Config& c) {
       {"ingest", "max_renditions", &c.ingest.max_renditions},
       {"ingest", "ffmpeg", &c.ingest.ffmpeg},
       {"ingest", "ffprobe", &c.ingest.ffprobe},
+      {"ingest", "claim_ttl_s", &c.ingest.claim_ttl_s},
+      {"ingest", "claim_scan_s", &c.ingest.claim_scan_s},
       {"media", "mode", &c.media.mode},
       {"media", "janus_binary", &c.media.janus_binary},
       {"media", "external_host", &c.media.external_host},
@@ -266,6 +268,10 @@ Result<void> validate(const Config& c) {
     return badKey("ingest.segment_seconds", "1..30");
   if (c.ingest.max_renditions < 1 || c.ingest.max_renditions > 4)
     return badKey("ingest.max_renditions", "1..4");
+  if (c.ingest.claim_ttl_s < 3 || c.ingest.claim_ttl_s > 3600)
+    return badKey("ingest.claim_ttl_s", "3..3600");
+  if (c.ingest.claim_scan_s < 1 || c.ingest.claim_scan_s > 3600)
+    return badKey("ingest.claim_scan_s", "1..3600");
   if (c.media.mode != "embedded" && c.media.mode != "external" && c.media.mode != "off")
     return badKey("media.mode", "embedded, external or off");
   if (c.media.rtp_port_min < 1024 || c.media.rtp_port_max > 65535 ||

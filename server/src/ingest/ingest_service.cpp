@@ -63,6 +63,11 @@ Error failure(std::string message, std::string code = "ingest_failed") {
   return Error::make(ErrorKind::kInvalid, std::move(code), std::move(message));
 }
 
+// The lease a node holds while it runs the job of `asset_id`.
+std::string leaseOf(const std::string& asset_id) { return "ingest:" + asset_id; }
+
+bool finished(const AssetRecord& a) { return a.state == "ready" || a.state == "failed"; }
+
 // "45 seconds", "90 minutes".
 std::string spoken(std::chrono::seconds s) {
   if (s.count() < 120) return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
@@ -80,10 +85,16 @@ std::string appendHistory(const std::string& history_json, std::string_view stat
   return boost::json::serialize(a);
 }
 
-// One run of one job. Lives on an ingest worker thread.
+// One run of one job, under the job's lease (`fence`, granted until `claimed_until`). Lives on an
+// ingest worker thread.
 class IngestService::Job {
  public:
-  Job(IngestService& s, AssetRecord asset) : s_(s), a_(std::move(asset)) {}
+  Job(IngestService& s, AssetRecord asset, storage::Fence fence, common::TimePoint claimed_until)
+      : s_(s),
+        a_(std::move(asset)),
+        fence_(std::move(fence)),
+        claimed_until_(claimed_until),
+        renewed_at_(s.clock_.now()) {}
 
   void run() {
     a_.attempts += 1;
@@ -96,6 +107,7 @@ class IngestService::Job {
     auto result = pipeline();
     fs::remove_all(work_, ec);
     if (result) return;
+    if (lost_) return;  // another node runs the job now: nothing here is its to change
     Error error = result.error();
     if (error.code == "cancelled") {
       if (!timed_out_ || stopping()) {
@@ -154,10 +166,43 @@ class IngestService::Job {
     return s_.stopping_;
   }
 
-  // Polled by downloads and child processes: the service is stopping, or the job ran out of time.
+  // Polled by downloads and child processes: the service is stopping, the job ran out of time, or
+  // it lost its lease. Renews the lease when due.
   bool cancelled() {
     if (std::chrono::steady_clock::now() >= deadline_) timed_out_ = true;
-    return timed_out_ || stopping();
+    keepClaim();
+    return timed_out_ || lost_ || stopping();
+  }
+
+  // Renews the job's lease every third of its ttl. The job has lost it when another node took it,
+  // or when it could not be renewed before it expired (another node may take it any moment).
+  void keepClaim() {
+    if (lost_ || !fence_.fenced()) return;
+    const auto now = s_.clock_.now();
+    if (now - renewed_at_ < s_.options_.claim_ttl / 3) return;
+    renewed_at_ = now;
+    auto lease =
+        s_.store_.leases().acquire(fence_.lease, fence_.holder, now, s_.options_.claim_ttl);
+    if (lease && lease->holder == fence_.holder && lease->token == fence_.token) {
+      claimed_until_ = lease->expires_at;
+      return;
+    }
+    if (lease) {
+      // Taken by another node; or it had expired and this node took it anew, with a new token that
+      // no fenced write of this run carries: give it back for the scan to hand out.
+      if (lease->holder == fence_.holder) {
+        (void)s_.store_.leases().release(fence_.lease, fence_.holder, lease->token);
+      }
+      loseClaim(lease->holder);
+      return;
+    }
+    log::warn("ingest_claim_renew_failed", {{"asset", a_.id}, {"message", lease.error().message}});
+    if (now >= claimed_until_) loseClaim("");
+  }
+
+  void loseClaim(const std::string& holder) {
+    lost_ = true;
+    log::warn("ingest_claim_lost", {{"asset", a_.id}, {"node", fence_.holder}, {"holder", holder}});
   }
 
   // Releases a packaging slot taken by acquirePackagingSlot.
@@ -178,16 +223,25 @@ class IngestService::Job {
     IngestService& s_;
   };
 
-  // Waits until fewer than `concurrency` jobs package and takes a slot; false when the service
-  // stops first. The wait does not count against the job's time limit.
+  // Waits until fewer than `concurrency` jobs package and takes a slot, renewing the job's lease
+  // meanwhile; false when the service stops or the lease is lost first. The wait does not count
+  // against the job's time limit.
   bool acquirePackagingSlot() {
     const auto since = std::chrono::steady_clock::now();
-    common::MutexLock lock(s_.mu_);
-    while (!s_.stopping_ && s_.packaging_ >= std::max(1, s_.options_.concurrency)) {
-      lock.wait(s_.packaging_cv_);
+    const auto renew_every = std::max(std::chrono::milliseconds(100), s_.options_.claim_ttl / 3);
+    for (;;) {
+      {
+        common::MutexLock lock(s_.mu_);
+        if (s_.stopping_) return false;
+        if (s_.packaging_ < std::max(1, s_.options_.concurrency)) {
+          s_.packaging_ += 1;
+          break;
+        }
+        (void)lock.waitUntil(s_.packaging_cv_, std::chrono::steady_clock::now() + renew_every);
+      }
+      keepClaim();  // without the service's lock: it reaches the store
+      if (lost_) return false;
     }
-    if (s_.stopping_) return false;
-    s_.packaging_ += 1;
     deadline_ += std::chrono::steady_clock::now() - since;
     return true;
   }
@@ -233,9 +287,13 @@ class IngestService::Job {
     }
   }
 
+  // Stores the job's state, fenced by its lease: once another node holds the job, nothing is
+  // stored and the job stops at its next cancellation poll.
   void save() {
+    if (lost_) return;
     a_.updated_at = s_.clock_.now();
-    if (auto r = s_.store_.assets().update(a_); !r) {
+    if (auto r = s_.store_.assets().update(a_, fence_); !r) {
+      if (r.error().code == "lease_lost") return loseClaim("");
       log::warn("ingest_save_failed", {{"asset", a_.id}, {"message", r.error().message}});
     }
   }
@@ -383,6 +441,7 @@ class IngestService::Job {
   // ever finds playlists whose segments are published, and the room can start playing. A blob
   // that cannot be written stops here with storageFailure; what is published stays consistent.
   Result<void> publish(const fs::path& out_dir, std::size_t renditions, const std::string& master) {
+    if (lost_) return Error::make(ErrorKind::kUnavailable, "cancelled", "the job's lease was lost");
     bool all_started = true;
     for (std::size_t i = 0; i < renditions; ++i) {
       const std::string v = "v" + std::to_string(i);
@@ -423,6 +482,10 @@ class IngestService::Job {
 
   IngestService& s_;
   AssetRecord a_;
+  const storage::Fence fence_;
+  common::TimePoint claimed_until_;
+  common::TimePoint renewed_at_;
+  bool lost_ = false;
   fs::path work_;
   std::chrono::steady_clock::time_point deadline_{};           // of the whole job
   std::chrono::steady_clock::time_point download_deadline_{};  // of all fetches of the source
@@ -443,22 +506,23 @@ IngestService::~IngestService() { stop(); }
 void IngestService::start() {
   std::error_code ec;
   fs::create_directories(options_.work_dir, ec);
-  if (auto unfinished = store_.assets().listUnfinished()) {
-    for (auto& a : *unfinished) {
-      a.state = "queued";
-      a.percent = 0;
-      a.eta_s.reset();
-      a.history = appendHistory(a.history, "queued", clock_.now());
-      a.updated_at = clock_.now();
-      (void)store_.assets().update(a);
-      log::info("ingest_resumed", {{"asset", a.id}, {"url", redactUrl(a.source_url)}});
-      enqueue(a.id);
+  if (options_.sole_node) {
+    // One process uses this store: a lease another holder has on a job is an earlier run's.
+    if (auto unfinished = store_.assets().listUnfinished()) {
+      for (const auto& a : *unfinished) {
+        auto lease = store_.leases().find(leaseOf(a.id));
+        if (lease && lease->holder != options_.node_id) {
+          (void)store_.leases().release(lease->name, lease->holder, lease->token);
+        }
+      }
     }
   }
+  claimOrphans();
   const int threads = std::max({1, options_.concurrency, options_.download_concurrency});
   for (int i = 0; i < threads; ++i) {
     workers_.emplace_back([this] { workerLoop(); });
   }
+  scanner_ = std::thread([this] { scannerLoop(); });
 }
 
 void IngestService::stop() {
@@ -469,8 +533,53 @@ void IngestService::stop() {
   }
   cv_.notify_all();
   packaging_cv_.notify_all();
+  scan_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  if (scanner_.joinable()) scanner_.join();
+}
+
+void IngestService::claimOrphans() {
+  auto unfinished = store_.assets().listUnfinished();
+  if (!unfinished) {
+    log::warn("ingest_scan_failed", {{"message", unfinished.error().message}});
+    return;
+  }
+  for (const auto& a : *unfinished) {
+    {
+      common::MutexLock lock(mu_);
+      if (stopping_) return;
+      if (active_.contains(a.id)) continue;
+    }
+    auto lease = store_.leases().find(leaseOf(a.id));
+    if (!lease && lease.error().kind != ErrorKind::kNotFound) continue;  // try at the next scan
+    if (lease && lease->holder != options_.node_id && lease->expires_at > clock_.now()) {
+      continue;  // another node runs it
+    }
+    enqueueIfIdle(a.id);
+  }
+}
+
+void IngestService::scannerLoop() {
+  for (;;) {
+    {
+      common::MutexLock lock(mu_);
+      const auto due = std::chrono::steady_clock::now() + options_.claim_scan;
+      while (!stopping_ && lock.waitUntil(scan_cv_, due)) {
+      }
+      if (stopping_) return;
+    }
+    claimOrphans();
+  }
+}
+
+void IngestService::enqueueIfIdle(const std::string& asset_id) {
+  {
+    common::MutexLock lock(mu_);
+    if (!active_.insert(asset_id).second) return;
+    queue_.push_back(asset_id);
+  }
+  cv_.notify_one();
 }
 
 void IngestService::enqueue(const std::string& asset_id) {
@@ -495,10 +604,7 @@ void IngestService::workerLoop() {
       id = queue_.front();
       queue_.pop_front();
     }
-    // Only a queued job runs: a second enqueue of one that has finished since is a no-op.
-    if (auto asset = store_.assets().find(id); asset && asset->state == "queued") {
-      Job(*this, std::move(asset).value()).run();
-    }
+    runClaimed(id);
     bool again = false;
     {
       common::MutexLock lock(mu_);
@@ -511,6 +617,39 @@ void IngestService::workerLoop() {
     }
     if (again) cv_.notify_one();
   }
+}
+
+void IngestService::runClaimed(const std::string& id) {
+  const std::string lease = leaseOf(id);
+  const std::string& node = options_.node_id;
+  auto claim = store_.leases().acquire(lease, node, clock_.now(), options_.claim_ttl);
+  if (!claim) {
+    log::warn("ingest_claim_failed", {{"asset", id}, {"message", claim.error().message}});
+    return;  // the next scan queues it again
+  }
+  if (claim->holder != node) return;  // another node runs it
+  const storage::Fence fence{lease, node, claim->token};
+  // A job that has finished since it was queued is not run again (a second enqueue is a no-op).
+  if (auto asset = store_.assets().find(id); asset && !finished(*asset)) {
+    if (asset->state != "queued") {
+      // An earlier run stopped part-way (its node died, or stopped): start over from a clean state
+      // (the job removes what that run published).
+      asset->state = "queued";
+      asset->percent = 0;
+      asset->eta_s.reset();
+      asset->updated_at = clock_.now();
+      asset->history = appendHistory(asset->history, "queued", asset->updated_at);
+      if (auto r = store_.assets().update(*asset, fence); !r) {
+        log::warn("ingest_save_failed", {{"asset", id}, {"message", r.error().message}});
+        (void)store_.leases().release(lease, node, claim->token);
+        return;  // the next scan tries again
+      }
+      log::info("ingest_resumed", {{"asset", id}, {"url", redactUrl(asset->source_url)}});
+    }
+    log::info("ingest_claimed", {{"asset", id}, {"node", node}, {"token", claim->token}});
+    Job(*this, std::move(asset).value(), fence, claim->expires_at).run();
+  }
+  (void)store_.leases().release(lease, node, claim->token);
 }
 
 Result<AssetRecord> IngestService::request(const std::string& source_url) {

@@ -48,4 +48,12 @@ void PresenceRegistry::replaceRemote(const std::string& node, std::map<std::stri
   remote_[node] = Report{{counts.begin(), counts.end()}, until};
 }
 
+std::vector<std::string> PresenceRegistry::occupied() const {
+  common::MutexLock lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(counts_.size());
+  for (const auto& [slug, count] : counts_) out.push_back(slug);
+  return out;
+}
+
 }  // namespace kino::rooms

@@ -396,6 +396,14 @@ Result<void> RoomService::touch(std::string_view slug) {
   return store_.rooms().update(*room);
 }
 
+Result<void> RoomService::refreshOccupied() {
+  for (const auto& slug : presence_.occupied()) {
+    // load() advances the room's lifecycle with this node's count: people in, so it is active.
+    if (auto room = load(slug); !room && room.error().code != "room_not_found") return room.error();
+  }
+  return success();
+}
+
 Result<int> RoomService::sweep(std::chrono::milliseconds min_interval) {
   const auto now = clock_.now();
   const std::int64_t now_ms = common::toUnixMillis(now);

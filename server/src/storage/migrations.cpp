@@ -7,7 +7,7 @@ namespace {
 
 // SQLite's statements are those it has always run (existing databases count them in user_version):
 // keep them byte for byte.
-constexpr std::array<Migration, 8> kMigrations = {{
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "accounts and sessions",
      R"sql(
 CREATE TABLE users (
@@ -260,6 +260,21 @@ CREATE TABLE leases (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX leases_by_holder ON leases (holder, name);
+)sql"},
+    {9, "which Janus node carries each room's video call, shared by the Kino nodes",
+     R"sql(
+CREATE TABLE media_placements (
+  room_id    INTEGER PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+  janus_node TEXT    NOT NULL,      -- 'host:port' of the Janus node
+  placed_at  INTEGER NOT NULL       -- Unix milliseconds, UTC
+);
+)sql",
+     R"sql(
+CREATE TABLE media_placements (
+  room_id    BIGINT PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+  janus_node TEXT   NOT NULL,
+  placed_at  BIGINT NOT NULL
+);
 )sql"},
 }};
 

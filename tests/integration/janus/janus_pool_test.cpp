@@ -1,6 +1,8 @@
 // Calls placed over two real Janus nodes (control plane on 127.0.0.1; no media flows): rooms are
 // spread over the healthy nodes, a room's participants share its node, and when a node dies the
-// people on it are told (media.closed) and their next media.join re-homes the room to the live node.
+// people on it are told (media.closed) and their next media.join re-homes the room to the live
+// node. Two pools (two Kino nodes) sharing one placement book put a room's call on one node
+// whatever their own loads say, and move it together when that node dies.
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -53,6 +55,41 @@ class RecordingOutlet final : public realtime::Outlet {
   std::vector<std::string> types_;
 };
 
+// A PlacementBook in memory, shared by the pools of a test as the store's would be by Kino nodes.
+class MemoryBook {
+ public:
+  PlacementBook book() {
+    PlacementBook b;
+    b.place = [this](std::int64_t room, const std::string& node) -> Result<std::string> {
+      std::lock_guard lock(mu_);
+      return rooms_.try_emplace(room, node).first->second;
+    };
+    b.move = [this](std::int64_t room, const std::string& from,
+                    const std::string& to) -> Result<std::string> {
+      std::lock_guard lock(mu_);
+      auto [it, added] = rooms_.try_emplace(room, to);
+      if (!added && it->second == from) it->second = to;
+      return it->second;
+    };
+    b.forget = [this](std::int64_t room, const std::string& node) -> Result<void> {
+      std::lock_guard lock(mu_);
+      if (auto it = rooms_.find(room); it != rooms_.end() && it->second == node) rooms_.erase(it);
+      return success();
+    };
+    return b;
+  }
+  std::optional<std::string> recorded(std::int64_t room) {
+    std::lock_guard lock(mu_);
+    auto it = rooms_.find(room);
+    if (it == rooms_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::int64_t, std::string> rooms_;
+};
+
 class JanusPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,12 +107,16 @@ class JanusPoolTest : public ::testing::Test {
       ASSERT_TRUE(processes_.back()->start().ok());
       nodes.push_back({"127.0.0.1", processes_.back()->settings().ws_port, "pool-secret", "pool-room-key"});
     }
+    nodes_ = nodes;
     io_thread_ = std::thread([this] { io_.run(); });
     pool_ = std::make_unique<JanusPool>(io_, random_, std::move(nodes), RelaySettings{});
     pool_->start();
   }
   void TearDown() override {
     if (pool_) pool_->stop();
+    if (other_) other_->stop();
+    std::this_thread::sleep_for(50ms);
+    other_.reset();
     for (auto& p : processes_) p->stop();
     std::this_thread::sleep_for(100ms);
     pool_.reset();
@@ -85,26 +126,42 @@ class JanusPoolTest : public ::testing::Test {
     for (auto& p : processes_) fs::remove_all(p->settings().config_dir);
   }
 
-  bool waitHealthy(std::size_t n, std::chrono::seconds limit = 20s) {
+  bool waitHealthy(std::size_t n, std::chrono::seconds limit = 20s, JanusPool* pool = nullptr) {
+    if (!pool) pool = pool_.get();
     const auto until = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < until) {
-      if (pool_->healthyNodes() == n) return true;
+      if (pool->healthyNodes() == n) return true;
       std::this_thread::sleep_for(50ms);
     }
     return false;
   }
 
-  std::shared_ptr<RecordingOutlet> join(std::int64_t room, realtime::ConnId conn) {
+  // Replaces the test's pool by one using `book`, and adds a second pool (another Kino node) on the
+  // same Janus nodes with the same book.
+  void shareBook(const PlacementBook& book) {
+    pool_->stop();
+    std::this_thread::sleep_for(50ms);
+    pool_ = std::make_unique<JanusPool>(io_, random_, nodes_, RelaySettings{}, book);
+    other_ = std::make_unique<JanusPool>(io_, random_, nodes_, RelaySettings{}, book);
+    pool_->start();
+    other_->start();
+  }
+
+  std::shared_ptr<RecordingOutlet> join(std::int64_t room, realtime::ConnId conn,
+                                        JanusPool* pool = nullptr) {
     auto outlet = std::make_shared<RecordingOutlet>();
     outlets_[conn] = outlet;
-    pool_->signal({room, "room" + std::to_string(room), conn, "p" + std::to_string(conn), outlet},
-                  {"media.join", {}, {}, {}, {}, 2});
+    (pool ? pool : pool_.get())
+        ->signal({room, "room" + std::to_string(room), conn, "p" + std::to_string(conn), outlet},
+                 {"media.join", {}, {}, {}, {}, 2});
     return outlet;
   }
 
-  void rejoin(std::int64_t room, realtime::ConnId conn) {
-    pool_->signal({room, "room" + std::to_string(room), conn, "p" + std::to_string(conn), outlets_[conn]},
-                  {"media.join", {}, {}, {}, {}, 2});
+  void rejoin(std::int64_t room, realtime::ConnId conn, JanusPool* pool = nullptr) {
+    (pool ? pool : pool_.get())
+        ->signal(
+            {room, "room" + std::to_string(room), conn, "p" + std::to_string(conn), outlets_[conn]},
+            {"media.join", {}, {}, {}, {}, 2});
   }
 
   boost::asio::io_context io_;
@@ -112,7 +169,9 @@ class JanusPoolTest : public ::testing::Test {
   std::thread io_thread_;
   common::SecureRandom random_;
   std::vector<std::unique_ptr<JanusProcess>> processes_;
+  std::vector<JanusNode> nodes_;
   std::unique_ptr<JanusPool> pool_;
+  std::unique_ptr<JanusPool> other_;
   std::map<realtime::ConnId, std::shared_ptr<RecordingOutlet>> outlets_;
 };
 
@@ -147,6 +206,49 @@ TEST_F(JanusPoolTest, SpreadsRoomsKeepsARoomTogetherAndReHomesWhenANodeDies) {
   for (realtime::ConnId conn : {101, 102, 201}) pool_->leave(conn);
   EXPECT_FALSE(pool_->nodeOf(1).has_value());
   EXPECT_FALSE(pool_->nodeOf(2).has_value());
+}
+
+TEST_F(JanusPoolTest, TwoKinoNodesSharingABookPutARoomsCallOnOneJanusNodeAndMoveItTogether) {
+  MemoryBook memory;
+  shareBook(memory.book());
+  JanusPool& a = *pool_;
+  JanusPool& b = *other_;
+  ASSERT_TRUE(waitHealthy(2, 20s, &a) && waitHealthy(2, 20s, &b)) << "both Janus nodes up";
+  // b has a call of its own on a node; a, with none, puts room 1 on the same (the first of two
+  // idle nodes), so b alone would put room 1 on the other node.
+  auto own = join(3, 301, &b);
+  ASSERT_GE(own->waitFor("media.ready"), 0);
+  const std::size_t busy = *b.nodeOf(3);
+  auto first = join(1, 101, &a);
+  ASSERT_GE(first->waitFor("media.ready"), 0);
+  const std::size_t home = *a.nodeOf(1);
+  ASSERT_EQ(home, busy);
+  EXPECT_EQ(memory.recorded(1), a.nodeName(home));
+  auto second = join(1, 102, &b);  // e.g. room 1's new owner after a failover of a
+  ASSERT_GE(second->waitFor("media.ready"), 0);
+  EXPECT_EQ(*b.nodeOf(1), home) << "b uses the room's recorded node, not its least loaded one";
+
+  // The room's node dies: whoever rejoins first moves the room, the other follows.
+  processes_[home]->stop();
+  ASSERT_GE(first->waitFor("media.closed"), 0);
+  ASSERT_GE(second->waitFor("media.closed"), 0);
+  ASSERT_TRUE(waitHealthy(1, 20s, &a) && waitHealthy(1, 20s, &b));
+  const std::size_t before_b = second->count();
+  rejoin(1, 102, &b);
+  ASSERT_GE(second->waitFor("media.ready", before_b), 0);
+  EXPECT_EQ(*b.nodeOf(1), 1 - home);
+  EXPECT_EQ(memory.recorded(1), b.nodeName(1 - home));
+  const std::size_t before_a = first->count();
+  rejoin(1, 101, &a);
+  ASSERT_GE(first->waitFor("media.ready", before_a), 0);
+  EXPECT_EQ(*a.nodeOf(1), 1 - home) << "a follows the move";
+
+  // Everyone leaves: the placement is forgotten.
+  a.leave(101);
+  b.leave(102);
+  b.leave(301);
+  for (int i = 0; i < 100 && memory.recorded(1); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(memory.recorded(1).has_value());
 }
 
 TEST(JanusNodesTest, ParsesHostPortListsAndRefusesBadEntries) {

@@ -76,6 +76,24 @@ TEST(ConfigTest, IngestSpeedTimeAndSlotLimitsHaveDefaultsAndAreChecked) {
   }
 }
 
+TEST(ConfigTest, IngestClaimTtlAndScanHaveDefaultsAndAreChecked) {
+  auto d = parseConfig("", {});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->ingest.claim_ttl_s, 30);
+  EXPECT_EQ(d->ingest.claim_scan_s, 10);
+  auto c = parseConfig("[ingest]\nclaim_ttl_s = 3\n", {{"KINO_INGEST_CLAIM_SCAN_S", "1"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->ingest.claim_ttl_s, 3);
+  EXPECT_EQ(c->ingest.claim_scan_s, 1);
+  for (const char* bad : {"claim_ttl_s = 2", "claim_ttl_s = 3601", "claim_scan_s = 0"}) {
+    auto r = parseConfig(std::string("[ingest]\n") + bad + "\n", {});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string(bad).substr(0, std::string(bad).find(' '))),
+              std::string::npos)
+        << r.error().message;
+  }
+}
+
 TEST(ConfigTest, BlobStorageIsDiskByDefaultAndS3NeedsItsKeys) {
   auto d = parseConfig("", {});
   ASSERT_TRUE(d.ok()) << d.error().message;

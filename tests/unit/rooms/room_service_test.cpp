@@ -168,6 +168,27 @@ TEST_F(RoomServiceTest, EmptyLiveRoomEndsAfterTheTimeoutButNotWhilePeopleAreIn) 
   EXPECT_EQ(ended->room.ended_reason, "empty");
 }
 
+// Two nodes on one store: the periodic sweep runs on node a alone, the people are on node b. b
+// refreshing its occupied rooms keeps a's sweep from ending the room; without it, it would.
+TEST_F(RoomServiceTest, ASweepOnAnotherNodeDoesNotEndARoomWhosePeopleAreOnThisNode) {
+  PresenceRegistry presence_b;
+  RoomService node_b(*store_, clock_, random_, presence_b, config_, accounts::Argon2Params{});
+  const auto busy = create(publicRoom()).view.room.slug;
+  const auto idle = create(publicRoom()).view.room.slug;
+  presence_b.entered(busy);
+  presence_b.entered(idle);
+  for (int i = 0; i < 4 * 45; ++i) {  // 45 minutes of 15 s periods
+    clock_.advance(15s);
+    ASSERT_TRUE(node_b.refreshOccupied().ok());
+    ASSERT_TRUE(service_->sweep().ok());
+    if (i == 4 * 5) presence_b.left(idle);  // b stops refreshing this one after 5 minutes
+  }
+  EXPECT_EQ(store_->rooms().findBySlug(busy)->status, "live");
+  auto ended = store_->rooms().findBySlug(idle);
+  EXPECT_EQ(ended->status, "ended") << "left alone, a's sweep ends it after the timeout";
+  EXPECT_EQ(ended->ended_reason, "empty");
+}
+
 TEST_F(RoomServiceTest, OnlyTheOwnerEditsCancelsOrEnds) {
   auto r = publicRoom();
   r.starts_at = clock_.now() + 1h;

@@ -4,6 +4,7 @@
 // (tests/lib/pg_server.hpp), a new database per test.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -84,6 +85,19 @@ class PostgresStoreTest : public ::testing::Test {
     }
     ADD_FAILURE() << "no backend ever waited for the lock";
     return "0";
+  }
+
+  // Whether `n` backends of this database (other than the caller's) wait for a lock at once
+  // within 10 s.
+  bool waitForBlockedBackends(int n) {
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < until) {
+      auto count = query("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db_ +
+                         "' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
+      if (std::stoi(count[0]) >= n) return true;
+      std::this_thread::yield();
+    }
+    return false;
   }
 
   std::int64_t makeRoom(const std::string& slug) {
@@ -341,6 +355,45 @@ TEST_F(PostgresStoreTest, NodesRacingForALeaseLeaveExactlyOneHolder) {
     granted += winner == "node-" + std::to_string(i);
   }
   EXPECT_EQ(granted, 1);
+}
+
+// The fence is checked in the write's own transaction and holds the lease row until it commits: a
+// node taking over the lease meanwhile waits for the write, and the old holder's next write is
+// refused. (Here the write is held up after its check by a lock on the chat key table.)
+TEST_F(PostgresStoreTest, ALeaseCannotChangeHandsBetweenAFencedWritesCheckAndItsCommit) {
+  const std::int64_t room = makeRoom("slugfence1");
+  auto node_b = open({});
+  const auto t0 = common::fromUnixMillis(6'000'000);
+  auto held = store_->leases().acquire("room:x", "node-a", t0, 3s);
+  ASSERT_TRUE(held.ok());
+  const Fence fence{"room:x", "node-a", held->token};
+
+  pqxx::connection admin(pg().url(db_));
+  pqxx::work lock(admin);
+  lock.exec("LOCK TABLE message_keys IN EXCLUSIVE MODE");
+  Result<std::vector<MessageRecord>> written = Error::internal("not run");
+  std::thread writer([&] {
+    written = store_->messages().appendBatch({{room, 1, "user:1", "Anna", "c1", "a", t0}}, fence);
+  });
+  EXPECT_TRUE(waitForBlockedBackends(1)) << "the write checked its fence, waits for the key table";
+  Result<LeaseRecord> taken = Error::internal("not run");
+  std::atomic<bool> taken_early = false;
+  std::thread taker([&] {
+    taken = node_b->leases().acquire("room:x", "node-b", t0 + 5s, 3s);
+    taken_early = true;
+  });
+  EXPECT_TRUE(waitForBlockedBackends(2)) << "the takeover waits for the write's hold on the lease";
+  EXPECT_FALSE(taken_early.load()) << "the lease changed hands before the fenced write committed";
+  lock.commit();
+  writer.join();
+  taker.join();
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(taken->holder, "node-b");
+  auto late = store_->messages().appendBatch({{room, 2, "user:1", "Anna", "c2", "b", t0}}, fence);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, "lease_lost");
+  EXPECT_EQ(*store_->messages().lastSeq(room), 1);
 }
 
 }  // namespace

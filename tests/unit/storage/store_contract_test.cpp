@@ -276,6 +276,139 @@ TEST_P(StoreContractTest, LeasesHeldByANodeAreListedByPrefixWhileLive) {
   EXPECT_EQ((*held)[0].name, "room:2");
 }
 
+// A node that lost a room's lease (it expired and another node took it) writes nothing for the
+// room any more: its chat, playback and seq floor writes are refused whole; the new holder's go
+// through, and unfenced writes are unaffected.
+TEST_P(StoreContractTest, AWriteFencedByALostLeaseStoresNothingAndTheCurrentHolderWrites) {
+  using namespace std::chrono_literals;
+  auto u = makeUser("Anna");
+  auto room = store_->rooms().create({"slug00010", u.id, "T", "", "https://v.test/a.mp4", "public",
+                                      "", "", std::nullopt, 120, "live", fromUnixMillis(0)});
+  ASSERT_TRUE(room.ok());
+  const std::string lease = "room:" + std::to_string(room->id);
+  const auto t0 = fromUnixMillis(3'000'000);
+  auto old_lease = store_->leases().acquire(lease, "node-a", t0, 3s);
+  ASSERT_TRUE(old_lease.ok());
+  const Fence stale{lease, "node-a", old_lease->token};
+  ASSERT_TRUE(store_->messages()
+                  .appendBatch({{room->id, 1, "user:1", "Anna", "a1", "while held", t0}}, stale)
+                  .ok())
+      << "the holder writes while it holds the lease";
+
+  auto new_lease = store_->leases().acquire(lease, "node-b", t0 + 4s, 3s);  // a expired, b took it
+  ASSERT_EQ(new_lease->holder, "node-b");
+  const Fence current{lease, "node-b", new_lease->token};
+
+  auto chat =
+      store_->messages().appendBatch({{room->id, 2, "user:1", "Anna", "a2", "late", t0 + 5s},
+                                      {room->id, 3, "user:1", "Anna", "a3", "later", t0 + 5s}},
+                                     stale);
+  ASSERT_FALSE(chat.ok());
+  EXPECT_EQ(chat.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(chat.error().code, "lease_lost");
+  PlaybackEventRecord e;
+  e.room_id = room->id;
+  e.seq = 4;
+  e.action = "play";
+  e.created_at = t0 + 5s;
+  auto play = store_->playback().append({e}, stale);
+  ASSERT_FALSE(play.ok());
+  EXPECT_EQ(play.error().code, "lease_lost");
+  auto floor = store_->messages().raiseSeqFloor(room->id, 500, stale);
+  ASSERT_FALSE(floor.ok());
+  EXPECT_EQ(floor.error().code, "lease_lost");
+  // The same holder name with an older token is refused too (it lost the lease in between), as
+  // is a lease that was never taken.
+  EXPECT_EQ(store_->messages().raiseSeqFloor(room->id, 500, {lease, "node-b", 0}).error().code,
+            "lease_lost");
+  EXPECT_EQ(
+      store_->messages().raiseSeqFloor(room->id, 500, {"room:none", "node-b", 1}).error().code,
+      "lease_lost");
+
+  EXPECT_EQ(*store_->messages().lastSeq(room->id), 1) << "nothing of the stale batch was stored";
+  EXPECT_FALSE(store_->playback().last(room->id).ok());
+  EXPECT_EQ(*store_->messages().seqFloor(room->id), 0);
+
+  ASSERT_TRUE(
+      store_->messages()
+          .appendBatch({{room->id, 2, "user:1", "Anna", "b2", "new owner", t0 + 5s}}, current)
+          .ok());
+  ASSERT_TRUE(store_->playback().append({e}, current).ok());
+  ASSERT_TRUE(store_->messages().raiseSeqFloor(room->id, 500, current).ok());
+  EXPECT_EQ(*store_->messages().lastSeq(room->id), 2);
+  EXPECT_EQ(store_->playback().last(room->id)->seq, 4);
+  EXPECT_EQ(*store_->messages().seqFloor(room->id), 500);
+
+  // Unfenced writes (one node, or a caller that guards nothing) still work.
+  ASSERT_TRUE(store_->messages()
+                  .appendBatch({{room->id, 3, "user:1", "Anna", "c3", "unfenced", t0 + 6s}})
+                  .ok());
+  e.seq = 5;
+  ASSERT_TRUE(store_->playback().append({e}).ok());
+  ASSERT_TRUE(store_->messages().raiseSeqFloor(room->id, 600).ok());
+  EXPECT_EQ(*store_->messages().lastSeq(room->id), 3);
+  EXPECT_EQ(*store_->messages().seqFloor(room->id), 600);
+}
+
+TEST_P(StoreContractTest, AnAssetUpdateFencedByALostLeaseChangesNothing) {
+  using namespace std::chrono_literals;
+  AssetRecord a;
+  a.id = "asset9";
+  a.source_url = "https://v.test/9.mp4";
+  a.state = "queued";
+  a.history = "[]";
+  ASSERT_TRUE(store_->assets().create(a).ok());
+  const auto t0 = fromUnixMillis(4'000'000);
+  auto first = store_->leases().acquire("ingest:asset9", "node-a", t0, 3s);
+  auto second = store_->leases().acquire("ingest:asset9", "node-b", t0 + 3s, 3s);
+  ASSERT_EQ(second->holder, "node-b");
+  a.state = "downloading";
+  auto stale = store_->assets().update(a, {"ingest:asset9", "node-a", first->token});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, "lease_lost");
+  EXPECT_EQ(store_->assets().find("asset9")->state, "queued");
+  ASSERT_TRUE(store_->assets().update(a, {"ingest:asset9", "node-b", second->token}).ok());
+  EXPECT_EQ(store_->assets().find("asset9")->state, "downloading");
+}
+
+// Two Kino nodes placing one room's call agree on one Janus node: the first placement wins, a move
+// happens only from the node the mover saw, and forgetting needs the node still recorded.
+TEST_P(StoreContractTest, ARoomsCallIsPlacedOnceAndMovedOnlyFromTheNodeTheMoverSaw) {
+  using namespace std::chrono_literals;
+  auto u = makeUser("Anna");
+  auto room = store_->rooms().create({"slug00011", u.id, "T", "", "https://v.test/a.mp4", "public",
+                                      "", "", std::nullopt, 120, "live", fromUnixMillis(0)});
+  ASSERT_TRUE(room.ok());
+  auto& book = store_->mediaPlacements();
+  const auto t0 = fromUnixMillis(5'000'000);
+  EXPECT_EQ(book.find(room->id).error().kind, ErrorKind::kNotFound);
+
+  auto first = book.place(room->id, "10.0.0.1:8188", t0);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->janus_node, "10.0.0.1:8188");
+  EXPECT_EQ(first->placed_at, t0);
+  auto second = book.place(room->id, "10.0.0.2:8188", t0 + 1s);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->janus_node, "10.0.0.1:8188") << "the loser reads the winner's choice";
+  EXPECT_EQ(second->placed_at, t0);
+
+  auto moved = book.move(room->id, "10.0.0.1:8188", "10.0.0.2:8188", t0 + 2s);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->janus_node, "10.0.0.2:8188");
+  auto late = book.move(room->id, "10.0.0.1:8188", "10.0.0.3:8188", t0 + 3s);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->janus_node, "10.0.0.2:8188") << "moved from a node no longer recorded: nothing";
+  EXPECT_EQ(book.find(room->id)->placed_at, t0 + 2s);
+
+  ASSERT_TRUE(book.forget(room->id, "10.0.0.1:8188").ok());
+  EXPECT_EQ(book.find(room->id)->janus_node, "10.0.0.2:8188") << "not the node recorded: kept";
+  ASSERT_TRUE(book.forget(room->id, "10.0.0.2:8188").ok());
+  EXPECT_EQ(book.find(room->id).error().kind, ErrorKind::kNotFound);
+  ASSERT_TRUE(book.forget(room->id, "10.0.0.2:8188").ok());
+  auto fresh = book.move(room->id, "10.0.0.9:8188", "10.0.0.3:8188", t0 + 4s);
+  EXPECT_EQ(fresh->janus_node, "10.0.0.3:8188") << "a move of an unplaced room places it";
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::ValuesIn(kAdapters),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 

@@ -88,6 +88,8 @@ struct IngestConfig {
   int max_renditions = 3;                   // transcode ladder rungs (1080/720/480/360)
   std::string ffmpeg = "ffmpeg";
   std::string ffprobe = "ffprobe";
+  int claim_ttl_s = 30;   // a job's lease lasts this long unless renewed (several nodes)
+  int claim_scan_s = 10;  // how often each node looks for unfinished jobs nobody holds
 };
 
 struct MediaConfig {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kino/common/clock.hpp"
 #include "kino/common/mutex.hpp"
@@ -21,6 +22,8 @@ class PresenceRegistry {
   void left(const std::string& slug);
   // People in the room: this node's count plus the live reports of the other nodes.
   int participants(std::string_view slug) const;
+  // The rooms with at least one person in them, by slug.
+  std::vector<std::string> occupied() const;
 
   // This node's counts (the rooms it runs), to report to the other nodes.
   std::map<std::string, int> local() const;

@@ -57,6 +57,11 @@ class RoomService {
   // Applies due lifecycle transitions to every open room; returns how many changed. `min_interval`
   // skips the work when the last sweep was more recent than that (listings call it on every read).
   Result<int> sweep(std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
+  // Records that the rooms this node has people in are active (at most once a minute each, as a
+  // sweep does). Presence is per node, and the periodic sweep runs on one node of a cluster: every
+  // node calls this as often, so the sweeping node never takes a room whose people are elsewhere
+  // for empty.
+  Result<void> refreshOccupied();
   // `listener` runs (on the caller's thread) each time a room's move to "ended" has been stored:
   // ended by its owner, cancelled, or emptied out. Set it once, before the service is used.
   void onEnded(std::function<void(const storage::RoomRecord& room)> listener);

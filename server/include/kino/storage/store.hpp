@@ -2,9 +2,10 @@
 // The Store port: durable state behind narrow repositories. Adapters (SQLite, the default, and
 // PostgreSQL) pass the same contract tests (tests/unit/storage/store_contract_test.cpp).
 //
-// Every call blocks on I/O: call it from the worker pool, never from an I/O thread or a room strand.
-// Implementations are thread-safe. Failures: kNotFound for a missing row, kConflict for a uniqueness
-// violation, kUnavailable when the database is busy or unreachable, kInternal otherwise.
+// Every call blocks on I/O: call it from the worker pool, never from an I/O thread or a room
+// strand. Implementations are thread-safe. Failures: kNotFound for a missing row, kConflict for a
+// uniqueness violation or a lost lease ("lease_lost", see Fence), kUnavailable when the database is
+// busy or unreachable, kInternal otherwise.
 
 #include <chrono>
 #include <memory>
@@ -17,6 +18,17 @@
 #include "kino/storage/records.hpp"
 
 namespace kino::storage {
+
+// Guards a write with a lease (LeaseRepository; docs/design/0004-cluster-leases.md): the write is
+// done only if lease `lease` is still held by `holder` with `token`, checked in the write's own
+// transaction, so a node that lost the lease (it expired and another node took it, raising the
+// token) writes nothing: kConflict "lease_lost". An empty `lease` guards nothing (unfenced).
+struct Fence {
+  std::string lease;   // e.g. "room:42"; "" = unfenced
+  std::string holder;  // the node id the write is done for
+  std::int64_t token = 0;
+  bool fenced() const { return !lease.empty(); }
+};
 
 class UserRepository {
  public:
@@ -70,8 +82,9 @@ class AssetRepository {
   // The newest asset of that source URL that has not failed; kNotFound when none.
   virtual Result<AssetRecord> findReusable(std::string_view source_url) = 0;
   // Rewrites the job fields (state, percent, eta, error, playable, duration, history, attempts,
-  // updated_at).
-  virtual Result<void> update(const AssetRecord& asset) = 0;
+  // updated_at). With a fence, only while the fence's lease is held (else "lease_lost").
+  Result<void> update(const AssetRecord& asset) { return update(asset, Fence{}); }
+  virtual Result<void> update(const AssetRecord& asset, const Fence& fence) = 0;
   // Assets whose job has not finished (queued, downloading, probing, packaging), oldest first.
   virtual Result<std::vector<AssetRecord>> listUnfinished() = 0;
   // Whether any public room shows this asset (its media may then be served without a signature).
@@ -85,8 +98,13 @@ class MessageRepository {
   virtual ~MessageRepository() = default;
   // Stores the messages in one transaction, in order, and returns one record per input: the stored
   // one, or, when (room, principal, client_id) already existed, the earlier record with
-  // `duplicate` set. Durable when it returns.
-  virtual Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) = 0;
+  // `duplicate` set. Durable when it returns. With a fence, only while the fence's lease is held:
+  // else kConflict "lease_lost" and nothing of the batch is stored.
+  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) {
+    return appendBatch(batch, Fence{});
+  }
+  virtual Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch,
+                                                         const Fence& fence) = 0;
   // Up to `limit` messages of the room with seq < `before_seq` (all when nullopt), the newest of
   // those, returned oldest first.
   virtual Result<std::vector<MessageRecord>> page(std::int64_t room_id,
@@ -96,14 +114,25 @@ class MessageRepository {
   virtual Result<std::int64_t> lastSeq(std::int64_t room_id) = 0;
   // The room's seq floor: every seq below it may have been used by an earlier run (0 when none).
   virtual Result<std::int64_t> seqFloor(std::int64_t room_id) = 0;
-  // Raises the floor to `floor` (never lowers it).
-  virtual Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) = 0;
+  // Raises the floor to `floor` (never lowers it). With a fence, only while the fence's lease is
+  // held (else "lease_lost", the floor unchanged).
+  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) {
+    return raiseSeqFloor(room_id, floor, Fence{});
+  }
+  virtual Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor,
+                                     const Fence& fence) = 0;
 };
 
 class PlaybackRepository {
  public:
   virtual ~PlaybackRepository() = default;
-  virtual Result<void> append(const std::vector<PlaybackEventRecord>& events) = 0;
+  // Stores the events in one transaction (an event already stored is kept as it is). With a fence,
+  // only while the fence's lease is held: else kConflict "lease_lost" and nothing is stored.
+  Result<void> append(const std::vector<PlaybackEventRecord>& events) {
+    return append(events, Fence{});
+  }
+  virtual Result<void> append(const std::vector<PlaybackEventRecord>& events,
+                              const Fence& fence) = 0;
   // The latest event of the room (the state in force); kNotFound when playback never changed.
   virtual Result<PlaybackEventRecord> last(std::int64_t room_id) = 0;
   // Every event of the room in seq order (for replaying a session later).
@@ -141,6 +170,32 @@ class LeaseRepository {
                                                   common::TimePoint now) = 0;
 };
 
+// Which Janus node carries each room's video call, shared by the Kino nodes in front of the same
+// Janus nodes (media::JanusPool reads it through media::PlacementBook). Nodes are named
+// "host:port".
+struct MediaPlacementRecord {
+  std::int64_t room_id = 0;
+  std::string janus_node;
+  common::TimePoint placed_at;
+};
+
+class MediaPlacementRepository {
+ public:
+  virtual ~MediaPlacementRepository() = default;
+  // Records `janus_node` for the room unless a node is recorded already; returns the placement in
+  // force: the caller's, or the one recorded earlier (by any Kino node). Atomic across nodes.
+  virtual Result<MediaPlacementRecord> place(std::int64_t room_id, std::string_view janus_node,
+                                             common::TimePoint now) = 0;
+  // Moves the room to `to` if it is recorded on `from` (or not recorded at all); otherwise changes
+  // nothing (another node moved it first). Returns the placement in force. Atomic across nodes.
+  virtual Result<MediaPlacementRecord> move(std::int64_t room_id, std::string_view from,
+                                            std::string_view to, common::TimePoint now) = 0;
+  // Forgets the room's placement if it is still `janus_node`; succeeds when there is none.
+  virtual Result<void> forget(std::int64_t room_id, std::string_view janus_node) = 0;
+  // kNotFound when the room's call is not placed.
+  virtual Result<MediaPlacementRecord> find(std::int64_t room_id) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -151,6 +206,7 @@ class Store {
   virtual AssetRepository& assets() = 0;
   virtual PlaybackRepository& playback() = 0;
   virtual LeaseRepository& leases() = 0;
+  virtual MediaPlacementRepository& mediaPlacements() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations (kino/storage/migrations.hpp); returns the schema version

@@ -71,8 +71,9 @@ Result<AssetRecord> PgAssets::findReusable(std::string_view url) {
   });
 }
 
-Result<void> PgAssets::update(const AssetRecord& a) {
+Result<void> PgAssets::update(const AssetRecord& a, const Fence& fence) {
   return db_.transact<void>("update asset", [&](pqxx::work& tx) -> Result<void> {
+    if (auto r = checkFence(tx, fence); !r) return r.error();
     auto res = tx.exec_params(
         "UPDATE assets SET state = $1, percent = $2, eta_s = $3, error = $4, playable = $5,"
         " duration_s = $6, history = $7, attempts = $8, updated_at = $9 WHERE id = $10",

@@ -12,6 +12,16 @@ LeaseRecord readLease(const pqxx::row& r) {
 
 }  // namespace
 
+Result<void> checkFence(pqxx::work& tx, const Fence& fence) {
+  if (!fence.fenced()) return success();
+  auto rows = tx.exec_params(
+      "SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND token = $3 FOR SHARE", fence.lease,
+      fence.holder, fence.token);
+  if (!rows.empty()) return success();
+  return Error::make(ErrorKind::kConflict, "lease_lost",
+                     "lease " + fence.lease + " is no longer held by " + fence.holder);
+}
+
 Result<LeaseRecord> PgLeases::acquire(std::string_view name, std::string_view holder,
                                       common::TimePoint now, std::chrono::milliseconds ttl) {
   const std::int64_t now_ms = common::toUnixMillis(now);

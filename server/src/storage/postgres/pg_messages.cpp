@@ -27,16 +27,18 @@ MessageRecord readMessage(const pqxx::row& r) {
 
 }  // namespace
 
-Result<std::vector<MessageRecord>> PgMessages::appendBatch(const std::vector<NewMessage>& batch) {
-  auto stored = appendOnce(batch);
+Result<std::vector<MessageRecord>> PgMessages::appendBatch(const std::vector<NewMessage>& batch,
+                                                           const Fence& fence) {
+  auto stored = appendOnce(batch, fence);
   if (!stored && stored.error().message.find("no partition of relation") != std::string::npos) {
     db_.forgetMonths();  // a partition was dropped behind Kino's back: create it again
-    stored = appendOnce(batch);
+    stored = appendOnce(batch, fence);
   }
   return stored;
 }
 
-Result<std::vector<MessageRecord>> PgMessages::appendOnce(const std::vector<NewMessage>& batch) {
+Result<std::vector<MessageRecord>> PgMessages::appendOnce(const std::vector<NewMessage>& batch,
+                                                          const Fence& fence) {
   std::set<Month> months;
   for (const NewMessage& n : batch) months.insert(monthOf(n.sent_at));
   if (auto r = db_.ensureMonths(months); !r) return r.error();
@@ -46,6 +48,7 @@ Result<std::vector<MessageRecord>> PgMessages::appendOnce(const std::vector<NewM
         // A retry runs after an attempt whose commit may have happened: a message found with the
         // seq it is being stored with is this call's own, not an earlier one.
         const bool retry = attempt++ > 0;
+        if (auto r = checkFence(tx, fence); !r) return r.error();
         std::vector<MessageRecord> out;
         out.reserve(batch.size());
         for (const NewMessage& n : batch) {
@@ -113,8 +116,10 @@ Result<std::int64_t> PgMessages::seqFloor(std::int64_t room_id) {
   });
 }
 
-Result<void> PgMessages::raiseSeqFloor(std::int64_t room_id, std::int64_t floor) {
+Result<void> PgMessages::raiseSeqFloor(std::int64_t room_id, std::int64_t floor,
+                                       const Fence& fence) {
   return db_.transact<void>("raise seq floor", [&](pqxx::work& tx) -> Result<void> {
+    if (auto r = checkFence(tx, fence); !r) return r.error();
     tx.exec_params("UPDATE rooms SET seq_floor = GREATEST(seq_floor, $1) WHERE id = $2", floor,
                    room_id);
     return success();

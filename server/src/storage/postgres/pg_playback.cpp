@@ -32,11 +32,13 @@ PlaybackEventRecord readPlayback(const pqxx::row& r) {
 
 }  // namespace
 
-Result<void> PgPlayback::append(const std::vector<PlaybackEventRecord>& events) {
+Result<void> PgPlayback::append(const std::vector<PlaybackEventRecord>& events,
+                                const Fence& fence) {
   std::set<Month> months;
   for (const auto& e : events) months.insert(monthOf(e.created_at));
   if (auto r = db_.ensureMonths(months); !r) return r.error();
   return db_.transact<void>("insert playback events", [&](pqxx::work& tx) -> Result<void> {
+    if (auto r = checkFence(tx, fence); !r) return r.error();
     for (const auto& e : events) {
       tx.exec_params(
           "INSERT INTO playback_events (room_id, seq, action, playing, position_s, rate, volume,"

@@ -26,6 +26,12 @@ inline std::optional<std::int64_t> optionalMillis(const std::optional<common::Ti
   return common::toUnixMillis(*t);
 }
 
+// Inside a guarded write's transaction, before it writes: whether the fence's lease is still held
+// by its holder with its token (success when unfenced). The lease row is locked FOR SHARE until the
+// transaction ends, so the lease cannot change hands before the write commits (a concurrent
+// acquire waits for it); kConflict "lease_lost" otherwise.
+Result<void> checkFence(pqxx::work& tx, const Fence& fence);
+
 class PgUsers final : public UserRepository {
  public:
   explicit PgUsers(PgDatabase& db) : db_(db) {}
@@ -68,16 +74,20 @@ class PgRooms final : public RoomRepository {
 class PgMessages final : public MessageRepository {
  public:
   explicit PgMessages(PgDatabase& db) : db_(db) {}
-  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) override;
+  using MessageRepository::appendBatch;
+  using MessageRepository::raiseSeqFloor;
+  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch,
+                                                 const Fence& fence) override;
   Result<std::vector<MessageRecord>> page(std::int64_t room_id,
                                           std::optional<std::int64_t> before_seq,
                                           int limit) override;
   Result<std::int64_t> lastSeq(std::int64_t room_id) override;
   Result<std::int64_t> seqFloor(std::int64_t room_id) override;
-  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) override;
+  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor, const Fence& fence) override;
 
  private:
-  Result<std::vector<MessageRecord>> appendOnce(const std::vector<NewMessage>& batch);
+  Result<std::vector<MessageRecord>> appendOnce(const std::vector<NewMessage>& batch,
+                                                const Fence& fence);
   PgDatabase& db_;
 };
 
@@ -87,7 +97,8 @@ class PgAssets final : public AssetRepository {
   Result<void> create(const AssetRecord& asset) override;
   Result<AssetRecord> find(std::string_view id) override;
   Result<AssetRecord> findReusable(std::string_view source_url) override;
-  Result<void> update(const AssetRecord& asset) override;
+  using AssetRepository::update;
+  Result<void> update(const AssetRecord& asset, const Fence& fence) override;
   Result<std::vector<AssetRecord>> listUnfinished() override;
   Result<bool> usedByPublicRoom(std::string_view id) override;
   Result<void> attachToRoom(std::int64_t room_id, std::string_view asset_id) override;
@@ -99,7 +110,8 @@ class PgAssets final : public AssetRepository {
 class PgPlayback final : public PlaybackRepository {
  public:
   explicit PgPlayback(PgDatabase& db) : db_(db) {}
-  Result<void> append(const std::vector<PlaybackEventRecord>& events) override;
+  using PlaybackRepository::append;
+  Result<void> append(const std::vector<PlaybackEventRecord>& events, const Fence& fence) override;
   Result<PlaybackEventRecord> last(std::int64_t room_id) override;
   Result<std::vector<PlaybackEventRecord>> all(std::int64_t room_id) override;
   Result<void> setPolicy(std::int64_t room_id, std::string_view control,
@@ -118,6 +130,20 @@ class PgLeases final : public LeaseRepository {
   Result<LeaseRecord> find(std::string_view name) override;
   Result<std::vector<LeaseRecord>> heldBy(std::string_view holder, std::string_view prefix,
                                           common::TimePoint now) override;
+
+ private:
+  PgDatabase& db_;
+};
+
+class PgMediaPlacements final : public MediaPlacementRepository {
+ public:
+  explicit PgMediaPlacements(PgDatabase& db) : db_(db) {}
+  Result<MediaPlacementRecord> place(std::int64_t room_id, std::string_view janus_node,
+                                     common::TimePoint now) override;
+  Result<MediaPlacementRecord> move(std::int64_t room_id, std::string_view from,
+                                    std::string_view to, common::TimePoint now) override;
+  Result<void> forget(std::int64_t room_id, std::string_view janus_node) override;
+  Result<MediaPlacementRecord> find(std::int64_t room_id) override;
 
  private:
   PgDatabase& db_;

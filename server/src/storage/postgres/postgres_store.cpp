@@ -64,7 +64,8 @@ class PostgresStore final : public Store {
         messages_(db_),
         assets_(db_),
         playback_(db_),
-        leases_(db_) {}
+        leases_(db_),
+        placements_(db_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -73,6 +74,7 @@ class PostgresStore final : public Store {
   AssetRepository& assets() override { return assets_; }
   PlaybackRepository& playback() override { return playback_; }
   LeaseRepository& leases() override { return leases_; }
+  MediaPlacementRepository& mediaPlacements() override { return placements_; }
 
   // Retries only briefly (a pooled connection may have died since its last use): /readyz must
   // answer at once when the database is down.
@@ -127,6 +129,7 @@ class PostgresStore final : public Store {
   postgres::PgAssets assets_;
   postgres::PgPlayback playback_;
   postgres::PgLeases leases_;
+  postgres::PgMediaPlacements placements_;
 };
 
 }  // namespace

@@ -42,6 +42,41 @@ struct Connection {
   ~Connection() { sqlite3_close_v2(db); }
 };
 
+// Whether the fence's lease is still held by its holder with its token (success when unfenced).
+// Called with the connection's mutex held, inside the guarded write's transaction: a lease changes
+// hands only under that mutex, so it cannot change before the write commits.
+Result<void> checkFence(sqlite3* db, const Fence& fence) {
+  if (!fence.fenced()) return success();
+  Statement s(db, "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?");
+  if (!s.ok()) return toError(db, s.prepareCode(), "prepare check lease");
+  s.bind(1, fence.lease).bind(2, fence.holder).bind(3, fence.token);
+  const int rc = s.step();
+  if (rc == SQLITE_ROW) return success();
+  if (rc != SQLITE_DONE) return toError(db, rc, "check lease");
+  return Error::make(ErrorKind::kConflict, "lease_lost",
+                     "lease " + fence.lease + " is no longer held by " + fence.holder);
+}
+
+// Runs `body` in a BEGIN IMMEDIATE transaction after checking `fence`; commits when it succeeds,
+// rolls back otherwise. Called with the connection's mutex held.
+template <class T, class Body>
+Result<T> fencedTransaction(sqlite3* db, const Fence& fence, Body&& body) {
+  if (auto r = sqlite::exec(db, "BEGIN IMMEDIATE"); !r) return r.error();
+  Result<T> result = [&]() -> Result<T> {
+    if (auto r = checkFence(db, fence); !r) return r.error();
+    return body();
+  }();
+  if (!result) {
+    (void)sqlite::exec(db, "ROLLBACK");
+    return result;
+  }
+  if (auto r = sqlite::exec(db, "COMMIT"); !r) {
+    (void)sqlite::exec(db, "ROLLBACK");
+    return r.error();
+  }
+  return result;
+}
+
 UserRecord readUser(Statement& s) {
   return UserRecord{s.int64(0), s.text(1), s.text(2), s.text(3), fromUnixMillis(s.int64(4))};
 }
@@ -373,19 +408,14 @@ class SqliteMessages final : public MessageRepository {
  public:
   explicit SqliteMessages(Connection& c) : c_(c) {}
 
-  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch) override {
+  using MessageRepository::appendBatch;
+  using MessageRepository::raiseSeqFloor;
+
+  Result<std::vector<MessageRecord>> appendBatch(const std::vector<NewMessage>& batch,
+                                                 const Fence& fence) override {
     common::MutexLock lock(c_.mu);
-    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
-    auto result = appendLocked(batch);
-    if (!result) {
-      (void)sqlite::exec(c_.db, "ROLLBACK");
-      return result;
-    }
-    if (auto r = sqlite::exec(c_.db, "COMMIT"); !r) {
-      (void)sqlite::exec(c_.db, "ROLLBACK");
-      return r.error();
-    }
-    return result;
+    return fencedTransaction<std::vector<MessageRecord>>(c_.db, fence,
+                                                         [&] { return appendLocked(batch); });
   }
 
   Result<std::vector<MessageRecord>> page(std::int64_t room_id, std::optional<std::int64_t> before,
@@ -418,14 +448,17 @@ class SqliteMessages final : public MessageRepository {
     return s.int64(0);
   }
 
-  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor) override {
+  Result<void> raiseSeqFloor(std::int64_t room_id, std::int64_t floor,
+                             const Fence& fence) override {
     common::MutexLock lock(c_.mu);
-    Statement s(c_.db, "UPDATE rooms SET seq_floor = MAX(seq_floor, ?) WHERE id = ?");
-    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare raise seq floor");
-    s.bind(1, floor).bind(2, room_id);
-    const int rc = s.step();
-    if (rc != SQLITE_DONE) return toError(c_.db, rc, "raise seq floor");
-    return success();
+    return fencedTransaction<void>(c_.db, fence, [&]() -> Result<void> {
+      Statement s(c_.db, "UPDATE rooms SET seq_floor = MAX(seq_floor, ?) WHERE id = ?");
+      if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare raise seq floor");
+      s.bind(1, floor).bind(2, room_id);
+      const int rc = s.step();
+      if (rc != SQLITE_DONE) return toError(c_.db, rc, "raise seq floor");
+      return success();
+    });
   }
 
  private:
@@ -519,24 +552,28 @@ class SqliteAssets final : public AssetRepository {
     return readOne(s);
   }
 
-  Result<void> update(const AssetRecord& a) override {
+  using AssetRepository::update;
+
+  Result<void> update(const AssetRecord& a, const Fence& fence) override {
     common::MutexLock lock(c_.mu);
-    Statement s(c_.db,
-                "UPDATE assets SET state = ?, percent = ?, eta_s = ?, error = ?, playable = ?,"
-                " duration_s = ?, history = ?, attempts = ?, updated_at = ? WHERE id = ?");
-    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare update asset");
-    s.bind(1, a.state).bindReal(2, a.percent);
-    if (a.eta_s) s.bind(3, std::int64_t{*a.eta_s});
-    else s.bindNull(3);
-    s.bind(4, a.error).bind(5, std::int64_t{a.playable ? 1 : 0});
-    if (a.duration_s) s.bindReal(6, *a.duration_s);
-    else s.bindNull(6);
-    s.bind(7, a.history).bind(8, std::int64_t{a.attempts}).bind(9, toUnixMillis(a.updated_at));
-    s.bind(10, a.id);
-    const int rc = s.step();
-    if (rc != SQLITE_DONE) return toError(c_.db, rc, "update asset");
-    if (sqlite3_changes(c_.db) == 0) return notFound("asset");
-    return success();
+    return fencedTransaction<void>(c_.db, fence, [&]() -> Result<void> {
+      Statement s(c_.db,
+                  "UPDATE assets SET state = ?, percent = ?, eta_s = ?, error = ?, playable = ?,"
+                  " duration_s = ?, history = ?, attempts = ?, updated_at = ? WHERE id = ?");
+      if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare update asset");
+      s.bind(1, a.state).bindReal(2, a.percent);
+      if (a.eta_s) s.bind(3, std::int64_t{*a.eta_s});
+      else s.bindNull(3);
+      s.bind(4, a.error).bind(5, std::int64_t{a.playable ? 1 : 0});
+      if (a.duration_s) s.bindReal(6, *a.duration_s);
+      else s.bindNull(6);
+      s.bind(7, a.history).bind(8, std::int64_t{a.attempts}).bind(9, toUnixMillis(a.updated_at));
+      s.bind(10, a.id);
+      const int rc = s.step();
+      if (rc != SQLITE_DONE) return toError(c_.db, rc, "update asset");
+      if (sqlite3_changes(c_.db) == 0) return notFound("asset");
+      return success();
+    });
   }
 
   Result<std::vector<AssetRecord>> listUnfinished() override {
@@ -603,29 +640,27 @@ class SqlitePlayback final : public PlaybackRepository {
  public:
   explicit SqlitePlayback(Connection& c) : c_(c) {}
 
-  Result<void> append(const std::vector<PlaybackEventRecord>& events) override {
+  using PlaybackRepository::append;
+
+  Result<void> append(const std::vector<PlaybackEventRecord>& events, const Fence& fence) override {
     common::MutexLock lock(c_.mu);
-    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r;
-    for (const auto& e : events) {
-      Statement s(c_.db,
-                  "INSERT OR IGNORE INTO playback_events (room_id, seq, action, playing,"
-                  " position_s, rate, volume, muted, at_server_ms, by_principal, by_name,"
-                  " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!s.ok()) {
-        (void)sqlite::exec(c_.db, "ROLLBACK");
-        return toError(c_.db, s.prepareCode(), "prepare playback event");
+    return fencedTransaction<void>(c_.db, fence, [&]() -> Result<void> {
+      for (const auto& e : events) {
+        Statement s(c_.db,
+                    "INSERT OR IGNORE INTO playback_events (room_id, seq, action, playing,"
+                    " position_s, rate, volume, muted, at_server_ms, by_principal, by_name,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare playback event");
+        s.bind(1, e.room_id).bind(2, e.seq).bind(3, e.action).bind(4, std::int64_t{e.playing});
+        s.bindReal(5, e.position_s).bindReal(6, e.rate).bindReal(7, e.volume);
+        s.bind(8, std::int64_t{e.muted}).bind(9, e.at_server_ms).bind(10, e.by_principal);
+        s.bind(11, e.by_name).bind(12, toUnixMillis(e.created_at));
+        if (const int rc = s.step(); rc != SQLITE_DONE) {
+          return toError(c_.db, rc, "insert playback event");
+        }
       }
-      s.bind(1, e.room_id).bind(2, e.seq).bind(3, e.action).bind(4, std::int64_t{e.playing});
-      s.bindReal(5, e.position_s).bindReal(6, e.rate).bindReal(7, e.volume);
-      s.bind(8, std::int64_t{e.muted}).bind(9, e.at_server_ms).bind(10, e.by_principal);
-      s.bind(11, e.by_name).bind(12, toUnixMillis(e.created_at));
-      if (const int rc = s.step(); rc != SQLITE_DONE) {
-        Error err = toError(c_.db, rc, "insert playback event");
-        (void)sqlite::exec(c_.db, "ROLLBACK");
-        return err;
-      }
-    }
-    return sqlite::exec(c_.db, "COMMIT");
+      return success();
+    });
   }
 
   Result<PlaybackEventRecord> last(std::int64_t room_id) override {
@@ -742,11 +777,73 @@ class SqliteLeases final : public LeaseRepository {
   Connection& c_;
 };
 
+MediaPlacementRecord readPlacement(Statement& s) {
+  return MediaPlacementRecord{s.int64(0), s.text(1), fromUnixMillis(s.int64(2))};
+}
+
+class SqliteMediaPlacements final : public MediaPlacementRepository {
+ public:
+  explicit SqliteMediaPlacements(Connection& c) : c_(c) {}
+
+  Result<MediaPlacementRecord> place(std::int64_t room_id, std::string_view janus_node,
+                                     common::TimePoint now) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "INSERT INTO media_placements (room_id, janus_node, placed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (room_id) DO NOTHING");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare place call");
+    s.bind(1, room_id).bind(2, janus_node).bind(3, toUnixMillis(now));
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "place call");
+    return findLocked(room_id);
+  }
+
+  Result<MediaPlacementRecord> move(std::int64_t room_id, std::string_view from,
+                                    std::string_view to, common::TimePoint now) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "INSERT INTO media_placements (room_id, janus_node, placed_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (room_id) DO UPDATE SET janus_node = excluded.janus_node,"
+                " placed_at = excluded.placed_at WHERE media_placements.janus_node = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare move call");
+    s.bind(1, room_id).bind(2, to).bind(3, toUnixMillis(now)).bind(4, from);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "move call");
+    return findLocked(room_id);
+  }
+
+  Result<void> forget(std::int64_t room_id, std::string_view janus_node) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "DELETE FROM media_placements WHERE room_id = ? AND janus_node = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare forget call");
+    s.bind(1, room_id).bind(2, janus_node);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "forget call");
+    return success();
+  }
+
+  Result<MediaPlacementRecord> find(std::int64_t room_id) override {
+    common::MutexLock lock(c_.mu);
+    return findLocked(room_id);
+  }
+
+ private:
+  Result<MediaPlacementRecord> findLocked(std::int64_t room_id) KINO_REQUIRES(c_.mu) {
+    Statement s(c_.db,
+                "SELECT room_id, janus_node, placed_at FROM media_placements WHERE room_id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare find call");
+    s.bind(1, room_id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return notFound("media placement");
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "find call");
+    return readPlacement(s);
+  }
+
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
       : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_),
-        playback_(*c_), leases_(*c_) {}
+        playback_(*c_), leases_(*c_), placements_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -755,6 +852,7 @@ class SqliteStore final : public Store {
   AssetRepository& assets() override { return assets_; }
   PlaybackRepository& playback() override { return playback_; }
   LeaseRepository& leases() override { return leases_; }
+  MediaPlacementRepository& mediaPlacements() override { return placements_; }
 
   Result<void> ping() override {
     common::MutexLock lock(c_->mu);
@@ -799,6 +897,7 @@ class SqliteStore final : public Store {
   SqliteAssets assets_;
   SqlitePlayback playback_;
   SqliteLeases leases_;
+  SqliteMediaPlacements placements_;
 };
 
 }  // namespace
