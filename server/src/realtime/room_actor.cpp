@@ -78,8 +78,8 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
   }
   if (fx.wake_at_ms) wakeAt(*fx.wake_at_ms, self);
   if (!fx.persist_playback.empty()) {
-    asio::post(hub->workers, [h = hub, events = std::move(fx.persist_playback)] {
-      if (auto r = h->store.playback().append(events); !r) {
+    asio::post(hub->workers, [h = hub, f = fence(), events = std::move(fx.persist_playback)] {
+      if (auto r = h->store.playback().append(events, f); !r) {
         log::warn("playback_persist_failed", {{"message", r.error().message}});
       }
     });
@@ -90,8 +90,8 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
     });
   }
   if (fx.reserve_seq_floor) {
-    asio::post(hub->workers, [h = hub, id = room_id, floor = *fx.reserve_seq_floor] {
-      if (auto r = h->store.messages().raiseSeqFloor(id, floor); !r) {
+    asio::post(hub->workers, [h = hub, f = fence(), id = room_id, floor = *fx.reserve_seq_floor] {
+      if (auto r = h->store.messages().raiseSeqFloor(id, floor, f); !r) {
         log::warn("seq_floor_failed", {{"room", id}, {"message", r.error().message}});
       }
     });
@@ -99,14 +99,17 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
   if (!fx.persist.empty()) {
     // Durable before delivery: the store call blocks, so it runs on the worker pool; the result
     // comes back to the strand.
-    asio::post(hub->workers, [self, batch = std::move(fx.persist)] {
-      auto result = self->impl_->hub->store.messages().appendBatch(batch);
+    asio::post(hub->workers, [self, f = fence(), batch = std::move(fx.persist)] {
+      auto result = self->impl_->hub->store.messages().appendBatch(batch, f);
       if (!result) {
         log::error("chat_persist_failed", {{"room", self->impl_->slug},
                                            {"message", result.error().message}});
       }
       asio::post(self->impl_->strand, [self, result = std::move(result)] {
+        const bool lost = !result && result.error().code == "lease_lost";
         self->impl_->apply(self->impl_->core.persisted(result), self);
+        // Another node runs the room now: stop here; the senders resend there after reconnecting.
+        if (lost) self->impl_->stop(kCloseRoomMoved, "room moved", self);
       });
     });
   }

@@ -90,7 +90,8 @@ void RoomHub::startHeartbeat() {
   });
 }
 
-Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug) {
+Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug,
+                                const storage::Fence& fence) {
   storage::Store& store = shared_->store;
   auto last = store.messages().lastSeq(room_id);
   if (!last) return last.error();
@@ -99,7 +100,7 @@ Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug) {
   // This run numbers events above anything an earlier run may have used, and reserves a block.
   const std::int64_t first_free = std::max(*last, *floor) + 1;
   const std::int64_t reserved = first_free + shared_->options.core.seq_block;
-  if (auto r = store.messages().raiseSeqFloor(room_id, reserved); !r) return r.error();
+  if (auto r = store.messages().raiseSeqFloor(room_id, reserved, fence); !r) return r.error();
   auto recent = store.messages().page(room_id, std::nullopt,
                                       static_cast<int>(shared_->options.core.snapshot_messages));
   if (!recent) return recent.error();
@@ -145,7 +146,8 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
   // Loading blocks on the store: not under the lock, so other rooms are not held up. Two visitors
   // of a room with no actor may both load it; the first to insert wins (the other's load only
   // reserved a block of seq numbers that nobody uses).
-  auto setup = load(room_id, slug);
+  auto setup = load(room_id, slug,
+                    lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{});
   if (!setup) return setup.error();
   auto actor = std::make_shared<RoomActor>(
       std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup).value(), lease));

@@ -71,6 +71,11 @@ struct RoomActor::Impl {
         lease(std::move(lease)) {}
 
   std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
+  // What the room's writes carry: the lease it runs under (the store refuses them once another
+  // node holds the room); unfenced on a single node.
+  storage::Fence fence() const {
+    return lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{};
+  }
 
   void scheduleTick(const std::shared_ptr<RoomActor>& self);
   void wakeAt(std::int64_t at_ms, const std::shared_ptr<RoomActor>& self);

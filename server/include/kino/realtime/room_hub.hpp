@@ -89,7 +89,7 @@ class RoomHub {
   bool release(std::int64_t room_id, const RoomActor* actor, bool force = false);
   // Forgets a relay once it has no connections left.
   void forgetRelay(std::int64_t room_id, const RemoteRoom* relay);
-  Result<RoomSetup> load(std::int64_t room_id, const std::string& slug);
+  Result<RoomSetup> load(std::int64_t room_id, const std::string& slug, const storage::Fence& fence);
   // Edge side: a relay to the room's owner (reusing this node's relay for the room).
   std::shared_ptr<RoomLink> relayTo(std::int64_t room_id, const storage::LeaseRecord& lease);
   void startHeartbeat();
