@@ -14,6 +14,8 @@
 #include "kino/api/media_routes.hpp"
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
+#include "kino/bus/local_bus.hpp"
+#include "kino/bus/nats_bus.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/common/url_signer.hpp"
@@ -136,6 +138,27 @@ Result<std::unique_ptr<storage::BlobStore>> openBlobStore(const common::Config& 
   return store;
 }
 
+// This node's id: `cluster.node_id`, or "n-" and 8 random letters and digits (then a restarted
+// node is a new node).
+std::string resolveNodeId(const common::ClusterConfig& cluster, common::Random& random) {
+  if (!cluster.node_id.empty()) return cluster.node_id;
+  return "n-" + common::randomString(random, "abcdefghijklmnopqrstuvwxyz0123456789", 8);
+}
+
+// The Bus of `bus.engine`: in-process, or a NATS cluster, connected and its durable stream set up
+// here (blocks up to 10 s), so that a wrong URL or an unreachable cluster stops the start with a
+// message naming it.
+Result<std::unique_ptr<bus::Bus>> openBus(const common::Config& config,
+                                          const std::string& node_id) {
+  if (config.bus.engine != "nats") return bus::makeLocalBus();
+  auto urls = bus::parseNatsUrls(config.bus.nats_urls);
+  if (!urls) return urls.error();
+  bus::NatsBusOptions options;
+  options.urls = std::move(urls).value();
+  options.node_name = node_id;
+  return bus::openNatsBus(options);
+}
+
 // Runs `task` every `period` on its own thread until destroyed.
 class PeriodicTask {
  public:
@@ -175,6 +198,16 @@ enum class ServeMode { kServe, kPrintRoutes };
 int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
+  // Messages to and from the other nodes (for the realtime module); `kino routes` opens none.
+  const std::string node_id = resolveNodeId(config.cluster, random);
+  std::unique_ptr<bus::Bus> bus;
+  if (mode == ServeMode::kServe) {
+    log::info("node", {{"node_id", node_id}, {"generated", config.cluster.node_id.empty()}});
+    auto opened = openBus(config, node_id);
+    if (!opened) return fail("bus_failed", opened.error());
+    bus = std::move(opened).value();
+    log::info("bus_ready", {{"engine", config.bus.engine}});
+  }
   (void)store.sessions().deleteExpired(clock.now());
   accounts::AccountService accounts(store, clock, random, config.accounts);
   rooms::PresenceRegistry presence;
@@ -224,7 +257,9 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   }
 
   http::Router router;
-  api::addHealthRoutes(router, store, [&media_status] { return media_status(); });
+  api::addHealthRoutes(
+      router, store, [&media_status] { return media_status(); },
+      [&bus] { return std::string(!bus || bus->healthy() ? "ok" : "unavailable"); });
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
   api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media},
