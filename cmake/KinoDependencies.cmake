@@ -10,6 +10,9 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 # The PostgreSQL adapter: libpqxx 6.4 (Debian libpqxx-dev) over libpq.
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# The NATS adapter of the Bus: libnats 3.4 (Debian libnats-dev). Its CMake package (cnats) names a
+# static library Debian does not ship, so pkg-config it is.
+pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
 # Asio is used header-only; these keep every TU's Asio configuration identical.
 add_library(kino_asio INTERFACE)
 target_compile_definitions(kino_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

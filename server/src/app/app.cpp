@@ -16,6 +16,8 @@
 #include "kino/api/room_routes.hpp"
 #include "kino/app/cluster_job.hpp"
 #include "kino/app/store_placement_book.hpp"
+#include "kino/bus/local_bus.hpp"
+#include "kino/bus/nats_bus.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/log.hpp"
 #include "kino/common/url_signer.hpp"
@@ -138,6 +140,20 @@ Result<std::unique_ptr<storage::BlobStore>> openBlobStore(const common::Config& 
   return store;
 }
 
+// The Bus of `bus.engine`: in-process, or a NATS cluster, connected and its durable stream set up
+// here (blocks up to 10 s), so that a wrong URL or an unreachable cluster stops the start with a
+// message naming it.
+Result<std::unique_ptr<bus::Bus>> openBus(const common::Config& config,
+                                          const std::string& node_id) {
+  if (config.bus.engine != "nats") return bus::makeLocalBus();
+  auto urls = bus::parseNatsUrls(config.bus.nats_urls);
+  if (!urls) return urls.error();
+  bus::NatsBusOptions options;
+  options.urls = std::move(urls).value();
+  options.node_name = node_id;
+  return bus::openNatsBus(options);
+}
+
 // Runs `task` every `period` on its own thread until destroyed.
 class PeriodicTask {
  public:
@@ -177,10 +193,19 @@ enum class ServeMode { kServe, kPrintRoutes };
 int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   common::OffsetClock clock;  // the system clock; only testing.clock_control can move it
   common::SecureRandom random;
+  // Messages to and from the other nodes (for the realtime module); `kino routes` opens none.
   const std::string node_id = resolveNodeId(config.cluster.node_id, random);
+  std::unique_ptr<bus::Bus> bus;
+  if (mode == ServeMode::kServe) {
+    log::info("node", {{"node_id", node_id}, {"generated", config.cluster.node_id.empty()}});
+    auto opened = openBus(config, node_id);
+    if (!opened) return fail("bus_failed", opened.error());
+    bus = std::move(opened).value();
+    log::info("bus_ready", {{"engine", config.bus.engine}});
+  }
   (void)store.sessions().deleteExpired(clock.now());
   accounts::AccountService accounts(store, clock, random, config.accounts);
-  rooms::PresenceRegistry presence;
+  rooms::PresenceRegistry presence(&clock);
   rooms::RoomService rooms(store, clock, random, presence, config.rooms,
                            {config.accounts.argon2_ops, config.accounts.argon2_mem_kib});
 
@@ -231,7 +256,9 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   }
 
   http::Router router;
-  api::addHealthRoutes(router, store, [&media_status] { return media_status(); });
+  api::addHealthRoutes(
+      router, store, [&media_status] { return media_status(); },
+      [&bus] { return std::string(!bus || bus->healthy() ? "ok" : "unavailable"); });
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
   api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media},
@@ -317,7 +344,12 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   realtime::RoomHub hub(server.io(), server.workers(), store, presence, clock,
                         {.core = core_options,
                          .media = janus.get(),
-                         .release_after = std::chrono::seconds(rt.room_release_after_s)},
+                         .release_after = std::chrono::seconds(rt.room_release_after_s),
+                         // Several nodes: rooms run where their lease is and are relayed elsewhere
+                         // (docs/design/0005-rooms-across-nodes.md). One node: every room runs here.
+                         .cluster = {.bus = config.bus.engine == "nats" ? bus.get() : nullptr,
+                                     .node_id = node_id,
+                                     .lease_ttl = std::chrono::seconds(3)}},
                         [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
   // A room that ends (owner, cancelled, emptied) tells its open sockets at once; a revoked session
   // (logout) closes its sockets.
@@ -328,9 +360,26 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   realtime::ConnectionRegistry connections({.per_person = rt.max_sockets_per_person,
                                             .per_address = rt.max_sockets_per_address,
                                             .per_room = rt.max_sockets_per_room});
-  accounts.onSessionRevoked([&connections](const std::string& session) {
+  // Several nodes: a logout on one node closes the session's sockets on every node (durable: a
+  // node that is reconnecting to NATS still gets it).
+  bus::Bus* cluster_bus = config.bus.engine == "nats" ? bus.get() : nullptr;
+  constexpr std::string_view kRevokedSubject = "durable.sessions.revoked";
+  accounts.onSessionRevoked([&connections, cluster_bus, kRevokedSubject](const std::string& session) {
     connections.closeSession(session, realtime::kCloseSignedOut, "signed_out");
+    if (!cluster_bus) return;
+    if (auto r = cluster_bus->publishDurable(kRevokedSubject, session, std::chrono::seconds(10)); !r) {
+      log::warn("session_revoke_relay_failed", {{"message", r.error().message}});
+    }
   });
+  std::unique_ptr<bus::Subscription> revoked_elsewhere;
+  if (cluster_bus) {
+    auto sub = cluster_bus->subscribeDurable(
+        kRevokedSubject, node_id, [&connections](const bus::Message& m) {
+          connections.closeSession(m.data, realtime::kCloseSignedOut, "signed_out");
+        });
+    if (!sub) return fail("bus_failed", sub.error());
+    revoked_elsewhere = std::move(sub).value();
+  }
   // The sweep and the store upkeep run on one node of a cluster at a time (ClusterJob); every node
   // keeps the rooms its own people are in marked active, since presence is per node.
   ClusterJob sweep_job(store.leases(), clock, node_id, "rooms.sweep", std::chrono::seconds(15),

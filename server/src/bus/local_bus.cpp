@@ -1,9 +1,13 @@
 #include "kino/bus/local_bus.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
+#include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kino/common/mutex.hpp"
@@ -25,15 +29,23 @@ Error badSubject(std::string_view subject) {
                      "not a bus subject: '" + std::string(subject) + "'");
 }
 
+// The cursor of a durable subscriber: (consumer, subject pattern).
+using CursorKey = std::pair<std::string, std::string>;
+
 // One subscriber. `run_mu` is held while its handler runs: a subscription destroyed on another
 // thread takes it after setting `cancelled`, so it returns only once the handler is not running,
 // and the handler is never called again.
 struct Sink {
   std::string pattern;
   Handler handler;
+  std::optional<CursorKey> cursor;  // durable subscribers only
   std::atomic<bool> cancelled{false};
   common::Mutex run_mu;
 };
+
+// Durable messages kept for subscribers that come back: at most this many, at most this long.
+constexpr std::size_t kMaxKept = 10000;
+constexpr std::chrono::hours kKeptFor{1};
 
 class LocalBus;
 
@@ -71,8 +83,8 @@ class LocalBus final : public Bus {
     {
       common::MutexLock lock(mu_);
       for (const auto& sink : sinks_) {
-        if (matches(sink->pattern, subject)) {
-          queue_.push_back({sink, Message{std::string(subject), std::string(data)}});
+        if (!sink->cursor && matches(sink->pattern, subject)) {
+          queue_.push_back({sink, Message{std::string(subject), std::string(data)}, 0});
         }
       }
     }
@@ -83,29 +95,44 @@ class LocalBus final : public Bus {
   Result<std::unique_ptr<Subscription>> subscribe(std::string_view subject,
                                                   Handler handler) override {
     if (!validSubject(subject, true)) return badSubject(subject);
-    auto sink = std::make_shared<Sink>();
-    sink->pattern = std::string(subject);
-    sink->handler = std::move(handler);
-    {
-      common::MutexLock lock(mu_);
-      std::erase_if(sinks_, [](const std::shared_ptr<Sink>& s) { return s.use_count() == 1; });
-      sinks_.push_back(sink);
-    }
-    return std::unique_ptr<Subscription>(
-        std::make_unique<LocalSubscription>(std::move(sink), thread_.get_id()));
+    return addSink(std::string(subject), std::move(handler), std::nullopt);
   }
 
   Result<void> publishDurable(std::string_view subject, std::string_view data,
                               std::chrono::milliseconds) override {
-    if (!subject.starts_with("durable.")) return badSubject(subject);
-    return publish(subject, data);
+    if (!subject.starts_with("durable.") || !validSubject(subject)) return badSubject(subject);
+    {
+      common::MutexLock lock(mu_);
+      const auto now = std::chrono::steady_clock::now();
+      while (!kept_.empty() && (kept_.size() >= kMaxKept || kept_.front().at + kKeptFor < now)) {
+        kept_.pop_front();
+      }
+      const std::uint64_t seq = next_seq_++;
+      Message message{std::string(subject), std::string(data)};
+      for (const auto& sink : sinks_) {
+        if (matches(sink->pattern, subject)) {
+          queue_.push_back({sink, message, sink->cursor ? seq : 0});
+        }
+      }
+      kept_.push_back({seq, std::move(message), now});
+    }
+    cv_.notify_one();
+    return success();
   }
 
   Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,
-                                                         std::string_view,
+                                                         std::string_view consumer,
                                                          Handler handler) override {
-    if (!subject.starts_with("durable.")) return badSubject(subject);
-    return subscribe(subject, std::move(handler));
+    if (!subject.starts_with("durable.") || !validSubject(subject, true)) {
+      return badSubject(subject);
+    }
+    if (consumer.empty() || consumer.find('.') != std::string_view::npos ||
+        !validSubject(consumer)) {
+      return Error::make(ErrorKind::kInvalid, "bad_consumer",
+                         "not a consumer name: '" + std::string(consumer) + "'");
+    }
+    return addSink(std::string(subject), std::move(handler),
+                   CursorKey{std::string(consumer), std::string(subject)});
   }
 
   bool healthy() const override { return true; }
@@ -114,7 +141,39 @@ class LocalBus final : public Bus {
   struct Delivery {
     std::shared_ptr<Sink> sink;
     Message message;
+    std::uint64_t seq = 0;  // of a durable message for a durable subscriber, else 0
   };
+  struct Kept {
+    std::uint64_t seq;
+    Message message;
+    std::chrono::steady_clock::time_point at;
+  };
+
+  // Registers a subscriber. A durable one first gets what its cursor has not seen yet (a new
+  // cursor starts after the last message published).
+  Result<std::unique_ptr<Subscription>> addSink(std::string pattern, Handler handler,
+                                                std::optional<CursorKey> cursor) {
+    auto sink = std::make_shared<Sink>();
+    sink->pattern = std::move(pattern);
+    sink->handler = std::move(handler);
+    sink->cursor = std::move(cursor);
+    {
+      common::MutexLock lock(mu_);
+      std::erase_if(sinks_, [](const std::shared_ptr<Sink>& s) { return s.use_count() == 1; });
+      if (sink->cursor) {
+        const auto at = cursors_.try_emplace(*sink->cursor, next_seq_).first;
+        for (const auto& k : kept_) {
+          if (k.seq >= at->second && matches(sink->pattern, k.message.subject)) {
+            queue_.push_back({sink, k.message, k.seq});
+          }
+        }
+      }
+      sinks_.push_back(sink);
+    }
+    cv_.notify_one();
+    return std::unique_ptr<Subscription>(
+        std::make_unique<LocalSubscription>(std::move(sink), thread_.get_id()));
+  }
 
   void deliverLoop() {
     for (;;) {
@@ -126,8 +185,19 @@ class LocalBus final : public Bus {
         next = std::move(queue_.front());
         queue_.pop_front();
       }
-      common::MutexLock run(next.sink->run_mu);
-      if (!next.sink->cancelled) next.sink->handler(std::move(next.message));
+      bool handled = false;
+      {
+        common::MutexLock run(next.sink->run_mu);
+        if (!next.sink->cancelled) {
+          next.sink->handler(std::move(next.message));
+          handled = true;
+        }
+      }
+      if (handled && next.seq != 0) {
+        common::MutexLock lock(mu_);
+        auto& cursor = cursors_[*next.sink->cursor];
+        cursor = std::max(cursor, next.seq + 1);
+      }
     }
   }
 
@@ -135,6 +205,9 @@ class LocalBus final : public Bus {
   std::condition_variable cv_;
   std::vector<std::shared_ptr<Sink>> sinks_ KINO_GUARDED_BY(mu_);  // pruned when unsubscribed
   std::deque<Delivery> queue_ KINO_GUARDED_BY(mu_);
+  std::deque<Kept> kept_ KINO_GUARDED_BY(mu_);       // durable messages, oldest first
+  std::uint64_t next_seq_ KINO_GUARDED_BY(mu_) = 1;  // of the next durable message
+  std::map<CursorKey, std::uint64_t> cursors_ KINO_GUARDED_BY(mu_);  // next seq each one wants
   bool stopping_ KINO_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: started once everything above exists
 };

@@ -50,14 +50,17 @@ class Bus {
                                                           Handler handler) = 0;
 
   // Stores `data` under `subject` (which must lie under a durable prefix: "durable.>"), returning
-  // once the bus has it safely (replicated); retries internally for up to `wait`, then kUnavailable.
+  // once the bus has it safely (replicated); retries internally for up to `wait`, then
+  // kUnavailable.
   virtual Result<void> publishDurable(std::string_view subject, std::string_view data,
                                       std::chrono::milliseconds wait) = 0;
   // Delivers to this subscriber, at least once and in order, every durable message of `subject`
-  // published after its first subscription under `consumer`. `consumer` names a cursor kept by the
-  // bus: one per node (e.g. the node id) makes every node see every message; a node that reconnects
-  // or restarts with the same name continues where it stopped. A message counts as handled when
-  // the handler returns.
+  // published after its first subscription under `consumer`. `consumer` (one subject token) names a
+  // cursor kept by the bus for this `subject`: one per node (e.g. the node id) makes every node see
+  // every message; a node that reconnects or restarts with the same name continues where it
+  // stopped. A message counts as handled when the handler returns. Keep one live subscription per
+  // (consumer, subject). kInvalid for a malformed subject or consumer; kUnavailable when the bus
+  // cannot set up the cursor now.
   virtual Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,
                                                                  std::string_view consumer,
                                                                  Handler handler) = 0;
