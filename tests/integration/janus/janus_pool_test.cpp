@@ -170,6 +170,7 @@ class JanusPoolTest : public ::testing::Test {
   common::SecureRandom random_;
   std::vector<std::unique_ptr<JanusProcess>> processes_;
   std::vector<JanusNode> nodes_;
+  MemoryBook memory_;  // outlives the pools: their placement threads may still call it in TearDown
   std::unique_ptr<JanusPool> pool_;
   std::unique_ptr<JanusPool> other_;
   std::map<realtime::ConnId, std::shared_ptr<RecordingOutlet>> outlets_;
@@ -209,7 +210,7 @@ TEST_F(JanusPoolTest, SpreadsRoomsKeepsARoomTogetherAndReHomesWhenANodeDies) {
 }
 
 TEST_F(JanusPoolTest, TwoKinoNodesSharingABookPutARoomsCallOnOneJanusNodeAndMoveItTogether) {
-  MemoryBook memory;
+  MemoryBook& memory = memory_;
   shareBook(memory.book());
   JanusPool& a = *pool_;
   JanusPool& b = *other_;
