@@ -181,6 +181,15 @@ export async function advanceClock(k, seconds) {
   const now = Date.parse(res.json?.now);
   assert.ok(Number.isFinite(now), `clock answer has {now}: ${res.text}`);
   k.clockOffsetMs = now - Date.now();
+  // A cluster (KINO_TEST_NODES) shares one testing clock over its bus: wait until every node has it.
+  for (const node of k.nodes ?? []) {
+    for (let tries = 0; ; tries += 1) {
+      const seen = Date.parse((await post(node, '/api/v1/testing/clock', { advance_s: 0 })).json?.now);
+      if (seen >= now) break;
+      assert.ok(tries < 100, `node ${node.url} did not take the clock move (${new Date(seen).toISOString()})`);
+      await sleep(20);
+    }
+  }
   return now;
 }
 

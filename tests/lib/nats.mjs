@@ -26,11 +26,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the servers and waits until all are ready (throws with their logs after 30 s).
+ * shared: the servers do not keep the Node process alive (one cluster for a whole test file; they
+ * stop when it exits).
  * @returns {Promise<{urls: string[], kill: (i: number) => Promise<void>,
  *   ensureAllRunning: () => Promise<void>, monitor: (i: number, path: string) => Promise<any>,
  *   connectionNames: () => Promise<string[]>, stop: () => void}>}
  */
-export async function startNatsCluster({ nodes = 3 } = {}) {
+export async function startNatsCluster({ nodes = 3, shared = false } = {}) {
   if (spawnSync('sh', ['-c', 'command -v nats-server']).status !== 0) {
     throw new Error('nats-server is not installed: run tools/install-deps');
   }
@@ -69,6 +71,7 @@ export async function startNatsCluster({ nodes = 3 } = {}) {
   const start = (s) => {
     const log = openSync(path.join(dir, `${s.name}.log`), 'a');
     s.proc = spawn('nats-server', ['-c', path.join(dir, `${s.name}.conf`)], { stdio: ['ignore', log, log] });
+    if (shared) s.proc.unref();  // lives as long as the Node process needs it, not longer
     closeSync(log);
     const proc = s.proc;
     s.exited = new Promise((resolve) => proc.on('exit', resolve));

@@ -271,8 +271,10 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
   });
 }
 
-void addTestingClockRoute(http::Router& router, common::OffsetClock& clock) {
-  router.add("POST", "/api/v1/testing/clock", [&clock](const Request& req, const RouteParams&) {
+void addTestingClockRoute(http::Router& router, common::OffsetClock& clock,
+                          std::function<void()> after_advance) {
+  router.add("POST", "/api/v1/testing/clock", [&clock, after_advance = std::move(after_advance)](
+                                                  const Request& req, const RouteParams&) {
     auto body = parseObject(req);
     if (!body) return Response::error(body.error());
     auto advance = optionalInt(*body, "advance_s");
@@ -282,6 +284,7 @@ void addTestingClockRoute(http::Router& router, common::OffsetClock& clock) {
                                          "advance_s must be a non-negative number.", "advance_s"));
     }
     clock.advance(std::chrono::seconds(**advance));
+    if (after_advance) after_advance();
     return Response::json(200, boost::json::object{{"now", common::toRfc3339(clock.now())}});
   });
 }

@@ -1,5 +1,6 @@
 #include "kino/app/app.hpp"
 
+#include <charconv>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -266,9 +267,27 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   api::addMediaRoutes(router, store, **blobs, *signer, clock,
                       {.max_streams_per_address = static_cast<std::size_t>(
                            config.server.media_streams_per_address)});
+  std::unique_ptr<bus::Subscription> shared_testing_clock;
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
-    api::addTestingClockRoute(router, clock);
+    // In a cluster the nodes share one testing clock: an advance on any node is announced with its
+    // new offset and every node raises its own to it (at most once, never back).
+    std::function<void()> announce;
+    if (config.bus.engine == "nats" && bus) {
+      static constexpr std::string_view kClockSubject = "testing.clock";
+      auto sub = bus->subscribe(kClockSubject, [&clock](const bus::Message& m) {
+        std::int64_t ms = 0;
+        if (std::from_chars(m.data.data(), m.data.data() + m.data.size(), ms).ec == std::errc{}) {
+          clock.raiseTo(std::chrono::milliseconds(ms));
+        }
+      });
+      if (!sub) return fail("bus_failed", sub.error());
+      shared_testing_clock = std::move(sub).value();
+      announce = [&clock, &bus] {
+        (void)bus->publish(kClockSubject, std::to_string(clock.offset().count()));
+      };
+    }
+    api::addTestingClockRoute(router, clock, std::move(announce));
   }
   if (mode == ServeMode::kPrintRoutes) {
     for (const auto& route : router.routes()) {

@@ -53,7 +53,8 @@ std::optional<boost::json::object> iceCandidate(const boost::json::value& v) {
 }
 
 Decoded decodeMediaSignal(const boost::json::object& o, std::string_view t, const std::string& id) {
-  MediaSignal m{std::string(t), {}, {}, {}};
+  MediaSignal m;
+  m.type = std::string(t);
   if (t == "media.join" || t == "media.leave" || t == "media.unpublish") return m;
   if (t == "media.publish" || t == "media.answer") {
     auto sdp = jsepSdp(o, t == "media.publish" ? "offer" : "answer");

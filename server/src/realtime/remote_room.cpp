@@ -99,15 +99,15 @@ void RemoteRoom::watch() {
     }
     self->timer_.expires_after(kWatchEvery);
     self->timer_.async_wait([weak](boost::system::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self) return;
-      asio::post(self->hub_->workers, [self] {
-        auto& h = *self->hub_;
-        auto lease = h.store.leases().find(roomLease(self->room_id_));
+      auto watched = weak.lock();
+      if (ec || !watched) return;
+      asio::post(watched->hub_->workers, [room = watched] {
+        auto& h = *room->hub_;
+        auto lease = h.store.leases().find(roomLease(room->room_id_));
         // A store that cannot be reached says nothing about the owner: keep relaying.
         const bool alive = !lease ? lease.error().kind != ErrorKind::kNotFound
-                                  : self->matches(*lease) && lease->expires_at > h.clock.now();
-        self->checked(alive);
+                                  : room->matches(*lease) && lease->expires_at > h.clock.now();
+        room->checked(alive);
       });
     });
   });

@@ -84,8 +84,8 @@ void RoomHub::startHeartbeat() {
     (void)s->options.cluster.bus->publish("presence." + s->node(), encodePresence(s->presence.local()));
     s->heartbeat.expires_after(s->ttl() / 3);
     s->heartbeat.async_wait([weak](boost::system::error_code ec) {
-      auto s = weak.lock();
-      if (!ec && s) s->owner.startHeartbeat();
+      auto again = weak.lock();
+      if (!ec && again) again->owner.startHeartbeat();
     });
   });
 }

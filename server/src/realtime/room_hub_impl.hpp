@@ -64,11 +64,11 @@ struct RoomHub::Shared {
 
 struct RoomActor::Impl {
   Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
-       std::optional<storage::LeaseRecord> lease)
+       std::optional<storage::LeaseRecord> held)
       : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
         strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
         core(std::move(setup), hub->clock, hub->people, hub->options.core),
-        lease(std::move(lease)) {}
+        lease(std::move(held)) {}
 
   std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
   // What the room's writes carry: the lease it runs under (the store refuses them once another

@@ -2,6 +2,7 @@
 // REST routes of rooms (docs/api/openapi.yaml): create, list, get, update, end, join, calendar.ics;
 // and the guest cookie that identifies visitors without an account.
 
+#include <functional>
 #include <string>
 
 #include "kino/accounts/account_service.hpp"
@@ -32,8 +33,9 @@ struct RoomRoutesDeps {
 // Also GET /api/v1/rooms/{slug}/ingest and POST /api/v1/rooms/{slug}/ingest/retry (owner).
 void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOptions& options);
 
-// POST /api/v1/testing/clock {"advance_s": N}: moves `clock` forward. Only wired when the
-// testing.clock_control switch is on.
-void addTestingClockRoute(http::Router& router, common::OffsetClock& clock);
+// POST /api/v1/testing/clock {"advance_s": N}: moves `clock` forward, then calls `after_advance`
+// (in a cluster: tell the other nodes). Only wired when the testing.clock_control switch is on.
+void addTestingClockRoute(http::Router& router, common::OffsetClock& clock,
+                          std::function<void()> after_advance = {});
 
 }  // namespace kino::api

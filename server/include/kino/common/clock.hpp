@@ -35,6 +35,14 @@ class OffsetClock final : public Clock {
   void advance(std::chrono::milliseconds by) {
     if (by.count() > 0) offset_ms_ += by.count();
   }
+  std::chrono::milliseconds offset() const { return std::chrono::milliseconds(offset_ms_.load()); }
+  // Moves the clock forward to `offset` ahead of the system clock; never back (several nodes
+  // sharing one testing clock each raise theirs to the largest offset any of them announced).
+  void raiseTo(std::chrono::milliseconds offset) {
+    std::int64_t seen = offset_ms_.load();
+    while (seen < offset.count() && !offset_ms_.compare_exchange_weak(seen, offset.count())) {
+    }
+  }
 
  private:
   std::atomic<std::int64_t> offset_ms_{0};
