@@ -35,23 +35,29 @@ export async function startKino(opts = {}) {
 
 let sharedNats;
 
-/** N nodes behind a round-robin balancer (see the header); the same contract as one server. */
-async function startKinoCluster(count, opts) {
+/**
+ * N nodes behind a round-robin balancer (see the header); the same contract as one server, plus
+ * `nodes` (each node's own handle, ids `nodeIds`) and `postgresUrl` (the shared database).
+ */
+export async function startKinoCluster(count, opts = {}) {
   const pg = await sharedPostgres();
   sharedNats ??= startNatsCluster({ nodes: 3, shared: true });
   const nats = await sharedNats;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kino-test-cluster-'));
+  const postgresUrl = pg.url(pg.createDatabase());
   const env = {
-    KINO_STORAGE_ENGINE: 'postgres', KINO_STORAGE_POSTGRES_URL: pg.url(pg.createDatabase()),
+    KINO_STORAGE_ENGINE: 'postgres', KINO_STORAGE_POSTGRES_URL: postgresUrl,
     KINO_BUS_ENGINE: 'nats', KINO_BUS_NATS_URLS: nats.urls.join(','), ...(opts.env || {}),
   };
   const started = [];
+  const nodeIds = [];
   try {
     // One after the other: the first creates the data directory's keys the others then read.
     for (let i = 1; i <= count; i += 1) {
+      nodeIds.push(`t${process.pid}-${i}`);
       started.push(await startNode({
         ...opts, keepData: true, args: [...(opts.args || []), '--data', dataDir],
-        env: { ...env, KINO_CLUSTER_NODE_ID: `t${process.pid}-${i}` },
+        env: { ...env, KINO_CLUSTER_NODE_ID: nodeIds.at(-1) },
       }));
     }
   } catch (e) {
@@ -61,7 +67,7 @@ async function startKinoCluster(count, opts) {
   }
   const balancer = await startRoundRobin(started.map((n) => n.url));
   return {
-    url: balancer.url, dataDir, proc: started[0].proc, nodes: started, balancer,
+    url: balancer.url, dataDir, proc: started[0].proc, nodes: started, nodeIds, balancer, postgresUrl,
     logs: () => started.map((n) => n.logs()).join(''),
     async stop(signal = 'SIGTERM') {
       await balancer.close();

@@ -1,5 +1,7 @@
 // The edge side of a room another node runs: connections relayed over the bus, and a watch on the
 // owner's lease.
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "kino/common/log.hpp"
@@ -8,7 +10,9 @@
 namespace kino::realtime {
 
 namespace {
-constexpr auto kWatchEvery = std::chrono::seconds(1);
+constexpr auto kWatchEvery = std::chrono::milliseconds(1000);
+// How long after the owner's lease should have expired it is read again (renewals in flight).
+constexpr auto kExpiryMargin = std::chrono::milliseconds(50);
 // A connect the owner has not answered in this long is sent again (it may have been published
 // before the owner subscribed to the room's inbox).
 constexpr auto kResendConnectAfter = std::chrono::seconds(2);
@@ -87,17 +91,17 @@ bool RemoteRoom::unused() const {
   return conns_.empty() && pending.load() == 0;
 }
 
-void RemoteRoom::start() { watch(); }
+void RemoteRoom::start() { watch(kWatchEvery); }
 
-void RemoteRoom::watch() {
-  asio::post(strand_, [weak = weak_from_this()] {
+void RemoteRoom::watch(std::chrono::milliseconds wait) {
+  asio::post(strand_, [weak = weak_from_this(), wait] {
     auto self = weak.lock();
     if (!self) return;
     {
       common::MutexLock lock(self->mu_);
       if (self->gone_) return;
     }
-    self->timer_.expires_after(kWatchEvery);
+    self->timer_.expires_after(wait);
     self->timer_.async_wait([weak](boost::system::error_code ec) {
       auto watched = weak.lock();
       if (ec || !watched) return;
@@ -105,15 +109,22 @@ void RemoteRoom::watch() {
         auto& h = *room->hub_;
         auto lease = h.store.leases().find(roomLease(room->room_id_));
         // A store that cannot be reached says nothing about the owner: keep relaying.
+        const auto now = h.clock.now();
         const bool alive = !lease ? lease.error().kind != ErrorKind::kNotFound
-                                  : room->matches(*lease) && lease->expires_at > h.clock.now();
-        room->checked(alive);
+                                  : room->matches(*lease) && lease->expires_at > now;
+        auto next = std::chrono::milliseconds(kWatchEvery);
+        if (lease && alive) {
+          next = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                lease->expires_at - now + kExpiryMargin),
+                            kExpiryMargin, next);
+        }
+        room->checked(alive, next);
       });
     });
   });
 }
 
-void RemoteRoom::checked(bool owner_alive) {
+void RemoteRoom::checked(bool owner_alive, std::chrono::milliseconds next_wait) {
   if (!owner_alive) {
     log::info("room_owner_gone", {{"room", room_id_}, {"owner", owner_.holder}});
     closeAll(kCloseRoomMoved, "room moved");
@@ -131,7 +142,7 @@ void RemoteRoom::checked(bool owner_alive) {
     }
   }
   for (const auto& m : resend) publish(m);
-  watch();
+  watch(next_wait);
 }
 
 void RemoteRoom::closeAll(int code, const std::string& reason) {

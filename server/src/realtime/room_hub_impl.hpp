@@ -151,8 +151,10 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
     bool heard = false;
   };
   void publish(const ToOwner& m);
-  void watch();
-  void checked(bool owner_alive);
+  // Checks the owner's lease again after `wait` (at most kWatchEvery; sooner when the lease runs
+  // out sooner, so a dead owner is noticed just after its lease expires).
+  void watch(std::chrono::milliseconds wait);
+  void checked(bool owner_alive, std::chrono::milliseconds next_wait);
 
   std::shared_ptr<RoomHub::Shared> hub_;
   const std::int64_t room_id_;
