@@ -13,7 +13,7 @@ export CCACHE_NOHASHDIR := 1
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
 	@echo "make cluster  build and start a local cluster (3 Kino nodes, HAProxy, PostgreSQL, NATS, Swift, Janus) in a network namespace"
-	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, postgres, web, e2e)"
+	@echo "make test   build and run every test layer (unit, tidy, asan, tsan, fuzz, integration, postgres, cluster, web, e2e)"
 	@echo "make build | fuzz | format | lint | clean"
 
 deps:
