@@ -127,11 +127,11 @@ function serveClip(file) {
 }
 
 /**
- * A `seconds` long H.264/AAC test clip (keyframe every `gop` frames at 25 fps, made with ffmpeg; asserts it
+ * A `seconds` long H.264/AAC test clip (`size`, keyframe every `gop` frames at `rate` fps, made with ffmpeg; asserts it
  * was made) served on loopback as `${url}/clip.mp4`. close() stops the server and deletes the clip.
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function serveTestClip({ seconds, gop }) {
+export async function serveTestClip({ seconds, gop, size = '640x360', rate = 25 }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kino-clip-'));
   let server;
   const close = async () => {
@@ -142,7 +142,7 @@ export async function serveTestClip({ seconds, gop }) {
     const clip = path.join(dir, 'clip.mp4');
     const ff = spawnSync('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`, '-f', 'lavfi', '-i', 'sine=frequency=440',
       '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(gop),
       '-c:a', 'aac', '-shortest', clip,
     ], { encoding: 'utf8' });
