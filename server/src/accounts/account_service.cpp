@@ -49,15 +49,19 @@ std::string sessionTokenHash(std::string_view token) {
 }
 
 AccountService::AccountService(storage::Store& store, const common::Clock& clock,
-                               common::Random& random, const common::AccountsConfig& config)
+                               common::Random& random, const common::AccountsConfig& config,
+                               common::RateWindowFactory rate_windows)
     : store_(store), clock_(clock), random_(random), config_(config),
-      hasher_(Argon2Params{config.argon2_ops, config.argon2_mem_kib}),
-      login_by_ip_(clock, static_cast<std::size_t>(config.login_ip_max_attempts),
-                   std::chrono::seconds(config.login_window_s)),
-      failures_by_account_(clock, static_cast<std::size_t>(config.login_account_max_failures),
-                           std::chrono::seconds(config.login_window_s)),
-      register_by_ip_(clock, static_cast<std::size_t>(config.register_ip_max_per_hour),
-                      std::chrono::hours(1)) {}
+      hasher_(Argon2Params{config.argon2_ops, config.argon2_mem_kib}) {
+  if (!rate_windows) rate_windows = common::inMemoryRateWindows(clock);
+  login_by_ip_ = rate_windows("login_ip", static_cast<std::size_t>(config.login_ip_max_attempts),
+                              std::chrono::seconds(config.login_window_s));
+  failures_by_account_ =
+      rate_windows("login_account", static_cast<std::size_t>(config.login_account_max_failures),
+                   std::chrono::seconds(config.login_window_s));
+  register_by_ip_ = rate_windows(
+      "register_ip", static_cast<std::size_t>(config.register_ip_max_per_hour), std::chrono::hours(1));
+}
 
 Result<SignedIn> AccountService::registerUser(const Registration& r, std::string_view client_ip) {
   if (auto v = validateUsername(r.username); !v) return v.error();
@@ -66,7 +70,7 @@ Result<SignedIn> AccountService::registerUser(const Registration& r, std::string
   if (auto v = validateDisplayName(display); !v) return v.error();
 
   const std::string ip_key(client_ip);
-  if (auto d = register_by_ip_.check(ip_key); !d.allowed) return rateLimited(d.retry_after);
+  if (auto d = register_by_ip_->check(ip_key); !d.allowed) return rateLimited(d.retry_after);
 
   // Cheap check first so a taken name costs no hashing; the UNIQUE constraint still decides races.
   if (auto existing = store_.users().findByUsername(r.username); existing) {
@@ -80,30 +84,30 @@ Result<SignedIn> AccountService::registerUser(const Registration& r, std::string
   auto created = store_.users().create(
       storage::NewUser{r.username, display, std::move(hash).value(), clock_.now()});
   if (!created) return created.error();
-  register_by_ip_.record(ip_key);
+  register_by_ip_->record(ip_key);
   return startSession(created.value());
 }
 
 Result<SignedIn> AccountService::login(std::string_view username, std::string_view password,
                                        std::string_view client_ip) {
-  if (auto d = login_by_ip_.consume(std::string(client_ip)); !d.allowed) {
+  if (auto d = login_by_ip_->consume(std::string(client_ip)); !d.allowed) {
     return rateLimited(d.retry_after);
   }
   const std::string key = accountKey(username);
-  if (auto d = failures_by_account_.check(key); !d.allowed) return rateLimited(d.retry_after);
+  if (auto d = failures_by_account_->check(key); !d.allowed) return rateLimited(d.retry_after);
 
   auto user = store_.users().findByUsername(username);
   if (!user) {
     if (user.error().kind != ErrorKind::kNotFound) return user.error();
     hasher_.verifyDummy(password);
-    failures_by_account_.record(key);
+    failures_by_account_->record(key);
     return invalidCredentials();
   }
   if (!hasher_.verify(user->password_hash, password)) {
-    failures_by_account_.record(key);
+    failures_by_account_->record(key);
     return invalidCredentials();
   }
-  failures_by_account_.reset(key);
+  failures_by_account_->reset(key);
   return startSession(user.value());
 }
 

@@ -1,5 +1,6 @@
 #include "kino/app/app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <iostream>
@@ -36,6 +37,7 @@
 #include "kino/rooms/room_service.hpp"
 #include "kino/storage/postgres_store.hpp"
 #include "kino/storage/sqlite_store.hpp"
+#include "kino/storage/store_rate_window.hpp"
 #include "kino/common/mutex.hpp"
 
 #ifndef KINO_VERSION
@@ -205,10 +207,16 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
     log::info("bus_ready", {{"engine", config.bus.engine}});
   }
   (void)store.sessions().deleteExpired(clock.now());
-  accounts::AccountService accounts(store, clock, random, config.accounts);
+  // The login, room-key and room-creation limits: counted in the store when nodes share it (a
+  // cluster), so a balancer over N nodes does not give a client N times the attempts.
+  const common::RateWindowFactory rate_windows = config.bus.engine == "nats"
+                                                     ? storage::storeRateWindows(store, clock)
+                                                     : common::inMemoryRateWindows(clock);
+  accounts::AccountService accounts(store, clock, random, config.accounts, rate_windows);
   rooms::PresenceRegistry presence(&clock);
   rooms::RoomService rooms(store, clock, random, presence, config.rooms,
-                           {config.accounts.argon2_ops, config.accounts.argon2_mem_kib});
+                           {config.accounts.argon2_ops, config.accounts.argon2_mem_kib},
+                           rate_windows);
 
   auto blobs = openBlobStore(config);
   if (!blobs) return fail("media_store_failed", blobs.error());
@@ -414,9 +422,18 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
     sweep_job.tick();
   });
   // PostgreSQL: the chat and playback partitions of this month and the next two exist in advance.
+  // Rate-limited events older than a day (or the longest limit's window) are forgotten.
+  const std::chrono::seconds rate_horizon =
+      std::max({std::chrono::seconds(std::chrono::hours(24)),
+                std::chrono::seconds(config.accounts.login_window_s),
+                std::chrono::seconds(config.rooms.join_window_s)});
   ClusterJob upkeep_job(store.leases(), clock, node_id, "store.maintain", std::chrono::hours(1),
-                        [&store, &clock] {
+                        [&store, &clock, rate_horizon] {
                           if (auto r = store.maintain(clock.now()); !r) {
+                            log::warn("store_maintenance_failed", {{"message", r.error().message}});
+                          }
+                          const auto horizon = clock.now() - rate_horizon;
+                          if (auto r = store.rateEvents().purgeBefore(horizon); !r) {
                             log::warn("store_maintenance_failed", {{"message", r.error().message}});
                           }
                         });

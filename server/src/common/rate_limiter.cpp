@@ -1,6 +1,7 @@
 #include "kino/common/rate_limiter.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace kino::common {
 
@@ -60,6 +61,12 @@ RateLimiter::Decision RateLimiter::consume(const std::string& key) {
 void RateLimiter::reset(const std::string& key) {
   MutexLock lock(mu_);
   events_.erase(key);
+}
+
+RateWindowFactory inMemoryRateWindows(const Clock& clock) {
+  return [&clock](std::string_view /*name*/, std::size_t max_events, std::chrono::seconds window) {
+    return std::make_unique<RateLimiter>(clock, max_events, window);
+  };
 }
 
 }  // namespace kino::common

@@ -73,15 +73,18 @@ std::string formatAccessKey(const std::string& raw) {
 
 RoomService::RoomService(storage::Store& store, const common::Clock& clock, common::Random& random,
                          const PresenceRegistry& presence, const common::RoomsConfig& config,
-                         accounts::Argon2Params argon2)
+                         accounts::Argon2Params argon2, common::RateWindowFactory rate_windows)
     : store_(store), clock_(clock), random_(random), presence_(presence), config_(config),
-      hasher_(argon2),
-      failures_by_ip_(clock, static_cast<std::size_t>(config.join_ip_max_failures),
-                      std::chrono::seconds(config.join_window_s)),
-      failures_by_room_(clock, static_cast<std::size_t>(config.join_room_max_failures),
-                        std::chrono::seconds(config.join_window_s)),
-      creates_by_user_(clock, static_cast<std::size_t>(config.create_user_max_per_hour),
-                       std::chrono::hours(1)) {}
+      hasher_(argon2) {
+  if (!rate_windows) rate_windows = common::inMemoryRateWindows(clock);
+  failures_by_ip_ = rate_windows("join_ip", static_cast<std::size_t>(config.join_ip_max_failures),
+                                 std::chrono::seconds(config.join_window_s));
+  failures_by_room_ =
+      rate_windows("join_room", static_cast<std::size_t>(config.join_room_max_failures),
+                   std::chrono::seconds(config.join_window_s));
+  creates_by_user_ = rate_windows(
+      "create_user", static_cast<std::size_t>(config.create_user_max_per_hour), std::chrono::hours(1));
+}
 
 Result<CreatedRoom> RoomService::create(const accounts::User& owner, const CreateRoomRequest& req) {
   if (auto v = common::validateText(req.title, "title", "Title", {1, 120, false, true}); !v) return v.error();
@@ -102,7 +105,7 @@ Result<CreatedRoom> RoomService::create(const accounts::User& owner, const Creat
     if (*req.starts_at > now) starts_at = req.starts_at;
   }
   const std::string owner_key = "user:" + std::to_string(owner.id);
-  if (auto d = creates_by_user_.check(owner_key); !d.allowed) {
+  if (auto d = creates_by_user_->check(owner_key); !d.allowed) {
     return rateLimited(d.retry_after, "You have created many rooms in the last hour.");
   }
 
@@ -145,7 +148,7 @@ Result<CreatedRoom> RoomService::create(const accounts::User& owner, const Creat
       if (created.error().code == "slug_taken") continue;
       return created.error();
     }
-    creates_by_user_.record(owner_key);
+    creates_by_user_->record(owner_key);
     Visitor visitor{owner, {}};
     return CreatedRoom{viewOf(std::move(created).value(), visitor, true, owner.display_name),
                        access_key};
@@ -235,10 +238,10 @@ Result<RoomView> RoomService::view(std::string_view slug, const Visitor& visitor
 Result<void> RoomService::checkKey(const RoomRecord& room, const std::optional<std::string>& key,
                                    std::string_view client_ip) {
   const std::string ip_key(client_ip);
-  if (auto d = failures_by_ip_.check(ip_key); !d.allowed) {
+  if (auto d = failures_by_ip_->check(ip_key); !d.allowed) {
     return rateLimited(d.retry_after, "Too many wrong passwords.");
   }
-  if (auto d = failures_by_room_.check(room.slug); !d.allowed) {
+  if (auto d = failures_by_room_->check(room.slug); !d.allowed) {
     return rateLimited(d.retry_after, "Too many wrong passwords for this room.");
   }
   if (!key || key->empty() || key->size() > 1024) {
@@ -248,8 +251,8 @@ Result<void> RoomService::checkKey(const RoomRecord& room, const std::optional<s
   const std::string candidate = room.key_kind == "access_key" ? normalizeAccessKey(*key) : *key;
   // argon2id verification costs the same whatever the input, so the comparison leaks no timing.
   if (!hasher_.verify(room.key_hash, candidate)) {
-    failures_by_ip_.record(ip_key);
-    failures_by_room_.record(room.slug);
+    failures_by_ip_->record(ip_key);
+    failures_by_room_->record(room.slug);
     return Error::make(ErrorKind::kForbidden, "wrong_room_key",
                        "That password or access key is not right. Check it and try again.", "key");
   }

@@ -7,7 +7,7 @@ namespace {
 
 // SQLite's statements are those it has always run (existing databases count them in user_version):
 // keep them byte for byte.
-constexpr std::array<Migration, 9> kMigrations = {{
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "accounts and sessions",
      R"sql(
 CREATE TABLE users (
@@ -275,6 +275,23 @@ CREATE TABLE media_placements (
   janus_node TEXT   NOT NULL,
   placed_at  BIGINT NOT NULL
 );
+)sql"},
+    {10, "rate-limited events, counted by every node of a cluster",
+     R"sql(
+CREATE TABLE rate_events (
+  key   TEXT    NOT NULL,           -- '<limit>:<subject>', e.g. 'login_ip:203.0.113.7'
+  at_ms INTEGER NOT NULL            -- Unix milliseconds, UTC
+);
+CREATE INDEX rate_events_by_key ON rate_events (key, at_ms);
+CREATE INDEX rate_events_by_time ON rate_events (at_ms);
+)sql",
+     R"sql(
+CREATE TABLE rate_events (
+  key   TEXT   NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX rate_events_by_key ON rate_events (key, at_ms);
+CREATE INDEX rate_events_by_time ON rate_events (at_ms);
 )sql"},
 }};
 

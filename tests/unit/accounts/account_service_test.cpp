@@ -5,6 +5,7 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/seeded_random.hpp"
 #include "kino/storage/sqlite_store.hpp"
+#include "kino/storage/store_rate_window.hpp"
 
 namespace kino::accounts {
 namespace {
@@ -105,6 +106,24 @@ TEST_F(AccountServiceTest, IpLimitCountsEveryAttempt) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "rate_limited");
   EXPECT_TRUE(service_->login("anna", "correct horse", "5.6.7.8").ok());
+}
+
+// Two nodes of a cluster (two services over one store, limits counted in the store): failures on
+// one node count on the other, so a balancer does not multiply the attempts an attacker gets.
+TEST_F(AccountServiceTest, NodesSharingTheStoreShareTheAccountLock) {
+  registerAnna();
+  AccountService node_a(*store_, clock_, random_, config_,
+                        storage::storeRateWindows(*store_, clock_));
+  AccountService node_b(*store_, clock_, random_, config_,
+                        storage::storeRateWindows(*store_, clock_));
+  EXPECT_FALSE(node_a.login("anna", "nope-nope", "ip").ok());
+  EXPECT_FALSE(node_b.login("anna", "nope-nope", "ip").ok());
+  EXPECT_FALSE(node_a.login("anna", "nope-nope", "ip").ok());
+  auto locked = node_b.login("anna", "correct horse", "ip");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().kind, ErrorKind::kRateLimited);
+  clock_.advance(601s);
+  EXPECT_TRUE(node_b.login("anna", "correct horse", "ip").ok());
 }
 
 TEST_F(AccountServiceTest, InvalidRegistrationNamesTheField) {

@@ -357,6 +357,34 @@ TEST_F(PostgresStoreTest, NodesRacingForALeaseLeaveExactlyOneHolder) {
   EXPECT_EQ(granted, 1);
 }
 
+// Nodes counting one key at once are serialised: the limit holds exactly across the cluster.
+TEST_F(PostgresStoreTest, NodesConsumingOneRateKeyAtOnceAddNoMoreThanTheLimit) {
+  constexpr int kNodes = 8;
+  constexpr int kEachTries = 5;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int i = 0; i < kNodes; ++i) nodes.push_back(open({}));
+  const auto now = common::fromUnixMillis(5'000'000);
+  std::atomic<int> allowed{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      for (int t = 0; t < kEachTries; ++t) {
+        auto r = nodes[static_cast<std::size_t>(i)]->rateEvents().consume(
+            "login_ip:203.0.113.7", 10, std::chrono::minutes(1), now, true);
+        if (!r.ok()) ++failed;
+        else if (r->count < 10) ++allowed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(allowed.load(), 10);
+  EXPECT_EQ(store_->rateEvents().consume("login_ip:203.0.113.7", 10, std::chrono::minutes(1), now,
+                                         false)->count,
+            10);
+}
+
 // The fence is checked in the write's own transaction and holds the lease row until it commits: a
 // node taking over the lease meanwhile waits for the write, and the old holder's next write is
 // refused. (Here the write is held up after its check by a lock on the chat key table.)

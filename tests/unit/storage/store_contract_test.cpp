@@ -409,6 +409,47 @@ TEST_P(StoreContractTest, ARoomsCallIsPlacedOnceAndMovedOnlyFromTheNodeTheMoverS
   EXPECT_EQ(fresh->janus_node, "10.0.0.3:8188") << "a move of an unplaced room places it";
 }
 
+// Rate-limited events (shared by every node's limiters): a key counts only its events inside the
+// window, never holds more than the limit, and says which event must leave for one more to fit.
+TEST_P(StoreContractTest, RateEventsAreCountedInTheWindowAndNeverPastTheLimit) {
+  using namespace std::chrono_literals;
+  auto& events = store_->rateEvents();
+  const auto t0 = fromUnixMillis(7'000'000);
+  const auto window = std::chrono::milliseconds(60s);
+  auto consume = [&](std::string_view key, common::TimePoint at, bool record = true) {
+    auto r = events.consume(key, 3, window, at, record);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.value();
+  };
+  EXPECT_EQ(consume("login_ip:a", t0, false).count, 0) << "a check adds nothing";
+  EXPECT_EQ(consume("login_ip:a", t0).count, 0);
+  auto second = consume("login_ip:a", t0 + 10s);
+  EXPECT_EQ(second.count, 1);
+  EXPECT_FALSE(second.limiting_event.has_value()) << "below the limit";
+  EXPECT_EQ(consume("login_ip:a", t0 + 20s).count, 2);
+  auto full = consume("login_ip:a", t0 + 30s);
+  EXPECT_EQ(full.count, 3) << "the refused event is not added";
+  EXPECT_EQ(full.limiting_event, t0);
+  EXPECT_EQ(consume("login_ip:b", t0 + 30s).count, 0) << "keys are counted apart";
+
+  EXPECT_EQ(consume("login_ip:a", t0 + 60s, false).count, 2) << "the first left the window";
+  auto again = consume("login_ip:a", t0 + 60s);
+  EXPECT_EQ(again.count, 2);
+  auto full_again = consume("login_ip:a", t0 + 61s, false);
+  EXPECT_EQ(full_again.count, 3);
+  EXPECT_EQ(full_again.limiting_event, t0 + 10s);
+
+  ASSERT_TRUE(events.reset("login_ip:a").ok());
+  EXPECT_EQ(consume("login_ip:a", t0 + 61s, false).count, 0);
+  ASSERT_TRUE(events.reset("login_ip:never").ok());
+
+  consume("login_ip:c", t0 + 100s);
+  auto purged = events.purgeBefore(t0 + 100s);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 1) << "login_ip:b's event at t0 + 30s";
+  EXPECT_EQ(consume("login_ip:c", t0 + 100s, false).count, 1) << "an event at the bound is kept";
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::ValuesIn(kAdapters),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,7 @@
 #include "kino/common/clock.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/random.hpp"
-#include "kino/common/rate_limiter.hpp"
+#include "kino/common/rate_window.hpp"
 #include "kino/common/result.hpp"
 #include "kino/storage/store.hpp"
 
@@ -40,8 +41,10 @@ struct Registration {
 
 class AccountService {
  public:
+  // `rate_windows` makes the login and registration limits ("login_ip", "login_account",
+  // "register_ip"); empty = in this process's memory.
   AccountService(storage::Store& store, const common::Clock& clock, common::Random& random,
-                 const common::AccountsConfig& config);
+                 const common::AccountsConfig& config, common::RateWindowFactory rate_windows = {});
 
   // Creates the account and signs it in. kInvalid (field set), kConflict "username_taken",
   // kRateLimited per client IP.
@@ -68,9 +71,9 @@ class AccountService {
   common::Random& random_;
   const common::AccountsConfig config_;
   PasswordHasher hasher_;
-  common::RateLimiter login_by_ip_;
-  common::RateLimiter failures_by_account_;
-  common::RateLimiter register_by_ip_;
+  std::unique_ptr<common::RateWindow> login_by_ip_;
+  std::unique_ptr<common::RateWindow> failures_by_account_;
+  std::unique_ptr<common::RateWindow> register_by_ip_;
   std::function<void(const std::string&)> on_revoked_;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// Sliding-window rate limiter keyed by string (an IP, an account, a room). Thread-safe; memory is
-// bounded: at most `max_events` timestamps per key and at most `max_keys` keys (oldest evicted).
+// Sliding-window rate limiter keyed by string (an IP, an account, a room), in this process's memory.
+// Thread-safe; memory is bounded: at most `max_events` timestamps per key and at most `max_keys`
+// keys (oldest evicted).
 
 #include <chrono>
 #include <cstddef>
@@ -11,27 +12,19 @@
 
 #include "kino/common/clock.hpp"
 #include "kino/common/mutex.hpp"
+#include "kino/common/rate_window.hpp"
 
 namespace kino::common {
 
-class RateLimiter {
+class RateLimiter final : public RateWindow {
  public:
-  struct Decision {
-    bool allowed = true;
-    std::chrono::seconds retry_after{0};  // when !allowed: seconds until one more event fits (>= 1)
-  };
-
   RateLimiter(const Clock& clock, std::size_t max_events, std::chrono::seconds window,
               std::size_t max_keys = 100000);
 
-  // Whether one more event for `key` fits in the window now; records nothing.
-  Decision check(const std::string& key);
-  // Records one event for `key`.
-  void record(const std::string& key);
-  // check() and, when allowed, record() in one step.
-  Decision consume(const std::string& key);
-  // Forgets `key` (e.g. after a successful login).
-  void reset(const std::string& key);
+  Decision check(const std::string& key) override;
+  void record(const std::string& key) override;
+  Decision consume(const std::string& key) override;
+  void reset(const std::string& key) override;
 
  private:
   Decision checkLocked(std::deque<TimePoint>& events, TimePoint now);

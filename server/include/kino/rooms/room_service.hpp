@@ -13,7 +13,7 @@
 #include "kino/common/clock.hpp"
 #include "kino/common/config.hpp"
 #include "kino/common/random.hpp"
-#include "kino/common/rate_limiter.hpp"
+#include "kino/common/rate_window.hpp"
 #include "kino/rooms/presence.hpp"
 #include "kino/rooms/room.hpp"
 #include "kino/storage/store.hpp"
@@ -27,9 +27,11 @@ struct MessagePage {
 
 class RoomService {
  public:
+  // `rate_windows` makes the room-key and room-creation limits ("join_ip", "join_room",
+  // "create_user"); empty = in this process's memory.
   RoomService(storage::Store& store, const common::Clock& clock, common::Random& random,
               const PresenceRegistry& presence, const common::RoomsConfig& config,
-              accounts::Argon2Params argon2);
+              accounts::Argon2Params argon2, common::RateWindowFactory rate_windows = {});
 
   // Validates and creates the room with a fresh slug (retrying on collision). kInvalid with `field`,
   // kRateLimited when the owner creates too many.
@@ -84,9 +86,9 @@ class RoomService {
   const PresenceRegistry& presence_;
   const common::RoomsConfig config_;
   accounts::PasswordHasher hasher_;
-  common::RateLimiter failures_by_ip_;
-  common::RateLimiter failures_by_room_;
-  common::RateLimiter creates_by_user_;
+  std::unique_ptr<common::RateWindow> failures_by_ip_;
+  std::unique_ptr<common::RateWindow> failures_by_room_;
+  std::unique_ptr<common::RateWindow> creates_by_user_;
   std::atomic<std::int64_t> last_sweep_ms_{0};
   std::function<void(const storage::RoomRecord&)> on_ended_;
 };

@@ -196,6 +196,30 @@ class MediaPlacementRepository {
   virtual Result<MediaPlacementRecord> find(std::int64_t room_id) = 0;
 };
 
+// Events counted by rate limits shared by every node on the store (storage::StoreRateWindow), each
+// a key ("login_ip:203.0.113.7") and a time.
+struct RateWindowCount {
+  std::int64_t count = 0;  // the key's events in the window, before this call's own
+  // When count >= max_events: the time of the max_events-th newest event, the one whose leaving the
+  // window lets one more event fit. Unset otherwise.
+  std::optional<common::TimePoint> limiting_event;
+};
+
+class RateEventRepository {
+ public:
+  virtual ~RateEventRepository() = default;
+  // Forgets `key`'s events at or before `now - window`, counts the rest and, when `record` and
+  // fewer than `max_events` remain, adds one at `now`. Returns the count before that addition.
+  // Atomic across nodes: callers racing on one key never add more than `max_events` in a window.
+  virtual Result<RateWindowCount> consume(std::string_view key, std::int64_t max_events,
+                                          std::chrono::milliseconds window, common::TimePoint now,
+                                          bool record) = 0;
+  // Forgets every event of `key`.
+  virtual Result<void> reset(std::string_view key) = 0;
+  // Forgets every event (of any key) before `before`; returns how many.
+  virtual Result<int> purgeBefore(common::TimePoint before) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -207,6 +231,7 @@ class Store {
   virtual PlaybackRepository& playback() = 0;
   virtual LeaseRepository& leases() = 0;
   virtual MediaPlacementRepository& mediaPlacements() = 0;
+  virtual RateEventRepository& rateEvents() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations (kino/storage/migrations.hpp); returns the schema version

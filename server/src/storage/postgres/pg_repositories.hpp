@@ -149,4 +149,17 @@ class PgMediaPlacements final : public MediaPlacementRepository {
   PgDatabase& db_;
 };
 
+class PgRateEvents final : public RateEventRepository {
+ public:
+  explicit PgRateEvents(PgDatabase& db) : db_(db) {}
+  Result<RateWindowCount> consume(std::string_view key, std::int64_t max_events,
+                                  std::chrono::milliseconds window, common::TimePoint now,
+                                  bool record) override;
+  Result<void> reset(std::string_view key) override;
+  Result<int> purgeBefore(common::TimePoint before) override;
+
+ private:
+  PgDatabase& db_;
+};
+
 }  // namespace kino::storage::postgres

@@ -65,7 +65,8 @@ class PostgresStore final : public Store {
         assets_(db_),
         playback_(db_),
         leases_(db_),
-        placements_(db_) {}
+        placements_(db_),
+        rate_events_(db_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -75,6 +76,7 @@ class PostgresStore final : public Store {
   PlaybackRepository& playback() override { return playback_; }
   LeaseRepository& leases() override { return leases_; }
   MediaPlacementRepository& mediaPlacements() override { return placements_; }
+  RateEventRepository& rateEvents() override { return rate_events_; }
 
   // Retries only briefly (a pooled connection may have died since its last use): /readyz must
   // answer at once when the database is down.
@@ -130,6 +132,7 @@ class PostgresStore final : public Store {
   postgres::PgPlayback playback_;
   postgres::PgLeases leases_;
   postgres::PgMediaPlacements placements_;
+  postgres::PgRateEvents rate_events_;
 };
 
 }  // namespace

@@ -839,11 +839,78 @@ class SqliteMediaPlacements final : public MediaPlacementRepository {
   Connection& c_;
 };
 
+// One process owns a SQLite file: the connection's mutex makes consume atomic.
+class SqliteRateEvents final : public RateEventRepository {
+ public:
+  explicit SqliteRateEvents(Connection& c) : c_(c) {}
+
+  Result<RateWindowCount> consume(std::string_view key, std::int64_t max_events,
+                                  std::chrono::milliseconds window, common::TimePoint now,
+                                  bool record) override {
+    common::MutexLock lock(c_.mu);
+    const std::int64_t now_ms = toUnixMillis(now);
+    return fencedTransaction<RateWindowCount>(c_.db, Fence{}, [&]() -> Result<RateWindowCount> {
+      Statement drop(c_.db, "DELETE FROM rate_events WHERE key = ? AND at_ms <= ?");
+      if (!drop.ok()) return toError(c_.db, drop.prepareCode(), "prepare expire rate events");
+      drop.bind(1, key).bind(2, now_ms - window.count());
+      if (const int rc = drop.step(); rc != SQLITE_DONE) {
+        return toError(c_.db, rc, "expire rate events");
+      }
+      Statement count(c_.db, "SELECT count(*) FROM rate_events WHERE key = ?");
+      if (!count.ok()) return toError(c_.db, count.prepareCode(), "prepare count rate events");
+      count.bind(1, key);
+      if (const int rc = count.step(); rc != SQLITE_ROW) {
+        return toError(c_.db, rc, "count rate events");
+      }
+      RateWindowCount out{count.int64(0), std::nullopt};
+      if (out.count >= max_events) {
+        Statement limiting(c_.db,
+                           "SELECT at_ms FROM rate_events WHERE key = ?"
+                           " ORDER BY at_ms DESC LIMIT 1 OFFSET ?");
+        if (!limiting.ok()) return toError(c_.db, limiting.prepareCode(), "prepare rate window");
+        limiting.bind(1, key).bind(2, std::max<std::int64_t>(max_events, 1) - 1);
+        const int rc = limiting.step();
+        if (rc == SQLITE_ROW) out.limiting_event = fromUnixMillis(limiting.int64(0));
+        else if (rc != SQLITE_DONE) return toError(c_.db, rc, "rate window");
+        return out;
+      }
+      if (record) {
+        Statement add(c_.db, "INSERT INTO rate_events (key, at_ms) VALUES (?, ?)");
+        if (!add.ok()) return toError(c_.db, add.prepareCode(), "prepare add rate event");
+        add.bind(1, key).bind(2, now_ms);
+        if (const int rc = add.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "add rate event");
+      }
+      return out;
+    });
+  }
+
+  Result<void> reset(std::string_view key) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "DELETE FROM rate_events WHERE key = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare reset rate events");
+    s.bind(1, key);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "reset rate events");
+    return success();
+  }
+
+  Result<int> purgeBefore(common::TimePoint before) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "DELETE FROM rate_events WHERE at_ms < ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare purge rate events");
+    s.bind(1, toUnixMillis(before));
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "purge rate events");
+    return sqlite3_changes(c_.db);
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
       : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_),
-        playback_(*c_), leases_(*c_), placements_(*c_) {}
+        playback_(*c_), leases_(*c_), placements_(*c_), rate_events_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -853,6 +920,7 @@ class SqliteStore final : public Store {
   PlaybackRepository& playback() override { return playback_; }
   LeaseRepository& leases() override { return leases_; }
   MediaPlacementRepository& mediaPlacements() override { return placements_; }
+  RateEventRepository& rateEvents() override { return rate_events_; }
 
   Result<void> ping() override {
     common::MutexLock lock(c_->mu);
@@ -898,6 +966,7 @@ class SqliteStore final : public Store {
   SqlitePlayback playback_;
   SqliteLeases leases_;
   SqliteMediaPlacements placements_;
+  SqliteRateEvents rate_events_;
 };
 
 }  // namespace
