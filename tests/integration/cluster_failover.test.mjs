@@ -15,7 +15,7 @@ import { Chatter, assertNothingLost } from '../lib/chatter.mjs';
 import { registerUser, relaxedLimits, createRoom, sleep } from './http.mjs';
 import { connect, closeAllSockets, joinedGuest } from './ws_client.mjs';
 
-const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '1000' };
+const env = { ...relaxedLimits, KINO_ROOMS_CREATE_USER_MAX_PER_HOUR: '1000', KINO_REALTIME_CHAT_MAX_PER_10S: '1000', KINO_REALTIME_ROOM_CHAT_MAX_PER_MIN: '100000' };
 
 /** The node id that holds the room's lease now (null when none holds a live one). */
 function ownerOf(cluster, slug) {

@@ -52,6 +52,10 @@ export class Chatter {
       }
       if (f.type === 'hello') this.lastSeq = Math.max(this.lastSeq, f.snapshot.last_seq);
       if (f.type === 'chat.ack' && !this.acked.has(f.id)) this.acked.set(f.id, Date.now());
+      // Refused for now (a limit): sent again when the server says it fits.
+      if (f.type === 'error' && f.code === 'rate_limited' && this.sent.has(f.id)) {
+        setTimeout(() => { if (this.running && !this.acked.has(f.id)) this.trySend(f.id); }, f.retry_after_ms ?? 1000);
+      }
     };
     let done = 0;
     const catchUp = () => { while (done < c.frames.length) seen(c.frames[done++]); };

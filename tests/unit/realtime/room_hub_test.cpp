@@ -81,7 +81,8 @@ class RoomHubTest : public ::testing::Test {
   void makeHub(std::chrono::milliseconds release_after) {
     hub_ = std::make_unique<RoomHub>(io_, workers_, *store_, presence_, clock_,
                                      HubOptions{.core = {}, .media = nullptr,
-                                                .release_after = release_after},
+                                                .release_after = release_after,
+                                                .cluster = {}},
                                      nullptr);
   }
   std::int64_t makeRoom(int i) {
