@@ -7,9 +7,9 @@
 // without doing so.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.mjs';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const RUN_AS = process.getuid() === 0 ? 'postgres' : '';
@@ -28,17 +28,6 @@ function uidOf(user) {
   return user ? Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim()) : process.getuid();
 }
 
-/** A port nothing listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The cluster initdb made once, kept for later runs (the same cache as the C++ harness). */
 function initializedCluster() {
