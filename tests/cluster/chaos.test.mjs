@@ -86,7 +86,9 @@ if (!inNetns) {
       while (Date.now() < end) {
         await sleep(500);
         const now = await decoded();
-        const ok = now.every((frames, i) => Object.entries(frames).filter(([id, n]) => n > (before[i][id] ?? 0)).length >= PAGES - 1);
+        const moving = now.map((frames, i) => Object.entries(frames).filter(([id, n]) => n > (before[i][id] ?? 0)).length);
+        const ok = moving.every((n) => n >= PAGES - 1);
+        if (process.env.KINO_CHAOS_DEBUG) console.log(`# ${new Date().toISOString()} video moving from ${moving.join('/')} others`);
         before = now;
         if (!ok) { streak = 0; continue; }
         if (streak === 0) firstOk = Date.now();
@@ -214,8 +216,9 @@ if (!inNetns) {
       await sleep(2000);
       const killedAt = Date.now();
       const killed = await cluster.kill(name);
-      const chat = (await chatBack(killedAt, 60_000));
-      const media = (await mediaFlowing(60_000)) - killedAt;
+      // Measured side by side: the call may come back before the chat does (or never have stopped).
+      const [chat, mediaAt] = await Promise.all([chatBack(killedAt, 60_000), mediaFlowing(60_000)]);
+      const media = mediaAt - killedAt;
       const spread = await playersAgree(30_000);
       table.push({ what: `${label} (${killed})`, chat, media: Math.max(0, media), spread: spread.toFixed(0) });
       console.log(`# Chromium uses ${chromiumRssMiB()} MiB`);

@@ -32,6 +32,14 @@ export const ICE_INTERFACE = 'kino0';
 export const HAPROXY_PORT = 8080;
 export const STATS_PORT = 8404;
 export const BUCKET = 'kino-media';
+/**
+ * Failure detection, tuned for a LAN: Patroni's leader key lives 5 s (a lost primary is replaced
+ * ~5 s later; loop_wait 1, retry_timeout 2 — with ttl 3 and retry_timeout 1 Patroni could not talk
+ * to etcd on a loaded 2-core machine), and a Kino node's room leases 2 s (its rooms move ~2 s after
+ * it dies). Both are what the chaos test measures.
+ */
+export const PATRONI_TTL_S = 5;
+export const ROOM_LEASE_MS = 2000;
 export const KINO_NODES = [1, 2, 3].map((i) => ({ name: `kino-${i}`, port: 8080 + i }));
 export const JANUS_NODES = [1, 2].map((i) => ({
   name: `janus-${i}`, port: 8187 + i, rtpMin: 20000 + (i - 1) * 500, rtpMax: 20499 + (i - 1) * 500,
@@ -406,8 +414,9 @@ export async function startCluster({ dir: where, log = () => {}, kinoEnv = {} } 
     KINO_CLUSTER_NODE_ID: node.name,
     KINO_STORAGE_ENGINE: 'postgres',
     KINO_STORAGE_POSTGRES_URL: pg.conninfo,
-    // Patroni (ttl 5 s) promotes the standby about 5 s after the primary is lost.
+    // Patroni promotes the standby about PATRONI_TTL_S after the primary is lost.
     KINO_STORAGE_POSTGRES_RETRY_S: '20',
+    KINO_CLUSTER_ROOM_LEASE_MS: String(ROOM_LEASE_MS),
     ...swift.kinoEnv(BUCKET),
     KINO_BUS_ENGINE: 'nats',
     KINO_BUS_NATS_URLS: NATS_NODES.map((n) => `nats://127.0.0.1:${n.client}`).join(','),
@@ -563,7 +572,7 @@ export async function startCluster({ dir: where, log = () => {}, kinoEnv = {} } 
     // (they need all four), then HAProxy.
     const stamp = (what) => log(`${what} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await Promise.all([
-      startPgCluster({ ttl: 5, dir: path.join(dir, 'postgres') }).then((p) => { pg = p; stamp('PostgreSQL (Patroni, etcd)'); }),
+      startPgCluster({ ttl: PATRONI_TTL_S, dir: path.join(dir, 'postgres') }).then((p) => { pg = p; stamp('PostgreSQL (Patroni, etcd)'); }),
       startSwift({ buckets: [BUCKET], dir: path.join(dir, 'swift') }).then((s) => { swift = s; stamp('Swift'); }),
       (async () => {
         for (const n of NATS_NODES) await startNats(n);

@@ -376,7 +376,8 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
                          // (docs/design/0005-rooms-across-nodes.md). One node: every room runs here.
                          .cluster = {.bus = config.bus.engine == "nats" ? bus.get() : nullptr,
                                      .node_id = node_id,
-                                     .lease_ttl = std::chrono::seconds(3)}},
+                                     .lease_ttl = std::chrono::milliseconds(
+                                         config.cluster.room_lease_ms)}},
                         [&rooms](const std::string& slug) { (void)rooms.touch(slug); });
   // A room that ends (owner, cancelled, emptied) tells its open sockets at once; a revoked session
   // (logout) closes its sockets.

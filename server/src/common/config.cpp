@@ -111,6 +111,7 @@ std::vector<Key> keysOf(Config& c) {
       {"bus", "engine", &c.bus.engine},
       {"bus", "nats_urls", &c.bus.nats_urls},
       {"cluster", "node_id", &c.cluster.node_id},
+      {"cluster", "room_lease_ms", &c.cluster.room_lease_ms},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -297,6 +298,8 @@ Result<void> validate(const Config& c) {
       return badKey("cluster.node_id", "letters, digits, - and _ only");
   }
   if (c.cluster.node_id.size() > 64) return badKey("cluster.node_id", "at most 64 characters");
+  if (c.cluster.room_lease_ms < 1000 || c.cluster.room_lease_ms > 60000)
+    return badKey("cluster.room_lease_ms", "1000..60000");
   if (auto r = validateStorage(c.storage); !r) return r.error();
   return success();
 }

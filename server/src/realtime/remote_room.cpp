@@ -107,13 +107,16 @@ void RemoteRoom::watch(std::chrono::milliseconds wait) {
       if (ec || !watched) return;
       asio::post(watched->hub_->workers, [room = watched] {
         auto& h = *room->hub_;
-        auto lease = h.store.leases().find(roomLease(room->room_id_));
-        // A store that cannot be reached says nothing about the owner: keep relaying.
+        auto lease = h.leaseCall(
+            [&](storage::LeaseRepository& leases) { return leases.find(roomLease(room->room_id_)); });
+        // A store that cannot be reached says nothing about the owner: keep relaying. Nor does a
+        // lease that ran out during a store outage (StoreReach): the owner renews it once it can.
         const auto now = h.clock.now();
-        const bool alive = !lease ? lease.error().kind != ErrorKind::kNotFound
-                                  : room->matches(*lease) && lease->expires_at > now;
+        const bool alive =
+            !lease ? lease.error().kind != ErrorKind::kNotFound
+                   : room->matches(*lease) && (lease->expires_at > now || !h.reach.expiryMeansGone(now));
         auto next = std::chrono::milliseconds(kWatchEvery);
-        if (lease && alive) {
+        if (lease && alive && lease->expires_at > now) {
           next = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
                                 lease->expires_at - now + kExpiryMargin),
                             kExpiryMargin, next);

@@ -227,14 +227,18 @@ void RoomActor::Impl::checkLease(const std::shared_ptr<RoomActor>& self) {
   for (const auto& [conn, node] : relayed_from) edges.insert(node);
   asio::post(hub->workers, [self, l = *lease, edges = std::move(edges)] {
     auto& h = *self->impl_->hub;
-    const auto now = h.clock.now();
-    auto renewed = h.store.leases().acquire(l.name, l.holder, now, h.ttl());
+    auto renewed = h.leaseCall([&](storage::LeaseRepository& leases) {
+      return leases.renew(l.name, l.holder, l.token, h.clock.now(), h.ttl());
+    });
     // A store that cannot be reached says nothing about the lease: keep running, try again.
     const bool kept = !renewed || (renewed->holder == l.holder && renewed->token == l.token);
     std::set<std::string> dead;
     for (const auto& edge : edges) {
-      auto alive = h.store.leases().find(nodeLease(edge));
-      if (alive && (alive->holder != edge || alive->expires_at <= now)) dead.insert(edge);
+      auto alive = h.leaseCall(
+          [&](storage::LeaseRepository& leases) { return leases.find(nodeLease(edge)); });
+      const auto now = h.clock.now();
+      const bool expired = alive && alive->expires_at <= now && h.reach.expiryMeansGone(now);
+      if (alive && (alive->holder != edge || expired)) dead.insert(edge);
     }
     asio::post(self->impl_->strand, [self, kept, dead = std::move(dead)] {
       self->impl_->leaseChecked(kept, dead, self);

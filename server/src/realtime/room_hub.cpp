@@ -77,7 +77,9 @@ void RoomHub::startHeartbeat() {
   asio::post(shared_->workers, [weak] {
     auto s = weak.lock();
     if (!s) return;
-    if (auto r = s->store.leases().acquire(nodeLease(s->node()), s->node(), s->clock.now(), s->ttl());
+    if (auto r = s->leaseCall([&](storage::LeaseRepository& leases) {
+          return leases.acquire(nodeLease(s->node()), s->node(), s->clock.now(), s->ttl());
+        });
         !r) {
       log::warn("node_heartbeat_failed", {{"message", r.error().message}});
     }
@@ -137,8 +139,19 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
   }
   std::optional<storage::LeaseRecord> lease;
   if (shared_->clustered()) {
-    auto l = shared_->store.leases().acquire(roomLease(room_id), shared_->node(),
-                                             shared_->clock.now(), shared_->ttl());
+    const auto now = shared_->clock.now();
+    if (!shared_->reach.expiryMeansGone(now)) {
+      // Just after a store outage an expired lease may belong to a live owner that has not
+      // renewed yet: relay to it rather than take the room from it.
+      auto held = shared_->leaseCall(
+          [&](storage::LeaseRepository& leases) { return leases.find(roomLease(room_id)); });
+      if (held && held->holder != shared_->node() && held->expires_at > common::fromUnixMillis(0)) {
+        return relayTo(room_id, *held);
+      }
+    }
+    auto l = shared_->leaseCall([&](storage::LeaseRepository& leases) {
+      return leases.acquire(roomLease(room_id), shared_->node(), now, shared_->ttl());
+    });
     if (!l) return l.error();
     if (l->holder != shared_->node()) return relayTo(room_id, *l);
     lease = std::move(l).value();

@@ -15,6 +15,7 @@
 #include "kino/bus/bus.hpp"
 #include "kino/realtime/cluster_wire.hpp"
 #include "kino/realtime/room_hub.hpp"
+#include "kino/realtime/store_reach.hpp"
 
 namespace kino::realtime {
 
@@ -32,11 +33,21 @@ struct RoomHub::Shared {
          rooms::PresenceRegistry& p, const common::Clock& c, HubOptions o,
          std::function<void(const std::string&)> empty)
       : owner(h), io(i), workers(w), store(st), presence(p), clock(c), options(std::move(o)),
-        on_room_empty(std::move(empty)), people(c, options.core.limits), heartbeat(i) {}
+        on_room_empty(std::move(empty)), people(c, options.core.limits),
+        reach(options.cluster.lease_ttl), heartbeat(i) {}
 
   bool clustered() const { return options.cluster.bus != nullptr; }
   const std::string& node() const { return options.cluster.node_id; }
   std::chrono::milliseconds ttl() const { return options.cluster.lease_ttl; }
+  // Runs one lease call to the store and records how the store answered (see StoreReach).
+  template <class Call>
+  auto leaseCall(Call&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = call(store.leases());
+    reach.record(clock.now(), std::chrono::steady_clock::now() - start,
+                 result.ok() || result.error().kind != ErrorKind::kUnavailable);
+    return result;
+  }
 
   RoomHub& owner;  // outlives every actor's work: ~RoomHub runs after the io_context stopped
   asio::io_context& io;
@@ -48,6 +59,7 @@ struct RoomHub::Shared {
   std::function<void(const std::string&)> on_room_empty;
   PersonLimiters people;
   std::atomic<ConnId> next_relayed{kFirstRelayedConn};
+  StoreReach reach;  // whether an expired lease means a dead node (not a store outage)
 
   // Edge side: this node's sockets whose rooms run elsewhere, by connection id; frames the owners
   // send on this node's inbox are handed to them.

@@ -105,6 +105,10 @@ TEST(ClusterJobTest, NoStoreNoRun) {
                                          std::chrono::milliseconds) override {
       return Error::make(ErrorKind::kUnavailable, "store_unavailable", "down");
     }
+    Result<storage::LeaseRecord> renew(std::string_view, std::string_view, std::int64_t,
+                                       common::TimePoint, std::chrono::milliseconds) override {
+      return Error::make(ErrorKind::kUnavailable, "store_unavailable", "down");
+    }
     Result<void> release(std::string_view, std::string_view, std::int64_t) override {
       return success();
     }

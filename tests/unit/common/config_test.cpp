@@ -211,5 +211,14 @@ TEST(ConfigTest, BusIsLocalByDefaultAndNatsNeedsUrlsAndPostgres) {
   EXPECT_FALSE(parseConfig("", {{"KINO_BUS_ENGINE", "kafka"}}).ok());
 }
 
+TEST(ConfigTest, TheRoomLeaseIsThreeSecondsByDefaultAndBetweenOneAndSixty) {
+  EXPECT_EQ(parseConfig("", {})->cluster.room_lease_ms, 3000);
+  EXPECT_EQ(parseConfig("", {{"KINO_CLUSTER_ROOM_LEASE_MS", "2000"}})->cluster.room_lease_ms, 2000);
+  auto short_lease = parseConfig("[cluster]\nroom_lease_ms = 500\n", {});
+  ASSERT_FALSE(short_lease.ok());
+  EXPECT_NE(short_lease.error().message.find("cluster.room_lease_ms"), std::string::npos);
+  EXPECT_FALSE(parseConfig("", {{"KINO_CLUSTER_ROOM_LEASE_MS", "60001"}}).ok());
+}
+
 }  // namespace
 }  // namespace kino::common

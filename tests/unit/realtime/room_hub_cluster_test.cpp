@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -67,6 +68,59 @@ struct RecordingOutlet : Outlet {
   int closed = 0;
 };
 
+// The shared store, whose lease calls can be cut off (a database failover in progress).
+class OutageStore final : public storage::Store {
+ public:
+  explicit OutageStore(storage::Store& s) : s_(s), leases_(*this) {}
+  void setDown(bool down) { down_ = down; }
+  storage::UserRepository& users() override { return s_.users(); }
+  storage::SessionRepository& sessions() override { return s_.sessions(); }
+  storage::RoomRepository& rooms() override { return s_.rooms(); }
+  storage::MessageRepository& messages() override { return s_.messages(); }
+  storage::AssetRepository& assets() override { return s_.assets(); }
+  storage::PlaybackRepository& playback() override { return s_.playback(); }
+  storage::LeaseRepository& leases() override { return leases_; }
+  storage::MediaPlacementRepository& mediaPlacements() override { return s_.mediaPlacements(); }
+  storage::RateEventRepository& rateEvents() override { return s_.rateEvents(); }
+  Result<void> ping() override { return s_.ping(); }
+  Result<int> migrate() override { return s_.migrate(); }
+  Result<void> maintain(common::TimePoint now) override { return s_.maintain(now); }
+
+ private:
+  static Error down() { return Error::make(ErrorKind::kUnavailable, "store_unavailable", "failover"); }
+  struct Leases final : storage::LeaseRepository {
+    explicit Leases(OutageStore& outer) : o(outer) {}
+    storage::LeaseRepository& real() { return o.s_.leases(); }
+    Result<storage::LeaseRecord> acquire(std::string_view n, std::string_view h, common::TimePoint t,
+                                         std::chrono::milliseconds ttl) override {
+      if (o.down_) return down();
+      return real().acquire(n, h, t, ttl);
+    }
+    Result<storage::LeaseRecord> renew(std::string_view n, std::string_view h, std::int64_t token,
+                                       common::TimePoint t, std::chrono::milliseconds ttl) override {
+      if (o.down_) return down();
+      return real().renew(n, h, token, t, ttl);
+    }
+    Result<void> release(std::string_view n, std::string_view h, std::int64_t token) override {
+      if (o.down_) return down();
+      return real().release(n, h, token);
+    }
+    Result<storage::LeaseRecord> find(std::string_view n) override {
+      if (o.down_) return down();
+      return real().find(n);
+    }
+    Result<std::vector<storage::LeaseRecord>> heldBy(std::string_view h, std::string_view p,
+                                                     common::TimePoint t) override {
+      if (o.down_) return down();
+      return real().heldBy(h, p, t);
+    }
+    OutageStore& o;
+  };
+  storage::Store& s_;
+  std::atomic<bool> down_{false};
+  Leases leases_;
+};
+
 // One node: its own threads, sharing the store, the bus and the clock with the others.
 struct Node {
   Node(std::string id, storage::Store& store, bus::Bus& bus, const common::Clock& clock)
@@ -108,13 +162,15 @@ class RoomHubClusterTest : public ::testing::Test {
                          std::nullopt, 120, "live", clock_.now()})
                 .value()
                 .id;
-    a_ = std::make_unique<Node>("node-a", *store_, *bus_, clock_);
-    b_ = std::make_unique<Node>("node-b", *store_, *bus_, clock_);
+    shared_ = std::make_unique<OutageStore>(*store_);
+    a_ = std::make_unique<Node>("node-a", *shared_, *bus_, clock_);
+    b_ = std::make_unique<Node>("node-b", *shared_, *bus_, clock_);
   }
   void TearDown() override {
     a_.reset();
     b_.reset();
     bus_.reset();
+    shared_.reset();
     store_.reset();
     fs::remove_all(dir_);
   }
@@ -133,6 +189,7 @@ class RoomHubClusterTest : public ::testing::Test {
   fs::path dir_;
   kino::testing::FakeClock clock_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<OutageStore> shared_;  // what the nodes use: store_, with lease calls that can fail
   std::unique_ptr<bus::Bus> bus_ = bus::makeLocalBus();
   std::int64_t room_ = 0;
   std::unique_ptr<Node> a_, b_;
@@ -259,6 +316,42 @@ TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
   }
   EXPECT_TRUE(eventually([&] { return ann->has("member.left"); }))
       << "Bob's connection went with his node";
+}
+
+// A database failover longer than the lease ttl: nobody could renew, so every lease ran out with
+// its holder alive. Afterwards the owner keeps the room under the same token, and nobody is told to
+// reconnect or dropped as dead.
+TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSocket) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(1, "2"), bob);
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
+  const auto before = store_->leases().find(roomLease(room_)).value();
+
+  shared_->setDown(true);
+  for (int i = 0; i < 5; ++i) {  // 5 s of outage; the nodes try their lease calls and fail
+    clock_.advance(1s);
+    std::this_thread::sleep_for(1100ms);
+  }
+  EXPECT_LE(store_->leases().find(roomLease(room_))->expires_at, clock_.now()) << "it ran out";
+  shared_->setDown(false);
+  for (int i = 0; i < 2; ++i) {  // back: the nodes renew what they hold
+    clock_.advance(1s);
+    std::this_thread::sleep_for(1100ms);
+  }
+
+  const auto after = store_->leases().find(roomLease(room_)).value();
+  EXPECT_EQ(after.holder, "node-a");
+  EXPECT_EQ(after.token, before.token) << "renewed, not taken over";
+  EXPECT_GT(after.expires_at, clock_.now());
+  EXPECT_EQ(bob->closeCode(), 0) << "the edge kept relaying";
+  EXPECT_EQ(ann->closeCode(), 0);
+  EXPECT_FALSE(ann->has("member.left")) << "the owner did not take node b for dead";
+  (*on_b)->receive(1, chat("b-1", "after the failover"));
+  EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
 }
 
 }  // namespace

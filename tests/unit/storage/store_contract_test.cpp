@@ -262,6 +262,41 @@ TEST_P(StoreContractTest, ALeaseHasOneHolderUntilItExpiresAndItsTokenGrowsWithEa
   EXPECT_GT(after->token, taken->token);
 }
 
+// The holder that could not reach the store for longer than the ttl keeps the lease (and its token)
+// when nobody took it meanwhile; once another node took it, or it was released, renewing fails.
+TEST_P(StoreContractTest, AHolderRenewsItsLeaseAfterAnOutageUnlessSomeoneTookItOrItWasReleased) {
+  using namespace std::chrono_literals;
+  auto& leases = store_->leases();
+  const auto t0 = fromUnixMillis(1'000'000);
+  auto a = leases.acquire("room:1", "node-a", t0, 3s);
+  ASSERT_TRUE(a.ok());
+
+  auto late = leases.renew("room:1", "node-a", a->token, t0 + 10s, 3s);  // expired at t0 + 3 s
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->holder, "node-a");
+  EXPECT_EQ(late->token, a->token) << "the writes fenced by the token stay valid";
+  EXPECT_EQ(late->expires_at, t0 + 13s);
+  EXPECT_EQ(leases.acquire("room:1", "node-b", t0 + 11s, 3s)->holder, "node-a")
+      << "renewed: live again, not taken";
+
+  auto wrong = leases.renew("room:1", "node-a", a->token + 1, t0 + 12s, 3s);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->expires_at, t0 + 13s) << "another token does not extend it";
+
+  auto taken = leases.acquire("room:1", "node-b", t0 + 20s, 3s);
+  ASSERT_EQ(taken->holder, "node-b");
+  auto lost = leases.renew("room:1", "node-a", a->token, t0 + 21s, 3s);
+  ASSERT_TRUE(lost.ok());
+  EXPECT_EQ(lost->holder, "node-b") << "taken over: the old holder's renewal changes nothing";
+  EXPECT_EQ(lost->token, taken->token);
+
+  ASSERT_TRUE(leases.release("room:1", "node-b", taken->token).ok());
+  auto released = leases.renew("room:1", "node-b", taken->token, t0 + 22s, 3s);
+  ASSERT_TRUE(released.ok());
+  EXPECT_LE(released->expires_at, t0 + 22s) << "a released lease stays released";
+  EXPECT_EQ(leases.renew("room:2", "node-a", 1, t0, 3s).error().kind, ErrorKind::kNotFound);
+}
+
 TEST_P(StoreContractTest, LeasesHeldByANodeAreListedByPrefixWhileLive) {
   using namespace std::chrono_literals;
   auto& leases = store_->leases();

@@ -136,6 +136,9 @@ struct ClusterConfig {
   // Names this node in leases and on the bus; unique per running node. Empty: generated at start
   // (random), so a restarted node is a new node.
   std::string node_id;
+  // How long a room's (and a node's) lease lasts without renewal; renewed every third of it. A node
+  // that dies loses its rooms to the others about this long after (docs/design/0005).
+  int room_lease_ms = 3000;
 };
 
 // Switches for tests only; every one is off by default and must stay off in production.

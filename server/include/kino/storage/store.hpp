@@ -160,6 +160,14 @@ class LeaseRepository {
   // Atomic across nodes.
   virtual Result<LeaseRecord> acquire(std::string_view name, std::string_view holder,
                                       common::TimePoint now, std::chrono::milliseconds ttl) = 0;
+  // Extends the lease to `now + ttl` if `holder` still holds it with `token`, even when it expired
+  // meanwhile: nobody took it since, so every write fenced by `token` stayed valid (a store outage
+  // longer than the ttl must not cost the holder its rooms). A released lease stays released.
+  // Otherwise changes nothing. Returns the
+  // lease as it stands after the call: kept iff holder and token are the caller's.
+  virtual Result<LeaseRecord> renew(std::string_view name, std::string_view holder,
+                                    std::int64_t token, common::TimePoint now,
+                                    std::chrono::milliseconds ttl) = 0;
   // Ends the lease (expires it at once) if `holder` still holds it with `token`; otherwise nothing.
   virtual Result<void> release(std::string_view name, std::string_view holder,
                                std::int64_t token) = 0;

@@ -126,7 +126,7 @@ Result<T> PgDatabase::transact(std::string_view what, Body&& body,
     if (Clock::now() + backoff > deadline) return unavailable(std::string(what) + ": " + failure);
     retried(what, failure, backoff);
     std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(250));
   }
 }
 

@@ -46,6 +46,26 @@ Result<LeaseRecord> PgLeases::acquire(std::string_view name, std::string_view ho
   });
 }
 
+Result<LeaseRecord> PgLeases::renew(std::string_view name, std::string_view holder,
+                                    std::int64_t token, common::TimePoint now,
+                                    std::chrono::milliseconds ttl) {
+  const std::int64_t until = common::toUnixMillis(now) + ttl.count();
+  // Safe to run again: a second run extends what the first extended.
+  return db_.transact<LeaseRecord>("renew lease", [&](pqxx::work& tx) -> Result<LeaseRecord> {
+    auto rows = tx.exec_params(
+        "UPDATE leases SET expires_at = GREATEST(expires_at, $4)"
+        " WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > 0"
+        " RETURNING name, holder, token, expires_at",
+        std::string(name), std::string(holder), token, until);
+    if (rows.empty()) {  // taken over (or never held)
+      rows = tx.exec_params("SELECT name, holder, token, expires_at FROM leases WHERE name = $1",
+                            std::string(name));
+    }
+    if (rows.empty()) return notFound("lease");
+    return readLease(rows[0]);
+  });
+}
+
 Result<void> PgLeases::release(std::string_view name, std::string_view holder,
                                std::int64_t token) {
   return db_.transact<void>("release lease", [&](pqxx::work& tx) -> Result<void> {

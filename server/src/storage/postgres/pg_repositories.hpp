@@ -126,6 +126,8 @@ class PgLeases final : public LeaseRepository {
   explicit PgLeases(PgDatabase& db) : db_(db) {}
   Result<LeaseRecord> acquire(std::string_view name, std::string_view holder, common::TimePoint now,
                               std::chrono::milliseconds ttl) override;
+  Result<LeaseRecord> renew(std::string_view name, std::string_view holder, std::int64_t token,
+                            common::TimePoint now, std::chrono::milliseconds ttl) override;
   Result<void> release(std::string_view name, std::string_view holder, std::int64_t token) override;
   Result<LeaseRecord> find(std::string_view name) override;
   Result<std::vector<LeaseRecord>> heldBy(std::string_view holder, std::string_view prefix,

@@ -727,6 +727,23 @@ class SqliteLeases final : public LeaseRepository {
     return LeaseRecord{std::string(name), std::string(holder), 1, fromUnixMillis(until)};
   }
 
+  Result<LeaseRecord> renew(std::string_view name, std::string_view holder, std::int64_t token,
+                            common::TimePoint now, std::chrono::milliseconds ttl) override {
+    common::MutexLock lock(c_.mu);
+    auto current = findLocked(name);
+    if (!current) return current.error();
+    const bool released = toUnixMillis(current->expires_at) == 0;
+    if (current->holder != holder || current->token != token || released) return current;
+    const std::int64_t until = std::max(toUnixMillis(now) + ttl.count(),
+                                        toUnixMillis(current->expires_at));
+    Statement s(c_.db, "UPDATE leases SET expires_at = ? WHERE name = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare renew lease");
+    s.bind(1, until).bind(2, name);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "renew lease");
+    current->expires_at = fromUnixMillis(until);
+    return current;
+  }
+
   Result<void> release(std::string_view name, std::string_view holder,
                        std::int64_t token) override {
     common::MutexLock lock(c_.mu);

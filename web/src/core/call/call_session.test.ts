@@ -28,23 +28,26 @@ describe('call session: joining', () => {
     expect(ch.types()).toEqual(['media.join']);
   });
 
-  it('media_unavailable: unavailable, media.join again 5 s later until media.ready', async () => {
+  it('media_unavailable: unavailable, media.join again soon, then less often, until media.ready; the next loss starts over', async () => {
     const { call, ch } = setup();
     ch.hello();
-    ch.frame({ type: 'error', code: 'media_unavailable', message: 'video chat is off' });
-    expect(call.getView().status).toBe('unavailable');
-    await vi.advanceTimersByTimeAsync(CALL.retryMs - 1);
-    expect(ch.of('media.join')).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(ch.of('media.join')).toHaveLength(2);
-    ch.frame({ type: 'error', code: 'media_unavailable', message: 'still off' });
-    await vi.advanceTimersByTimeAsync(CALL.retryMs);
-    expect(ch.of('media.join')).toHaveLength(3);
-    expect(call.getView().status).toBe('unavailable'); // no flicker while retrying
+    const waits = [...CALL.retryStepsMs, CALL.retryMs, CALL.retryMs];
+    expect(waits[0]).toBeLessThan(1000); // a moved call comes back within the 5-s target
+    for (const [i, wait] of waits.entries()) {
+      ch.frame({ type: 'error', code: 'media_unavailable', message: 'video chat is off' });
+      expect(call.getView().status).toBe('unavailable'); // no flicker while retrying
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(ch.of('media.join')).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ch.of('media.join')).toHaveLength(i + 2);
+    }
     ch.frame({ type: 'media.ready' });
     expect(call.getView().status).toBe('joined');
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(ch.of('media.join')).toHaveLength(3);
+    expect(ch.of('media.join')).toHaveLength(waits.length + 1);
+    ch.frame({ type: 'media.closed', reason: 'media_server_lost' });
+    await vi.advanceTimersByTimeAsync(CALL.retryStepsMs[0]!);
+    expect(ch.of('media.join')).toHaveLength(waits.length + 2);
   });
 
   it('a join that gets no answer counts as unavailable and is retried', async () => {
@@ -56,7 +59,7 @@ describe('call session: joining', () => {
     expect(ch.of('media.join')).toHaveLength(2);
   });
 
-  it('media.closed: both connections closed, remote streams cleared, joined again after ~5 s and republished', async () => {
+  it('media.closed: both connections closed, remote streams cleared, joined again and republished', async () => {
     const s = await publishingCamera();
     expect(s.call.getView().publishing).toBe(true);
     const [sub1, pub1] = [s.sub(), s.pub()];

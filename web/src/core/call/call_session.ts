@@ -4,7 +4,9 @@
 //
 // This file joins the parts to the socket's frames and keeps the call's lifecycle:
 // - Joining: `media.join` after every hello (each socket is a new participant), and again
-//   `CALL.retryMs` after `media.closed` or `media_unavailable` while the room is open. Joining is with
+//   after `media.closed` or `media_unavailable` while the room is open: soon at first (the server moves
+//   a call whose media server died to another one), then less often (`CALL.retryStepsMs`, then every
+//   `CALL.retryMs`), and soon again once a join succeeded. Joining is with
 //   camera and microphone off: nothing asks for a device until the person turns one on.
 // - `media.closed`, a socket drop or a new hello close both connections and clear the remote streams;
 //   devices that were on stay on and are published again after the next `media.ready`.
@@ -90,6 +92,7 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
   let joinPending = false;
   let joinTimer: unknown = null;
   let retryTimer: unknown = null;
+  let failedJoins = 0; // since the last media.ready: how long the next retry waits
   let wasOpen = channel.getState().status === 'open';
   const clear = (t: unknown) => {
     if (t !== null) clearTimer(t);
@@ -152,7 +155,9 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
 
   function scheduleJoin() {
     clear(retryTimer);
-    retryTimer = closed ? null : setTimer(join, CALL.retryMs);
+    const wait = CALL.retryStepsMs[failedJoins] ?? CALL.retryMs;
+    failedJoins += 1;
+    retryTimer = closed ? null : setTimer(join, wait);
   }
 
   /** The media server is off or gone: say so, and try again in a while. */
@@ -204,6 +209,7 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
         clear(joinTimer);
         clear(retryTimer);
         joinTimer = retryTimer = null;
+        failedJoins = 0;
         if (!joined()) store.set({ status: 'joined' });
         publisher.ensure();
         quality.send();

@@ -114,7 +114,12 @@ export const CAMERA_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }
 export const MIC_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 export const CALL = {
-  /** After `media.closed` or `media_unavailable`, `media.join` again after this long. */
+  /**
+   * After `media.closed` or `media_unavailable`, `media.join` again after these waits (the first
+   * failure, the second), then every `retryMs`; a `media.ready` starts over. The first is short: a
+   * call whose media server died is placed on another one at the next join.
+   */
+  retryStepsMs: [300, 1_500] as readonly number[],
   retryMs: 5_000,
   /** A `media.join` without `media.ready` after this long counts as unavailable (and is retried). */
   joinTimeoutMs: 10_000,
