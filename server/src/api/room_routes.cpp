@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <boost/json/serialize.hpp>
+
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/room_json.hpp"
 #include "kino/api/json_body.hpp"
@@ -9,6 +11,7 @@
 #include "kino/http/pipeline.hpp"
 #include "kino/realtime/protocol.hpp"
 #include "kino/rooms/calendar.hpp"
+#include "kino/rooms/transcript.hpp"
 
 namespace kino::api {
 namespace {
@@ -16,6 +19,17 @@ namespace {
 using http::Request;
 using http::Response;
 using http::RouteParams;
+
+// Attachment headers of an export: a download named kino-<slug>.<extension>, never sniffed.
+Response exportOf(std::string body, const std::string& type, const std::string& file_name) {
+  Response r;
+  r.headers.set("Content-Type", type);
+  r.headers.set("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  r.headers.set("X-Content-Type-Options", "nosniff");
+  r.headers.set("Cache-Control", "private, no-store");
+  r.body = std::move(body);
+  return r;
+}
 
 Result<std::optional<common::TimePoint>> optionalStart(const boost::json::object& body) {
   auto text = optionalString(body, "starts_at");
@@ -268,6 +282,30 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
     r.body = rooms::calendarFor(view->room, origin(req) + "/r/" + view->room.slug,
                                 std::chrono::system_clock::now());
     return r;
+  });
+
+  // The whole chat as a download, for anyone who may see the room: plain text to read, or JSON
+  // (the room and the API's message objects) to process.
+  router.add("GET", "/api/v1/rooms/{slug}/transcript.txt", [&, origin](const Request& req,
+                                                                     const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, guests, false);
+    auto t = rooms.transcript(p.get("slug"), ctx.visitor);
+    if (!t) return Response::error(t.error());
+    const auto& room = t->first.room;
+    return exportOf(rooms::transcriptText(room, origin(req) + "/r/" + room.slug, t->second),
+                    "text/plain; charset=utf-8", "kino-" + room.slug + "-chat.txt");
+  });
+  router.add("GET", "/api/v1/rooms/{slug}/transcript.json", [&, origin, media](const Request& req,
+                                                                         const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, guests, false);
+    auto t = rooms.transcript(p.get("slug"), ctx.visitor);
+    if (!t) return Response::error(t.error());
+    boost::json::array messages;
+    for (const auto& m : t->second) messages.push_back(realtime::messageJson(m));
+    boost::json::object body{{"room", roomJson(t->first, origin(req), media)},
+                             {"messages", std::move(messages)}};
+    return exportOf(boost::json::serialize(body), "application/json",
+                    "kino-" + t->first.room.slug + "-chat.json");
   });
 }
 

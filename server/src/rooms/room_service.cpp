@@ -337,6 +337,32 @@ Result<MessagePage> RoomService::messages(std::string_view slug, const Visitor& 
   return out;
 }
 
+Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> RoomService::transcript(
+    std::string_view slug, const Visitor& visitor) {
+  constexpr int kPage = 500;
+  auto v = view(slug, visitor);
+  if (!v) return v.error();
+  std::vector<std::vector<storage::MessageRecord>> pages;  // newest page first
+  std::optional<std::int64_t> before;
+  std::size_t total = 0;
+  for (;;) {
+    auto page = store_.messages().page(v->room.id, before, kPage);
+    if (!page) return page.error();
+    if (page->empty()) break;
+    before = page->front().seq;
+    total += page->size();
+    const bool last = page->size() < static_cast<std::size_t>(kPage);
+    pages.push_back(std::move(page).value());
+    if (last) break;
+  }
+  std::vector<storage::MessageRecord> all;
+  all.reserve(total);
+  for (auto it = pages.rbegin(); it != pages.rend(); ++it) {
+    std::move(it->begin(), it->end(), std::back_inserter(all));
+  }
+  return std::pair{std::move(v).value(), std::move(all)};
+}
+
 Result<RoomView> RoomService::update(std::string_view slug, const accounts::User& user,
                                      const RoomPatch& patch) {
   auto room = loadOwned(slug, user);

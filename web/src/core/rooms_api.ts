@@ -167,6 +167,11 @@ export function calendarUrl(slug: string): string {
   return `/api/v1/rooms/${encodeURIComponent(slug)}/calendar.ics`;
 }
 
+/** The room's whole chat as a download: plain text to read, or JSON. */
+export function transcriptUrl(slug: string, format: 'txt' | 'json'): string {
+  return `/api/v1/rooms/${encodeURIComponent(slug)}/transcript.${format}`;
+}
+
 export function createRoomsApi(opts: ApiOptions | { transport: Transport }): RoomsApi {
   const { send, json } = 'transport' in opts ? opts.transport : createTransport(opts);
   const base = (slug: string) => `/api/v1/rooms/${encodeURIComponent(slug)}`;

@@ -48,6 +48,10 @@ class RoomService {
   // (1–100) messages with seq < `before` (the newest when absent).
   Result<MessagePage> messages(std::string_view slug, const Visitor& visitor,
                                std::optional<std::int64_t> before, int limit);
+  // The whole chat, oldest first, for a visitor who may see the room (same rule as view()), with
+  // the room (for exports).
+  Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> transcript(
+      std::string_view slug, const Visitor& visitor);
   // Public rooms with status "live" or "scheduled".
   Result<std::vector<RoomView>> listPublic(std::string_view status, const Visitor& visitor);
   // Owner only (kForbidden "not_owner"). Times only while scheduled (kConflict "room_started").

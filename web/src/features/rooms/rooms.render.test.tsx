@@ -237,8 +237,12 @@ describe('joined room', () => {
     expect(html).toContain('It was cancelled before it started.');
     expect(html).toMatch(/<a class="btn btn-primary" href="\/"[^>]*>Go to the home page<\/a>/);
     expect(html).not.toContain('>Share');
+    expect(html).toContain('transcript.txt'); // the lobby may have had chat
     const ended = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'owner_ended' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(ended).not.toContain('cancelled');
+    expect(ended).toContain('The chat stays here: download it');
+    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.txt" download="">as text<\/a>/);
+    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.json" download="">as JSON<\/a>/);
   });
 
   it('signed out (logged out in another tab): says so, names the room, and offers to log in again and come back', () => {
