@@ -108,4 +108,40 @@ describe('web app: the end of a room', { concurrency: false }, () => {
     assert.deepEqual(problems.pageErrors, []);
     await Promise.all([host.context.close(), viewer.context.close()]);
   });
+
+  it('lets the host download the chat and delete the ended room for good; a guest cannot', { timeout: TEST_MS }, async () => {
+    const host = await openPerson(browser, problems, { stepMs: STEP_MS, name: 'host' });
+    const guest = await openPerson(browser, problems, { stepMs: STEP_MS, name: 'guest' });
+    await registerVia(host.context, k.url, { username: `host3_${suffix}`, displayName: `Hilde ${suffix}` });
+    const body = await createRoomVia(host.context, k.url, { title: `Gone show ${suffix}`, videoUrl: VIDEO, visibility: 'public' });
+    await joinRoomVia(guest.context, k.url, body.room.slug, 'Gia');
+    await host.page.goto(body.url);
+    await composer(host.page).fill('see you');
+    await composer(host.page).press('Enter');
+    await main(host.page).getByText('see you').waitFor();
+    await host.page.getByRole('button', { name: 'End room' }).click();
+    await host.page.getByRole('button', { name: 'Yes, end room' }).click();
+    await main(host.page).getByText('This watch party has ended').waitFor();
+
+    // The chat stays downloadable from the ended page.
+    const asText = main(host.page).getByRole('link', { name: 'as text' });
+    const transcript = await host.context.request.get(new URL(await asText.getAttribute('href'), k.url).href);
+    assert.equal(transcript.status(), 200);
+    assert.match(await transcript.text(), /\] Hilde [^:]*: see you\n$/);
+
+    await guest.page.goto(body.url);
+    await main(guest.page).getByText('This watch party has ended').waitFor();
+    assert.equal(await main(guest.page).getByRole('button', { name: 'Delete room' }).count(), 0, 'only the host may delete');
+
+    await host.page.getByRole('button', { name: 'Delete room' }).click();
+    await host.page.getByRole('button', { name: 'Keep room' }).click();  // changed their mind
+    await main(host.page).getByText('This watch party has ended').waitFor();
+    await host.page.getByRole('button', { name: 'Delete room' }).click();
+    await host.page.getByRole('button', { name: 'Yes, delete room' }).click();
+    await host.page.waitForURL(`${k.url}/`);
+    await guest.page.reload();
+    await main(guest.page).getByText('Room not found').waitFor();
+    assert.deepEqual(problems.pageErrors, []);
+    await Promise.all([host.context.close(), guest.context.close()]);
+  });
 });

@@ -111,6 +111,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
   auto& ingest = deps.ingest;
   auto& store = deps.store;
   const MediaLookup media = deps.media;
+  auto& retention = deps.retention;
 
   router.add("POST", "/api/v1/rooms", [&, origin, media](const Request& req, const RouteParams&) {
     auto user = currentUser(req, accounts);
@@ -161,6 +162,15 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
     auto view = rooms.update(p.get("slug"), *user, *patch);
     if (!view) return Response::error(view.error());
     return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
+  });
+
+  // The owner deletes the room for good: its people are told (room.ended, "deleted"), and the
+  // room, its chat and (when no other room shows it) its film are gone.
+  router.add("DELETE", "/api/v1/rooms/{slug}", [&](const Request& req, const RouteParams& p) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    if (auto r = retention.remove(p.get("slug"), *user); !r) return Response::error(r.error());
+    return Response::noContent();
   });
 
   router.add("POST", "/api/v1/rooms/{slug}/end", [&, origin, media](const Request& req,

@@ -34,6 +34,7 @@
 #include "kino/realtime/connection_registry.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/ws_endpoint.hpp"
+#include "kino/rooms/retention.hpp"
 #include "kino/rooms/room_service.hpp"
 #include "kino/storage/postgres_store.hpp"
 #include "kino/storage/sqlite_store.hpp"
@@ -166,13 +167,22 @@ class PeriodicTask {
             {
               common::MutexLock lock(mu_);
               const auto due = std::chrono::steady_clock::now() + period;
-              while (!stop_ && lock.waitUntil(cv_, due)) {
+              while (!stop_ && !now_ && lock.waitUntil(cv_, due)) {
               }
               if (stop_) return;
+              now_ = false;
             }
             task();
           }
         }) {}
+  // Runs the task as soon as the thread is free (then the period starts again). Thread-safe.
+  void runNow() {
+    {
+      common::MutexLock lock(mu_);
+      now_ = true;
+    }
+    cv_.notify_all();
+  }
   ~PeriodicTask() {
     {
       common::MutexLock lock(mu_);
@@ -186,6 +196,7 @@ class PeriodicTask {
   common::Mutex mu_;
   std::condition_variable cv_;
   bool stop_ KINO_GUARDED_BY(mu_) = false;
+  bool now_ KINO_GUARDED_BY(mu_) = false;  // runNow() was called
   std::thread thread_;
 };
 
@@ -220,6 +231,7 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
 
   auto blobs = openBlobStore(config);
   if (!blobs) return fail("media_store_failed", blobs.error());
+  rooms::Retention retention(rooms, **blobs, clock, config.retention.min_years);
   auto signer = common::UrlSigner::loadOrCreate(config.server.data_dir / "secrets" / "media.key",
                                                 random);
   if (!signer) return fail("secrets_failed", signer.error());
@@ -270,12 +282,13 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
       [&bus] { return std::string(!bus || bus->healthy() ? "ok" : "unavailable"); });
   const bool https = config.server.public_origin.starts_with("https://");
   api::addAuthRoutes(router, accounts, api::SessionCookiePolicy{.secure = https});
-  api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media},
+  api::addRoomRoutes(router, {rooms, accounts, ingest, store, guests, media, retention},
                      {.public_origin = config.server.public_origin, .secure_cookies = https});
   api::addMediaRoutes(router, store, **blobs, *signer, clock,
                       {.max_streams_per_address = static_cast<std::size_t>(
                            config.server.media_streams_per_address)});
   std::unique_ptr<bus::Subscription> shared_testing_clock;
+  std::function<void()> run_upkeep_now;  // set once the upkeep exists, before serving
   if (config.testing.clock_control) {
     log::warn("testing_clock_control_enabled");
     // In a cluster the nodes share one testing clock: an advance on any node is announced with its
@@ -295,7 +308,11 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
         (void)bus->publish(kClockSubject, std::to_string(clock.offset().count()));
       };
     }
-    api::addTestingClockRoute(router, clock, std::move(announce));
+    // The upkeep (retention) runs at once after a move, so tests see what a year later brings.
+    api::addTestingClockRoute(router, clock, [announce = std::move(announce), &run_upkeep_now] {
+      if (announce) announce();
+      if (run_upkeep_now) run_upkeep_now();
+    });
   }
   if (mode == ServeMode::kPrintRoutes) {
     for (const auto& route : router.routes()) {
@@ -429,7 +446,7 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
                 std::chrono::seconds(config.accounts.login_window_s),
                 std::chrono::seconds(config.rooms.join_window_s)});
   ClusterJob upkeep_job(store.leases(), clock, node_id, "store.maintain", std::chrono::hours(1),
-                        [&store, &clock, rate_horizon] {
+                        [&store, &clock, &retention, rate_horizon] {
                           if (auto r = store.maintain(clock.now()); !r) {
                             log::warn("store_maintenance_failed", {{"message", r.error().message}});
                           }
@@ -437,8 +454,13 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
                           if (auto r = store.rateEvents().purgeBefore(horizon); !r) {
                             log::warn("store_maintenance_failed", {{"message", r.error().message}});
                           }
+                          // Ended rooms past retention.min_years go, with their films' media.
+                          if (auto r = retention.purgeExpired(); !r) {
+                            log::warn("retention_failed", {{"message", r.error().message}});
+                          }
                         });
   PeriodicTask store_upkeep(upkeep_job.period(), [&upkeep_job] { upkeep_job.tick(); });
+  run_upkeep_now = [&store_upkeep] { store_upkeep.runNow(); };
   server.setUpgradeHandler(realtime::makeWebSocketEndpoint(
       hub, server.workers(),
       [&](const http::Request& request, const std::string& slug) {

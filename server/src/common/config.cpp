@@ -112,6 +112,7 @@ std::vector<Key> keysOf(Config& c) {
       {"bus", "nats_urls", &c.bus.nats_urls},
       {"cluster", "node_id", &c.cluster.node_id},
       {"cluster", "room_lease_ms", &c.cluster.room_lease_ms},
+      {"retention", "min_years", &c.retention.min_years},
       {"testing", "clock_control", &c.testing.clock_control},
   };
 }
@@ -298,6 +299,11 @@ Result<void> validate(const Config& c) {
       return badKey("cluster.node_id", "letters, digits, - and _ only");
   }
   if (c.cluster.node_id.size() > 64) return badKey("cluster.node_id", "at most 64 characters");
+  if (c.retention.min_years < 3) {
+    return badKey("retention.min_years",
+                  "at least 3: an ended room (its film and its chat) is kept for at least three years");
+  }
+  if (c.retention.min_years > 100) return badKey("retention.min_years", "at most 100");
   if (c.cluster.room_lease_ms < 1000 || c.cluster.room_lease_ms > 60000)
     return badKey("cluster.room_lease_ms", "1000..60000");
   if (auto r = validateStorage(c.storage); !r) return r.error();

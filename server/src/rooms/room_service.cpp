@@ -417,6 +417,37 @@ Result<RoomView> RoomService::end(std::string_view slug, const accounts::User& u
   return viewOf(std::move(room).value(), Visitor{user, {}}, true, user.display_name);
 }
 
+Result<std::vector<std::string>> RoomService::remove(std::string_view slug,
+                                                    const accounts::User& user) {
+  auto room = loadOwned(slug, user);
+  if (!room) return room.error();
+  if (room->status != "ended") {
+    const std::string before = room->status;
+    room->status = "ended";
+    room->ended_reason = "deleted";
+    room->ended_at = clock_.now();
+    if (auto u = save(*room, before); !u) return u.error();
+  }
+  return store_.rooms().purge(room->id);
+}
+
+Result<std::pair<int, std::vector<std::string>>> RoomService::purgeEndedBefore(
+    common::TimePoint cutoff, int limit) {
+  auto rooms = store_.rooms().listEndedBefore(cutoff, limit);
+  if (!rooms) return rooms.error();
+  std::pair<int, std::vector<std::string>> out{0, {}};
+  for (const auto& r : *rooms) {
+    auto films = store_.rooms().purge(r.id);
+    if (!films) {
+      if (films.error().kind == ErrorKind::kNotFound) continue;  // another node was first
+      return films.error();
+    }
+    ++out.first;
+    out.second.insert(out.second.end(), films->begin(), films->end());
+  }
+  return out;
+}
+
 Result<void> RoomService::touch(std::string_view slug) {
   auto room = load(slug);
   if (!room) return room.error();

@@ -7,7 +7,7 @@ namespace {
 
 // SQLite's statements are those it has always run (existing databases count them in user_version):
 // keep them byte for byte.
-constexpr std::array<Migration, 10> kMigrations = {{
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, "accounts and sessions",
      R"sql(
 CREATE TABLE users (
@@ -292,6 +292,21 @@ CREATE TABLE rate_events (
 );
 CREATE INDEX rate_events_by_key ON rate_events (key, at_ms);
 CREATE INDEX rate_events_by_time ON rate_events (at_ms);
+)sql"},
+    {11, "a deleted room's id is never given to another room",
+     // SQLite hands the highest rowid + 1 to a new row, so deleting the newest room would give its
+     // id (leases, live state, call placement are keyed by it) to the next room; the create
+     // statement numbers rooms above this floor. PostgreSQL's identity never goes back.
+     R"sql(
+CREATE TABLE room_id_floor (id INTEGER NOT NULL);
+INSERT INTO room_id_floor (id) SELECT COALESCE(MAX(id), 0) FROM rooms;
+CREATE TRIGGER rooms_raise_id_floor AFTER DELETE ON rooms
+BEGIN
+  UPDATE room_id_floor SET id = MAX(id, OLD.id);
+END;
+)sql",
+     R"sql(
+SELECT 1;
 )sql"},
 }};
 

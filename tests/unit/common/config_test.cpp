@@ -211,6 +211,15 @@ TEST(ConfigTest, BusIsLocalByDefaultAndNatsNeedsUrlsAndPostgres) {
   EXPECT_FALSE(parseConfig("", {{"KINO_BUS_ENGINE", "kafka"}}).ok());
 }
 
+TEST(ConfigTest, RetentionKeepsRoomsAtLeastThreeYearsAndSaysWhyWhenAskedForLess) {
+  EXPECT_EQ(parseConfig("", {})->retention.min_years, 3);
+  EXPECT_EQ(parseConfig("[retention]\nmin_years = 5\n", {})->retention.min_years, 5);
+  auto shorter = parseConfig("", {{"KINO_RETENTION_MIN_YEARS", "2"}});
+  ASSERT_FALSE(shorter.ok());
+  EXPECT_NE(shorter.error().message.find("retention.min_years"), std::string::npos);
+  EXPECT_NE(shorter.error().message.find("at least three years"), std::string::npos);
+}
+
 TEST(ConfigTest, TheRoomLeaseIsThreeSecondsByDefaultAndBetweenOneAndSixty) {
   EXPECT_EQ(parseConfig("", {})->cluster.room_lease_ms, 3000);
   EXPECT_EQ(parseConfig("", {{"KINO_CLUSTER_ROOM_LEASE_MS", "2000"}})->cluster.room_lease_ms, 2000);

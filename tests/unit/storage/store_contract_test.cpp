@@ -198,6 +198,92 @@ TEST_P(StoreContractTest, AssetsAreReusedUnlessFailedAndPlaybackIsKept) {
   EXPECT_EQ(store_->rooms().findBySlug("slug00002")->control_policy, "host");
 }
 
+// Retention and deletion: a purged room is gone with its chat, grants and playback; its film goes
+// too unless another room still shows it (or its job is still running).
+TEST_P(StoreContractTest, APurgedRoomGoesWithEverythingOfItAndItsFilmOnlyWhenNoOtherRoomUsesIt) {
+  auto u = makeUser("Anna");
+  auto newRoom = [&](const std::string& slug) {
+    return store_->rooms()
+        .create({slug, u.id, "T", "", "https://v.test/a.mp4", "public", "", "", std::nullopt, 120,
+                 "live", fromUnixMillis(0)})
+        .value();
+  };
+  AssetRecord film;
+  film.id = "shared1";
+  film.source_url = "https://v.test/a.mp4";
+  film.state = "ready";
+  film.history = "[]";
+  ASSERT_TRUE(store_->assets().create(film).ok());
+  auto first = newRoom("slugpurge1");
+  auto second = newRoom("slugpurge2");
+  ASSERT_TRUE(store_->assets().attachToRoom(first.id, "shared1").ok());
+  ASSERT_TRUE(store_->assets().attachToRoom(second.id, "shared1").ok());
+  ASSERT_TRUE(store_->messages()
+                  .appendBatch({{first.id, 1, "user:1", "Anna", "c1", "hi", fromUnixMillis(1)}})
+                  .ok());
+  ASSERT_TRUE(store_->rooms().putGrant({first.id, "user:1", "Anna", fromUnixMillis(1)}).ok());
+  PlaybackEventRecord e;
+  e.room_id = first.id;
+  e.seq = 2;
+  e.action = "play";
+  e.by_principal = "user:1";
+  ASSERT_TRUE(store_->playback().append({e}).ok());
+
+  auto gone = store_->rooms().purge(first.id);
+  ASSERT_TRUE(gone.ok()) << gone.error().message;
+  EXPECT_TRUE(gone->empty()) << "the film is still shown in the second room";
+  EXPECT_EQ(store_->rooms().findBySlug("slugpurge1").error().kind, ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->messages().page(first.id, std::nullopt, 10)->empty());
+  EXPECT_EQ(store_->rooms().findGrant(first.id, "user:1").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store_->playback().last(first.id).error().kind, ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->assets().find("shared1").ok());
+  EXPECT_EQ(store_->rooms().purge(first.id).error().kind, ErrorKind::kNotFound);
+
+  auto last = store_->rooms().purge(second.id);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, std::vector<std::string>{"shared1"}) << "nobody shows it any more";
+  EXPECT_EQ(store_->assets().find("shared1").error().kind, ErrorKind::kNotFound);
+
+  auto after = newRoom("slugpurge4");
+  EXPECT_GT(after.id, second.id) << "the id of the newest room, now deleted, is not given again";
+
+  AssetRecord running = film;
+  running.id = "running1";
+  running.state = "packaging";
+  ASSERT_TRUE(store_->assets().create(running).ok());
+  auto third = newRoom("slugpurge3");
+  ASSERT_TRUE(store_->assets().attachToRoom(third.id, "running1").ok());
+  EXPECT_TRUE(store_->rooms().purge(third.id)->empty()) << "a job still running keeps its film";
+  EXPECT_TRUE(store_->assets().find("running1").ok());
+}
+
+TEST_P(StoreContractTest, RoomsEndedBeforeACutoffAreListedOldestEndFirst) {
+  auto u = makeUser("Anna");
+  auto make = [&](const std::string& slug, std::optional<std::int64_t> ended_ms) {
+    auto r = store_->rooms()
+                 .create({slug, u.id, "T", "", "https://v.test/a.mp4", "public", "", "",
+                          std::nullopt, 120, "live", fromUnixMillis(0)})
+                 .value();
+    if (ended_ms) {
+      r.status = "ended";
+      r.ended_reason = "owner_ended";
+      r.ended_at = fromUnixMillis(*ended_ms);
+      EXPECT_TRUE(store_->rooms().update(r).ok());
+    }
+  };
+  make("slugend003", 3000);
+  make("slugend001", 1000);
+  make("slugend009", 9000);
+  make("sluglive01", std::nullopt);
+  auto old = store_->rooms().listEndedBefore(fromUnixMillis(5000), 10);
+  ASSERT_TRUE(old.ok());
+  ASSERT_EQ(old->size(), 2u);
+  EXPECT_EQ((*old)[0].slug, "slugend001");
+  EXPECT_EQ((*old)[1].slug, "slugend003");
+  EXPECT_EQ(store_->rooms().listEndedBefore(fromUnixMillis(5000), 1)->size(), 1u);
+  EXPECT_TRUE(store_->rooms().listEndedBefore(fromUnixMillis(1000), 10)->empty()) << "strictly before";
+}
+
 TEST_P(StoreContractTest, GrantsAreFoundAndMoveWithARotatedGuest) {
   auto u = makeUser("Anna");
   auto a = store_->rooms().create({"slug00003", u.id, "A", "", "https://v.test/a.mp4", "private",

@@ -94,6 +94,8 @@ export interface RoomsApi {
   update(slug: string, patch: RoomPatch, signal?: AbortSignal): Promise<Room>;
   /** Owner only: cancels a scheduled room or ends a live one. */
   end(slug: string, signal?: AbortSignal): Promise<Room>;
+  /** Owner only: deletes the room, its chat and (when no other room shows it) its film, for good. */
+  remove(slug: string, signal?: AbortSignal): Promise<void>;
   /** The video's preparation, with its history. */
   ingest(slug: string, signal?: AbortSignal): Promise<Media>;
   /** Owner only: queue a failed (or never queued) video again; 409 `not_failed` otherwise. */
@@ -221,6 +223,9 @@ export function createRoomsApi(opts: ApiOptions | { transport: Transport }): Roo
     },
     async end(slug, signal) {
       return roomFrom(await json(await send('POST', `${base(slug)}/end`, undefined, signal)));
+    },
+    async remove(slug, signal) {
+      await send('DELETE', base(slug), undefined, signal);
     },
     async ingest(slug, signal) {
       const body = await json(await send('GET', `${base(slug)}/ingest`, undefined, signal));

@@ -1,5 +1,6 @@
 #pragma once
-// REST routes of rooms (docs/api/openapi.yaml): create, list, get, update, end, join, calendar.ics;
+// REST routes of rooms (docs/api/openapi.yaml): create, list, get, update, end, delete, join,
+// calendar.ics, the chat transcript;
 // and the guest cookie that identifies visitors without an account.
 
 #include <functional>
@@ -10,6 +11,7 @@
 #include "kino/http/router.hpp"
 #include "kino/api/room_json.hpp"
 #include "kino/ingest/ingest_service.hpp"
+#include "kino/rooms/retention.hpp"
 #include "kino/rooms/room_service.hpp"
 
 namespace kino::api {
@@ -28,6 +30,7 @@ struct RoomRoutesDeps {
   storage::Store& store;
   const accounts::GuestTokens& guests;
   MediaLookup media;
+  rooms::Retention& retention;  // DELETE /api/v1/rooms/{slug}
 };
 
 // Also GET /api/v1/rooms/{slug}/ingest and POST /api/v1/rooms/{slug}/ingest/retry (owner).

@@ -141,6 +141,11 @@ struct ClusterConfig {
   int room_lease_ms = 3000;
 };
 
+// How long the archive keeps an ended room (its film and chat) before the upkeep deletes it.
+struct RetentionConfig {
+  int min_years = 3;  // at least 3: the product promises three years
+};
+
 // Switches for tests only; every one is off by default and must stay off in production.
 struct TestingConfig {
   // Enables POST /api/v1/testing/clock {"advance_s": N}, which moves the server's clock forward.
@@ -158,6 +163,7 @@ struct Config {
   StorageConfig storage;
   BusConfig bus;
   ClusterConfig cluster;
+  RetentionConfig retention;
   TestingConfig testing;
 };
 

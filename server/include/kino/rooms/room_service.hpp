@@ -58,6 +58,14 @@ class RoomService {
   Result<RoomView> update(std::string_view slug, const accounts::User& user, const RoomPatch& patch);
   // Owner only: a live room ends ("owner_ended"); a scheduled one is cancelled ("cancelled").
   Result<RoomView> end(std::string_view slug, const accounts::User& user);
+  // Owner only (kForbidden "not_owner"): deletes the room now. A room not yet ended ends first
+  // (ended_reason "deleted", so its people are told), then it goes with everything of it
+  // (storage::RoomRepository::purge). Returns the ids of films whose media the caller removes.
+  Result<std::vector<std::string>> remove(std::string_view slug, const accounts::User& user);
+  // Deletes up to `limit` rooms that ended before `cutoff` (retention), oldest first. Returns how
+  // many went and the ids of films whose media the caller removes.
+  Result<std::pair<int, std::vector<std::string>>> purgeEndedBefore(common::TimePoint cutoff,
+                                                                    int limit);
   // Records that someone is active in the room now (joins, presence changes).
   Result<void> touch(std::string_view slug);
   // Applies due lifecycle transitions to every open room; returns how many changed. `min_interval`

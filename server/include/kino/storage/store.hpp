@@ -65,6 +65,13 @@ class RoomRepository {
   virtual Result<void> update(const RoomRecord& room) = 0;
   // Rooms whose stored status is "scheduled" or "live" (the lifecycle sweeper reads these).
   virtual Result<std::vector<RoomRecord>> listOpen(int limit) = 0;
+  // Ended rooms whose ended_at is before `cutoff`, oldest end first, at most `limit` (retention).
+  virtual Result<std::vector<RoomRecord>> listEndedBefore(common::TimePoint cutoff, int limit) = 0;
+  // Deletes the room and everything of it (grants, chat, playback events, call placement) in one
+  // transaction, and with it the room's film record when no other room uses it and its job has
+  // finished (ready or failed). Returns the ids of the film records deleted: the caller removes
+  // their media from the blob store. kNotFound when there is no such room.
+  virtual Result<std::vector<std::string>> purge(std::int64_t room_id) = 0;
 
   // Creates or renames the grant of `principal` for the room.
   virtual Result<void> putGrant(const GrantRecord& grant) = 0;

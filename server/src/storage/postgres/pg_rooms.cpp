@@ -108,6 +108,37 @@ Result<std::vector<RoomRecord>> PgRooms::listOpen(int limit) {
       });
 }
 
+Result<std::vector<RoomRecord>> PgRooms::listEndedBefore(common::TimePoint cutoff, int limit) {
+  return db_.transact<std::vector<RoomRecord>>(
+      "list ended rooms", [&](pqxx::work& tx) -> Result<std::vector<RoomRecord>> {
+        return allRooms(tx.exec_params(std::string(kRoomColumns) +
+                                           " WHERE r.status = 'ended' AND r.ended_at < $1"
+                                           " ORDER BY r.ended_at, r.id LIMIT $2",
+                                       common::toUnixMillis(cutoff), limit));
+      });
+}
+
+Result<std::vector<std::string>> PgRooms::purge(std::int64_t room_id) {
+  // Safe to run again after a lost commit reply: the room is gone then (kNotFound), and a film
+  // left behind is removed by the next purge of a room that used it — or kept, which loses nothing.
+  return db_.transact<std::vector<std::string>>(
+      "purge room", [&](pqxx::work& tx) -> Result<std::vector<std::string>> {
+        auto room = tx.exec_params("DELETE FROM rooms WHERE id = $1 RETURNING COALESCE(asset_id, '')",
+                                   room_id);  // the rest cascades
+        if (room.empty()) return notFound("room");
+        const std::string asset = room[0][0].as<std::string>();
+        std::vector<std::string> gone;
+        if (!asset.empty()) {
+          auto film = tx.exec_params(
+              "DELETE FROM assets WHERE id = $1 AND state IN ('ready', 'failed')"
+              " AND NOT EXISTS (SELECT 1 FROM rooms WHERE asset_id = $1) RETURNING id",
+              asset);
+          if (!film.empty()) gone.push_back(asset);
+        }
+        return gone;
+      });
+}
+
 Result<void> PgRooms::update(const RoomRecord& r) {
   return db_.transact<void>("update room", [&](pqxx::work& tx) -> Result<void> {
     auto res = tx.exec_params(

@@ -244,9 +244,11 @@ class SqliteRooms final : public RoomRepository {
     {
       common::MutexLock lock(c_.mu);
       Statement s(c_.db,
-                  "INSERT INTO rooms (slug, owner_id, title, description, video_url, visibility,"
+                  "INSERT INTO rooms (id, slug, owner_id, title, description, video_url, visibility,"
                   " key_kind, key_hash, starts_at, duration_minutes, status, created_at, live_at,"
-                  " last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                  " last_active_at) VALUES (1 + MAX((SELECT COALESCE(MAX(id), 0) FROM rooms),"
+                  " (SELECT id FROM room_id_floor)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " RETURNING id");
       if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare insert room");
       s.bind(1, n.slug).bind(2, n.owner_id).bind(3, n.title).bind(4, n.description);
       s.bind(5, n.video_url).bind(6, n.visibility).bind(7, n.key_kind).bind(8, n.key_hash);
@@ -296,6 +298,53 @@ class SqliteRooms final : public RoomRepository {
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list open rooms");
     s.bind(1, std::int64_t{limit});
     return readAll(s);
+  }
+
+  Result<std::vector<RoomRecord>> listEndedBefore(common::TimePoint cutoff, int limit) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
+                           " WHERE r.status = 'ended' AND r.ended_at < ?"
+                           " ORDER BY r.ended_at, r.id LIMIT ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list ended rooms");
+    s.bind(1, toUnixMillis(cutoff)).bind(2, std::int64_t{limit});
+    return readAll(s);
+  }
+
+  Result<std::vector<std::string>> purge(std::int64_t room_id) override {
+    common::MutexLock lock(c_.mu);
+    if (auto r = sqlite::exec(c_.db, "BEGIN IMMEDIATE"); !r) return r.error();
+    auto done = [&](Result<std::vector<std::string>> r) -> Result<std::vector<std::string>> {
+      if (r && !sqlite::exec(c_.db, "COMMIT").ok()) r = toError(c_.db, SQLITE_ERROR, "commit purge");
+      if (!r) (void)sqlite::exec(c_.db, "ROLLBACK");
+      return r;
+    };
+    std::string asset;
+    {
+      Statement s(c_.db, "SELECT COALESCE(asset_id, '') FROM rooms WHERE id = ?");
+      if (!s.ok()) return done(toError(c_.db, s.prepareCode(), "prepare purge room"));
+      s.bind(1, room_id);
+      const int rc = s.step();
+      if (rc == SQLITE_DONE) return done(notFound("room"));
+      if (rc != SQLITE_ROW) return done(toError(c_.db, rc, "purge room"));
+      asset = s.text(0);
+    }
+    {
+      Statement s(c_.db, "DELETE FROM rooms WHERE id = ?");  // the rest cascades
+      if (!s.ok()) return done(toError(c_.db, s.prepareCode(), "prepare purge room"));
+      s.bind(1, room_id);
+      if (const int rc = s.step(); rc != SQLITE_DONE) return done(toError(c_.db, rc, "purge room"));
+    }
+    std::vector<std::string> gone;
+    if (!asset.empty()) {
+      Statement s(c_.db,
+                  "DELETE FROM assets WHERE id = ? AND state IN ('ready', 'failed')"
+                  " AND NOT EXISTS (SELECT 1 FROM rooms WHERE asset_id = ?)");
+      if (!s.ok()) return done(toError(c_.db, s.prepareCode(), "prepare purge film"));
+      s.bind(1, asset).bind(2, asset);
+      if (const int rc = s.step(); rc != SQLITE_DONE) return done(toError(c_.db, rc, "purge film"));
+      if (sqlite3_changes(c_.db) > 0) gone.push_back(asset);
+    }
+    return done(std::move(gone));
   }
 
   Result<void> update(const RoomRecord& r) override {

@@ -1,12 +1,29 @@
-import { Link } from 'react-router-dom';
-import { useI18n } from '../../app/services';
+import { Link, useNavigate } from 'react-router-dom';
+import { useAnnounce, useI18n, useServices } from '../../app/services';
+import { errorText } from '../../core/error_text';
 import { transcriptUrl, type Room } from '../../core/rooms_api';
 import { buttonClass } from '../../ui/Button';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 
-/** The watch party is over (or was cancelled before it started). */
+/** The watch party is over (or was cancelled before it started); its owner may delete it for good. */
 export function RoomEnded({ room }: { room: Room }) {
   const { t } = useI18n();
+  const { rooms } = useServices();
+  const announce = useAnnounce();
+  const navigate = useNavigate();
   const cancelled = room.ended_reason === 'cancelled';
+
+  async function remove() {
+    try {
+      await rooms.remove(room.slug);
+      announce(t('announce.roomDeleted'));
+      navigate('/');
+    } catch (e) {
+      const text = errorText(e);
+      announce(t(text.key, text.params), 'alert');
+    }
+  }
+
   return (
     <section className="room-ended card" aria-labelledby="room-ended-title">
       <h2 id="room-ended-title" className="room-ended-title">
@@ -26,6 +43,18 @@ export function RoomEnded({ room }: { room: Room }) {
       <Link className={buttonClass('primary')} to="/">
         {t('errors.backHome')}
       </Link>
+      {room.is_owner && (
+        <div className="owner-actions" role="group" aria-label={t('room.ownerTools')}>
+          <ConfirmButton
+            label={t('room.delete')}
+            question={t('room.delete.question')}
+            confirmLabel={t('room.delete.confirm')}
+            keepLabel={t('room.delete.keep')}
+            busyLabel={t('room.delete.busy')}
+            onConfirm={remove}
+          />
+        </div>
+      )}
     </section>
   );
 }
