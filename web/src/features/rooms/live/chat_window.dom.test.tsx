@@ -124,4 +124,50 @@ describe('chat log with a long history', () => {
     expect(host.querySelectorAll('.chat-list li')).toHaveLength(CHAT_WINDOW.follow);
     expect(texts().at(-1)).toBe(`message ${HELD}`);
   });
+
+  /** Gives the log a fake layout: `height` of content, 290 px on screen, scrolled to `top` (then a scroll event). */
+  function layout(height: () => number) {
+    const el = host.querySelector<HTMLElement>('.chat-log')!;
+    let top = 0;
+    Object.defineProperty(el, 'scrollHeight', { configurable: true, get: height });
+    Object.defineProperty(el, 'clientHeight', { configurable: true, get: () => 290 });
+    Object.defineProperty(el, 'scrollTop', { configurable: true, get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, height() - 290))) });
+    return (to: number) => act(() => {
+      el.scrollTop = to;
+      el.dispatchEvent(new Event('scroll'));
+    });
+  }
+  const height = () => host.querySelectorAll('.chat-list li').length * 60;
+
+  it('a short log near its top keeps following the newest (regression: it stopped at the first 300)', () => {
+    const held = history.slice(0, 6);
+    show(state(held, false));
+    const scrollTo = layout(height);
+    scrollTo(10_000); // the bottom, and within the top zone
+    for (let seq = 7; seq <= 700; seq += 1) {
+      held.push(entry(seq));
+      show(state([...held], false));
+    }
+    expect(texts().at(-1)).toBe('message 700');
+    expect(host.querySelectorAll('.chat-list li')).toHaveLength(CHAT_WINDOW.follow);
+    expect(button('Jump to new messages')).toBeUndefined();
+  });
+
+  it('a reader who scrolled up keeps their place; new messages wait below, at most up to the cap', () => {
+    const held = history.slice(0, 1000);
+    show(state(held));
+    const scrollTo = layout(height);
+    scrollTo(2000); // up from the bottom (100 items × 60 px), below the top zone
+    const firstShown = texts()[0];
+    for (let seq = 1001; seq <= 1500; seq += 1) {
+      held.push(entry(seq));
+      show(state([...held]));
+    }
+    expect(texts()[0]).toBe(firstShown);
+    expect(host.querySelectorAll('.chat-list li')).toHaveLength(CHAT_WINDOW.max);
+    expect(button('Jump to new messages')).toBeDefined();
+    click('Jump to new messages');
+    expect(texts().at(-1)).toBe('message 1500');
+    expect(host.querySelectorAll('.chat-list li')).toHaveLength(CHAT_WINDOW.follow);
+  });
 });

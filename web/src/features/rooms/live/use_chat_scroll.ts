@@ -94,14 +94,21 @@ export function useChatScroll<E extends { key: string }>(
   });
 
   const showEarlierFrom = useCallback((fromButton: boolean) => {
-    const { timeline: all, from: current, limits: l, onNeedOlder: needOlder } = now.current;
+    const { timeline: all, entries: shown, from: current, limits: l, onNeedOlder: needOlder } = now.current;
+    const el = ref.current;
+    if (fromButton) {
+      // The reader is looking up (their scroll's event may not have arrived yet): keep what they see.
+      follow.current = false;
+      if (el) anchor.current = findAnchor(el, shown);
+    }
     const next = earlier(all, current, l);
     if (next) setFrom(next);
     else {
-      setFrom(pinned(all, current, l));
+      // A short log can be near its top while following the latest: it keeps following.
+      if (!follow.current) setFrom(pinned(all, current, l));
       needOlder(fromButton);
     }
-  }, []);
+  }, [ref]);
   const showEarlier = useCallback(() => showEarlierFrom(true), [showEarlierFrom]);
 
   const toBottom = useCallback(() => {
