@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime, formatTime, localInputToUtc, remaining, timeZoneName, toRfc3339, utcToLocalInput } from './time';
 
 const originalTz = process.env.TZ;
@@ -119,5 +119,26 @@ describe('formatTime', () => {
     expect(formatTime('2026-12-01T17:05:00Z', 'en-US', 'America/New_York')).toBe('12:05 PM');
     expect(formatTime('2026-12-01T17:05:00Z', 'ru', 'Europe/Moscow')).toBe('20:05');
     expect(formatTime('', 'en')).toBe('');
+  });
+});
+
+describe('formatters', () => {
+  // Regression: the chat log formatted every message's time on each new message with a new
+  // Intl.DateTimeFormat, whose native memory grew a busy room's page by gigabytes.
+  it('are made once per locale and zone, however many times they format', () => {
+    const made = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 1000; i += 1) {
+        const iso = new Date(Date.UTC(2026, 11, 1, 17, 5) + i * 60_000).toISOString();
+        formatTime(iso, 'de-CH', 'Europe/Zurich');
+        formatDateTime(iso, 'de-CH', 'Europe/Zurich');
+      }
+      expect(made).toHaveBeenCalledTimes(2);
+      expect(formatTime('2026-12-01T17:05:00Z', 'de-CH', 'Europe/Zurich')).toBe('18:05');
+      expect(formatTime('2026-12-01T17:05:00Z', 'de-CH', 'Asia/Tokyo')).toBe('2:05');
+      expect(made).toHaveBeenCalledTimes(3);
+    } finally {
+      made.mockRestore();
+    }
   });
 });

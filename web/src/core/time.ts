@@ -92,22 +92,41 @@ export function remaining(nowMs: number, startMs: number): Remaining {
   };
 }
 
+/** Formatters made so far, by kind, locale and zone: making one costs far more than using it, and
+ * its ICU data lives outside the JS heap, so a page that made one per message per render grew by
+ * gigabytes before the garbage collector noticed. Bounded: cleared when it passes `FORMATTERS_MAX`. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const FORMATTERS_MAX = 64;
+const LONG: Intl.DateTimeFormatOptions = {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+const SHORT: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+
+/** The formatter for `kind` in `locale` and `timeZone` (the runtime's zone when first asked, if none). */
+function formatter(kind: string, opts: Intl.DateTimeFormatOptions, locale: string, timeZone?: string): Intl.DateTimeFormat {
+  const key = `${kind}|${locale}|${timeZone ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
+    f = new Intl.DateTimeFormat(locale, timeZone ? { ...opts, timeZone } : opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "Saturday, 1 December 2026 at 18:30 CET" in the viewer's locale and zone; '' for an invalid time. */
 export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  const opts: Intl.DateTimeFormatOptions = {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  };
-  if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat(locale, opts).format(t);
+  return formatter('long', LONG, locale, timeZone).format(t);
 }
 
 /** A compact form for cards: "Sat, 1 Dec, 18:30". */
@@ -115,9 +134,7 @@ export function formatShortDateTime(iso: string | null | undefined, locale: stri
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  const opts: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
-  if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat(locale, opts).format(t);
+  return formatter('short', SHORT, locale, timeZone).format(t);
 }
 
 /** A message's local time of day: "6:05 PM", "18:05". '' for an invalid time. */
@@ -125,7 +142,5 @@ export function formatTime(iso: string | null | undefined, locale: string, timeZ
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  const opts: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
-  if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat(locale, opts).format(t);
+  return formatter('time', TIME, locale, timeZone).format(t);
 }

@@ -1,4 +1,4 @@
-// Shared by the server-side render tests (no DOM).
+// Shared by the render tests: server-side markup (no DOM), and the services for a live render.
 import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { ServicesProvider, type Services } from '../app/services';
@@ -12,10 +12,14 @@ const notHere = () => Promise.reject(new Error('not in this test'));
 const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
 const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, remove: notHere, ingest: notHere, retryIngest: notHere };
 
-/** `node` as static markup inside services whose every API call rejects; `user` is signed in, English unless `locale`. */
-export function renderWithServices(node: ReactNode, opts: { user?: User | undefined; locale?: Locale } = {}): string {
+/** Services whose every API call rejects; `user` is signed in, English unless `locale`. */
+export function testServices(opts: { user?: User | undefined; locale?: Locale } = {}): Services {
   const session = createSessionStore(api);
   if (opts.user) session.signedIn(opts.user);
-  const services: Services = { api, rooms, session, i18n: createI18n({ languages: [opts.locale ?? 'en'] }), announcer: createAnnouncer() };
-  return renderToStaticMarkup(<ServicesProvider services={services}>{node}</ServicesProvider>);
+  return { api, rooms, session, i18n: createI18n({ languages: [opts.locale ?? 'en'] }), announcer: createAnnouncer() };
+}
+
+/** `node` as static markup inside `testServices(opts)`. */
+export function renderWithServices(node: ReactNode, opts: { user?: User | undefined; locale?: Locale } = {}): string {
+  return renderToStaticMarkup(<ServicesProvider services={testServices(opts)}>{node}</ServicesProvider>);
 }

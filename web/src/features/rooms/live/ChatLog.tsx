@@ -1,9 +1,9 @@
 import { useCallback, useRef } from 'react';
 import { useI18n } from '../../../app/services';
 import type { ChatMessage, PendingMessage, RoomSocketState, TimelineEntry } from '../../../core/room_socket';
-import { formatDateTime, formatTime } from '../../../core/time';
 import { Button } from '../../../ui/Button';
 import { chatErrorText, retryable } from './chat_errors';
+import { ChatEntry } from './ChatEntry';
 import { ChatText } from './ChatText';
 import { useChatScroll } from './use_chat_scroll';
 
@@ -25,17 +25,20 @@ function startsGroup(prev: TimelineEntry | undefined, m: ChatMessage): boolean {
 
 /** The scrolling list of messages, join/leave notes and this tab's unsent messages. */
 export function ChatLog({ state, visible, onLoadOlder, onRetry, onEdit }: ChatLogProps) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const { timeline, pending, older, memberId } = state;
-  const loadIfMore = useCallback(() => {
-    if (older.hasMore && !older.loading && !older.error) onLoadOlder();
-  }, [older, onLoadOlder]);
-  const { onScroll, unseen, toBottom } = useChatScroll(ref, {
+  const needOlder = useCallback(
+    (fromButton: boolean) => {
+      if (older.hasMore && !older.loading && (fromButton || !older.error)) onLoadOlder();
+    },
+    [older, onLoadOlder],
+  );
+  const { entries, first, hasBefore, onScroll, unseen, toBottom, showEarlier } = useChatScroll(ref, {
     timeline,
     pending,
     visible,
-    onNearTop: loadIfMore,
+    onNeedOlder: needOlder,
   });
   const me = (id: string) => id === memberId;
   const myName = state.members.find((m) => m.id === memberId)?.name ?? t('chat.you');
@@ -44,8 +47,8 @@ export function ChatLog({ state, visible, onLoadOlder, onRetry, onEdit }: ChatLo
     <div className="chat-log-wrap">
       <div className="chat-log" ref={ref} onScroll={onScroll} tabIndex={0} role="region" aria-label={t('chat.messages')}>
         <div className="chat-log-top">
-          {older.hasMore ? (
-            <Button variant="ghost" className="chat-older" busy={older.loading} onClick={onLoadOlder}>
+          {hasBefore || older.hasMore ? (
+            <Button variant="ghost" className="chat-older" busy={older.loading} onClick={showEarlier}>
               {older.loading ? t('chat.loadingEarlier') : t('chat.loadEarlier')}
             </Button>
           ) : (
@@ -59,35 +62,10 @@ export function ChatLog({ state, visible, onLoadOlder, onRetry, onEdit }: ChatLo
         </div>
         {state.ready && timeline.length === 0 && pending.length === 0 && <p className="chat-empty">{t('chat.empty')}</p>}
         <ol className="chat-list">
-          {timeline.map((e, i) => {
-            if (e.kind !== 'message') {
-              return (
-                <li key={e.key} className="chat-event">
-                  {t(e.kind === 'joined' ? 'chat.event.joined' : 'chat.event.left', { name: e.name })}
-                </li>
-              );
-            }
-            const m = e.message;
-            const first = startsGroup(timeline[i - 1], m);
-            const time = formatTime(m.sent_at, locale);
-            const who = me(m.author.id) ? t('chat.you') : m.author.name;
-            return (
-              <li key={e.key} className={['chat-msg', first ? 'chat-msg-first' : '', me(m.author.id) ? 'chat-msg-mine' : ''].filter(Boolean).join(' ')}>
-                {first ? (
-                  <p className="chat-meta">
-                    <span className="chat-author">{m.author.name}</span>
-                    <time className="chat-time" dateTime={m.sent_at} title={formatDateTime(m.sent_at, locale)}>
-                      {time}
-                    </time>
-                  </p>
-                ) : (
-                  <span className="visually-hidden">{`${who}, ${time}: `}</span>
-                )}
-                <p className="chat-text">
-                  <ChatText text={m.text} />
-                </p>
-              </li>
-            );
+          {entries.map((e, i) => {
+            const prev = i > 0 ? entries[i - 1] : timeline[first - 1];
+            const mine = e.kind === 'message' && me(e.message.author.id);
+            return <ChatEntry key={e.key} entry={e} first={e.kind === 'message' && startsGroup(prev, e.message)} mine={mine} />;
           })}
           {pending.map((p) => (
             <li key={p.id} className={`chat-msg chat-msg-first chat-msg-mine chat-pending chat-pending-${p.state}`}>

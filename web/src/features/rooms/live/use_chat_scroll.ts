@@ -1,75 +1,165 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { CHAT_WINDOW, LATEST, chatWindow, earlier, later, pinned, type ChatWindowLimits, type WindowStart } from '../../../core/chat_window';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */
 const BOTTOM_SLACK = 48;
-/** Scrolling closer than this to the top asks for older messages. */
-const TOP_ZONE = 240;
+/** Scrolling closer than this to the top (bottom) of the rendered entries shows earlier (later) ones. */
+const EDGE_ZONE = 240;
 
-export interface ChatScrollInput {
-  /**
-   * The log's entries in order (a new array whenever they change). A new first entry while the old
-   * first one is still there means older ones were put in above.
-   */
-  timeline: readonly { key: string }[];
+export interface ChatScrollInput<E extends { key: string }> {
+  /** The log's entries in order (a new array whenever they change). */
+  timeline: readonly E[];
   /** This tab's unsent messages, after the entries: a new one is our own sending, which always scrolls down. */
   pending: readonly unknown[];
   /** Whether the list is on screen (a hidden tab panel has no layout). */
   visible: boolean;
-  onNearTop(): void;
+  /** Asks the server for older entries (called when the reader is at the first entry held). */
+  onNeedOlder(fromButton: boolean): void;
+  limits?: ChatWindowLimits;
+}
+
+export interface ChatScroll<E> {
+  /** The entries to render (a window of the timeline, see core/chat_window.ts) and the index of the first. */
+  entries: readonly E[];
+  first: number;
+  /** Whether entries held in the store lie above or below the rendered ones. */
+  hasBefore: boolean;
+  hasAfter: boolean;
+  onScroll(): void;
+  /** New messages arrived below a reader who scrolled up (or the window stops short of them). */
+  unseen: boolean;
+  toBottom(): void;
+  /** Shows earlier entries, asking the server when none are held above. */
+  showEarlier(): void;
+}
+
+/** An entry the reader sees at the top of the log, and how far below the log's top edge it is. */
+interface Anchor {
+  key: string;
+  offset: number;
+}
+
+/** The list items of `el`'s list that show `entries` (in order; this tab's unsent messages follow them). */
+function itemsOf(el: HTMLElement, count: number): HTMLElement[] {
+  const list = el.querySelector('ol');
+  return list ? ([...list.children].slice(0, count) as HTMLElement[]) : [];
+}
+
+/** The first rendered entry whose bottom is below the top of `el`; null if none. */
+function findAnchor(el: HTMLElement, entries: readonly { key: string }[]): Anchor | null {
+  const top = el.getBoundingClientRect().top;
+  const items = itemsOf(el, entries.length);
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.getBoundingClientRect().bottom > top) hi = mid;
+    else lo = mid + 1;
+  }
+  const item = items[lo];
+  return item ? { key: entries[lo]!.key, offset: item.getBoundingClientRect().top - top } : null;
+}
+
+/** Scrolls `el` so the anchor's entry is where it was; does nothing when it is no longer rendered. */
+function restoreAnchor(el: HTMLElement, entries: readonly { key: string }[], anchor: Anchor): void {
+  const i = entries.findIndex((e) => e.key === anchor.key);
+  const item = i < 0 ? undefined : itemsOf(el, entries.length)[i];
+  if (item) el.scrollTop += item.getBoundingClientRect().top - el.getBoundingClientRect().top - anchor.offset;
 }
 
 /**
- * The chat log's scrolling: sticks to the bottom while the reader is there, keeps the reader's place
- * when older messages are put in above, asks for older ones near the top, and says when new messages
- * arrived below a reader who scrolled up.
+ * The chat log's scrolling and windowing: renders only a window of the timeline (the latest while the
+ * reader is at the bottom; pinned where the reader is once they scroll up; moved by a page as they
+ * scroll towards either end), sticks to the bottom while the reader is there, keeps the reader's place
+ * when entries come or go above, asks for older messages at the first one held, and says when new
+ * messages arrived below a reader who scrolled up.
  */
-export function useChatScroll(ref: RefObject<HTMLElement | null>, { timeline, pending, visible, onNearTop }: ChatScrollInput) {
-  const atBottom = useRef(true);
-  const last = useRef({ firstKey: null as string | null, height: 0, top: 0, count: 0, pending: 0 });
+export function useChatScroll<E extends { key: string }>(
+  ref: RefObject<HTMLElement | null>,
+  { timeline, pending, visible, onNeedOlder, limits = CHAT_WINDOW }: ChatScrollInput<E>,
+): ChatScroll<E> {
+  const [from, setFrom] = useState<WindowStart>(LATEST);
+  const { start, end } = chatWindow(timeline, from, limits);
+  const entries = useMemo(() => timeline.slice(start, end), [timeline, start, end]);
+  const hasBefore = start > 0;
+  const hasAfter = end < timeline.length;
+
+  const follow = useRef(true);
+  const anchor = useRef<Anchor | null>(null);
+  const last = useRef({ lastKey: null as string | null, pending: 0 });
   const [unseen, setUnseen] = useState(false);
-  const nearTop = useRef(onNearTop);
+  const now = useRef({ timeline, entries, from, hasAfter, onNeedOlder, limits });
   useLayoutEffect(() => {
-    nearTop.current = onNearTop;
+    now.current = { timeline, entries, from, hasAfter, onNeedOlder, limits };
   });
-  const keys = useMemo(() => new Set(timeline.map((e) => e.key)), [timeline]);
+
+  const showEarlierFrom = useCallback((fromButton: boolean) => {
+    const { timeline: all, entries: shown, from: current, limits: l, onNeedOlder: needOlder } = now.current;
+    const el = ref.current;
+    if (fromButton) {
+      // The reader is looking up (their scroll's event may not have arrived yet): keep what they see.
+      follow.current = false;
+      if (el) anchor.current = findAnchor(el, shown);
+    }
+    const next = earlier(all, current, l);
+    if (next) setFrom(next);
+    else {
+      // A short log can be near its top while following the latest: it keeps following.
+      if (!follow.current) setFrom(pinned(all, current, l));
+      needOlder(fromButton);
+    }
+  }, [ref]);
+  const showEarlier = useCallback(() => showEarlierFrom(true), [showEarlierFrom]);
 
   const toBottom = useCallback(() => {
     const el = ref.current;
-    if (!el) return;
-    el.scrollTop = el.scrollHeight;
-    atBottom.current = true;
+    follow.current = true;
+    setFrom(LATEST);
     setUnseen(false);
+    if (el) el.scrollTop = el.scrollHeight;
   }, [ref]);
 
   const onScroll = useCallback(() => {
     const el = ref.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
-    last.current.top = el.scrollTop;
-    if (atBottom.current) setUnseen(false);
-    if (el.scrollTop < TOP_ZONE && el.scrollHeight > el.clientHeight) nearTop.current();
-  }, [ref]);
+    const { timeline: all, entries: shown, from: current, hasAfter: more, limits: l } = now.current;
+    const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+    if (below <= BOTTOM_SLACK && !more) {
+      follow.current = true;
+      setFrom(LATEST);
+      setUnseen(false);
+    } else if (follow.current) {
+      follow.current = false;
+      setFrom(pinned(all, current, l));
+    }
+    anchor.current = findAnchor(el, shown);
+    if (el.scrollTop < EDGE_ZONE && el.scrollHeight > el.clientHeight) showEarlierFrom(false);
+    else if (more && below < EDGE_ZONE) {
+      const next = later(all, current, l);
+      if (next) setFrom(next);
+    }
+  }, [ref, showEarlierFrom]);
 
   // After every change of what the log shows (and when it becomes visible).
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || !visible) return;
     const prev = last.current;
-    const firstKey = timeline[0]?.key ?? null;
-    const count = timeline.length + pending.length;
-    const prepended = prev.firstKey !== null && firstKey !== prev.firstKey && keys.has(prev.firstKey);
-    const grew = count > prev.count;
-    if (prepended && !atBottom.current) {
-      el.scrollTop = prev.top + (el.scrollHeight - prev.height);
-    } else if (atBottom.current || pending.length > prev.pending) {
-      el.scrollTop = el.scrollHeight;
-      atBottom.current = true;
-      setUnseen(false);
-    } else if (grew && !prepended) {
-      setUnseen(true);
+    const lastKey = entries[entries.length - 1]?.key ?? null;
+    if (pending.length > prev.pending && !follow.current) {
+      follow.current = true;
+      setFrom(LATEST);
     }
-    last.current = { firstKey, height: el.scrollHeight, top: el.scrollTop, count, pending: pending.length };
-  }, [ref, visible, timeline, pending, keys]);
+    if (follow.current) {
+      el.scrollTop = el.scrollHeight;
+      setUnseen(false);
+    } else {
+      if (anchor.current) restoreAnchor(el, entries, anchor.current);
+      if (prev.lastKey !== null && lastKey !== prev.lastKey) setUnseen(true);
+    }
+    last.current = { lastKey, pending: pending.length };
+    anchor.current = findAnchor(el, entries);
+  }, [ref, visible, entries, pending]);
 
-  return { onScroll, unseen, toBottom };
+  return { entries, first: start, hasBefore, hasAfter, onScroll, unseen: unseen || hasAfter, toBottom, showEarlier };
 }
