@@ -16,6 +16,7 @@
 #include "kino/api/media_routes.hpp"
 #include "kino/api/realtime_admission.hpp"
 #include "kino/api/room_routes.hpp"
+#include "kino/app/backup.hpp"
 #include "kino/app/cluster_job.hpp"
 #include "kino/app/store_placement_book.hpp"
 #include "kino/bus/local_bus.hpp"
@@ -547,6 +548,17 @@ int run(const CommandLine& cl) {
   log::initLogging(log::parseLevel(config.log.level));
 
   if (cl.command == "migrate" && cl.from && cl.to) return copyInstallation(config, *cl.from, *cl.to);
+  if (cl.command == "backup" || cl.command == "restore") {
+    auto done = cl.command == "backup" ? backupInstallation(config, *cl.folder)
+                                       : restoreInstallation(config, *cl.folder);
+    if (!done) return fail(cl.command + "_failed", done.error());
+    log::info(cl.command + "_done", {{"folder", cl.folder->string()},
+                                     {"data_dir", config.server.data_dir.string()},
+                                     {"schema_version", done->schema_version},
+                                     {"media_files", done->media_files},
+                                     {"media_bytes", done->media_bytes}});
+    return 0;
+  }
   auto store = openStore(config);
   if (!store) return fail("store_failed", store.error());
   if (cl.command == "migrate") return 0;

@@ -11,6 +11,9 @@ std::string usage() {
          "            --from disk:DIR --to s3 (every media file, into the [storage] s3_* bucket);\n"
          "            each copy is read back and compared\n"
          "  routes    print the HTTP routes serve would register (METHOD PATTERN per line)\n"
+         "  backup DIR   copy the installation (SQLite database, media, keys) into the new\n"
+         "               folder DIR; the server may keep running\n"
+         "  restore DIR  copy a backup into an empty data directory (--data)\n"
          "  version   print the version\n"
          "options:\n"
          "  --config FILE       TOML configuration (see kino.toml)\n"
@@ -24,8 +27,16 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
   std::size_t i = 0;
   if (!args.empty() && !args[0].starts_with("-")) cl.command = args[i++];
   if (cl.command != "serve" && cl.command != "migrate" && cl.command != "routes" &&
-      cl.command != "version" && cl.command != "help") {
+      cl.command != "version" && cl.command != "help" && cl.command != "backup" &&
+      cl.command != "restore") {
     return Error::make(ErrorKind::kInvalid, "bad_command", "unknown command '" + cl.command + "'");
+  }
+  if (cl.command == "backup" || cl.command == "restore") {
+    if (i >= args.size() || args[i].starts_with("-")) {
+      return Error::make(ErrorKind::kInvalid, "bad_flag", cl.command + " needs a folder: kino " +
+                                                              cl.command + " DIR");
+    }
+    cl.folder = args[i++];
   }
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];

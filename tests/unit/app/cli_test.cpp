@@ -32,5 +32,18 @@ TEST(CliTest, MigrateCopiesWithFromAndToTogether) {
   EXPECT_FALSE(parseCommandLine({"migrate", "--to"}).ok());
 }
 
+TEST(CliTest, BackupAndRestoreTakeAFolder) {
+  auto backup = parseCommandLine({"backup", "/backups/today", "--data", "var"});
+  ASSERT_TRUE(backup.ok());
+  EXPECT_EQ(backup->command, "backup");
+  EXPECT_EQ(backup->folder, "/backups/today");
+  EXPECT_EQ(backup->data_dir, "var");
+  EXPECT_EQ(parseCommandLine({"restore", "b"})->folder, "b");
+  auto missing = parseCommandLine({"restore", "--data", "var"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "restore needs a folder: kino restore DIR");
+  EXPECT_FALSE(parseCommandLine({"serve", "b"}).ok()) << "only backup and restore take a folder";
+}
+
 }  // namespace
 }  // namespace kino::app

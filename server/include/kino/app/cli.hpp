@@ -11,7 +11,7 @@
 namespace kino::app {
 
 struct CommandLine {
-  std::string command;  // "serve", "migrate", "routes", "version", "help"
+  std::string command;  // "serve", "migrate", "routes", "backup", "restore", "version", "help"
   std::optional<std::filesystem::path> config_file;
   std::optional<std::string> listen;
   std::optional<std::filesystem::path> data_dir;
@@ -19,6 +19,8 @@ struct CommandLine {
   // "postgres:URL", or "disk:DIR" → "s3").
   std::optional<std::string> from;
   std::optional<std::string> to;
+  // backup and restore: the backup folder.
+  std::optional<std::filesystem::path> folder;
 };
 
 Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);
