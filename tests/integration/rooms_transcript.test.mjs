@@ -1,10 +1,10 @@
 // GET /api/v1/rooms/{slug}/transcript.txt and .json: the whole chat as a download, from message 1
 // (more than one store page of it), in order, for whoever may see the room — also after it ended —
-// and for nobody else.
+// and for nobody else. GET /api/v1/rooms/{slug}/archive: who came and every playback action.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKino } from '../lib/kino.mjs';
-import { get, post, assertError, registerUser, relaxedLimits, bulkRealtime, createRoom } from './http.mjs';
+import { get, post, assertError, registerUser, relaxedLimits, bulkRealtime, createRoom, sleep } from './http.mjs';
 import { connect, joinedGuest, closeAllSockets, newId } from './ws_client.mjs';
 
 const COUNT = 620; // more than one store page (500)
@@ -81,6 +81,38 @@ describe('chat transcript export', () => {
     const txt = await get(k, `/api/v1/rooms/${room.slug}/transcript.txt`, { cookie: guest.cookie });
     assert.equal(txt.status, 200);
     assert.match(txt.text, /\] Ann: only for us\n$/);
+  });
+
+  it('the archive lists who came and every playback action with who did it, in order', async () => {
+    const { room, access_key: key } = await createRoom(k, owner.cookie, { title: 'Timeline', visibility: 'private' });
+    const guest = await joinedGuest(k, room.slug, { display_name: 'Gus', key });
+    const ann = await connect(k, room.slug, { cookie: owner.cookie });
+    const gus = await connect(k, room.slug, { cookie: guest.cookie });
+    const controls = [
+      [ann, { action: 'play', position_s: 0 }],
+      [gus, { action: 'pause', position_s: 12.5 }],
+      [ann, { action: 'seek', position_s: 754 }],
+      [gus, { action: 'volume', volume: 0.4 }],
+    ];
+    for (const [who, control] of controls) {
+      const from = who.frames.length;
+      who.send({ type: 'playback.control', ...control });
+      await who.waitFor((f) => f.type === 'playback.state' && f.state?.action === control.action, 5000, control.action, from);
+      await sleep(300);  // apart from the next (closer ones are merged into one state)
+    }
+    assert.equal((await post(k, `/api/v1/rooms/${room.slug}/end`, {}, { cookie: owner.cookie })).status, 200);
+
+    const res = await get(k, `/api/v1/rooms/${room.slug}/archive`, { cookie: guest.cookie });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.room.status, 'ended');
+    assert.deepEqual(res.json.people.map((p) => p.name), ['Gus']);
+    assert.match(res.json.people[0].joined_at, /^\d{4}-\d\d-\d\dT/);
+    const actions = res.json.timeline.filter((e) => e.by);
+    assert.deepEqual(actions.map((e) => [e.action, e.by.name]), [['play', 'Ann'], ['pause', 'Gus'], ['seek', 'Ann'], ['volume', 'Gus']]);
+    assert.equal(actions[2].position_s, 754);
+    assert.equal(actions[3].volume, 0.4);
+    assert.ok(actions.every((e, i) => i === 0 || (e.seq > actions[i - 1].seq && Date.parse(e.at) >= Date.parse(actions[i - 1].at))));
+    assertError(await get(k, `/api/v1/rooms/${room.slug}/archive`), 403, 'room_private');
   });
 
   it('an empty chat is an empty transcript, not an error', async () => {

@@ -294,6 +294,40 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
     return r;
   });
 
+  // The archive's record of the session besides the chat (GET …/transcript.json has that): who
+  // came, and every playback action with who did it and where the film stood.
+  router.add("GET", "/api/v1/rooms/{slug}/archive", [&, origin, media](const Request& req,
+                                                                     const RouteParams& p) {
+    auto ctx = resolveVisitor(req, accounts, guests, false);
+    auto a = rooms.archive(p.get("slug"), ctx.visitor);
+    if (!a) return Response::error(a.error());
+    boost::json::array people;
+    for (const auto& g : a->people) {
+      people.push_back({{"id", realtime::memberIdFor(g.principal)},
+                        {"name", g.display_name},
+                        {"joined_at", common::toRfc3339(g.created_at)}});
+    }
+    boost::json::array timeline;
+    for (const auto& e : a->timeline) {
+      boost::json::value by = nullptr;
+      if (!e.by_principal.empty()) {
+        by = boost::json::object{{"id", realtime::memberIdFor(e.by_principal)}, {"name", e.by_name}};
+      }
+      timeline.push_back({{"seq", e.seq},
+                          {"action", e.action},
+                          {"by", std::move(by)},
+                          {"at", common::toRfc3339(common::fromUnixMillis(e.at_server_ms))},
+                          {"position_s", e.position_s},
+                          {"playing", e.playing},
+                          {"rate", e.rate},
+                          {"volume", e.volume},
+                          {"muted", e.muted}});
+    }
+    return Response::json(200, boost::json::object{{"room", roomJson(a->view, origin(req), media)},
+                                                   {"people", std::move(people)},
+                                                   {"timeline", std::move(timeline)}});
+  });
+
   // The whole chat as a download, for anyone who may see the room: plain text to read, or JSON
   // (the room and the API's message objects) to process.
   router.add("GET", "/api/v1/rooms/{slug}/transcript.txt", [&, origin](const Request& req,

@@ -363,6 +363,16 @@ Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> RoomService::tr
   return std::pair{std::move(v).value(), std::move(all)};
 }
 
+Result<RoomService::Archive> RoomService::archive(std::string_view slug, const Visitor& visitor) {
+  auto v = view(slug, visitor);
+  if (!v) return v.error();
+  auto people = store_.rooms().listGrants(v->room.id);
+  if (!people) return people.error();
+  auto timeline = store_.playback().all(v->room.id);
+  if (!timeline) return timeline.error();
+  return Archive{std::move(v).value(), std::move(people).value(), std::move(timeline).value()};
+}
+
 Result<RoomView> RoomService::update(std::string_view slug, const accounts::User& user,
                                      const RoomPatch& patch) {
   auto room = loadOwned(slug, user);

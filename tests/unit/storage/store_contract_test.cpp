@@ -306,6 +306,14 @@ TEST_P(StoreContractTest, GrantsAreFoundAndMoveWithARotatedGuest) {
   EXPECT_EQ(store_->rooms().findGrant(a->id, "guest:old").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(store_->rooms().findGrant(b->id, "guest:old").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(*store_->rooms().moveGrants("guest:nobody", "guest:x"), 0);
+
+  ASSERT_TRUE(store_->rooms().putGrant({b->id, "user:9", "Ann", fromUnixMillis(2)}).ok());
+  auto everyone = store_->rooms().listGrants(b->id);
+  ASSERT_TRUE(everyone.ok());
+  ASSERT_EQ(everyone->size(), 2u);
+  EXPECT_EQ((*everyone)[0].display_name, "Ann") << "in the order they came";
+  EXPECT_EQ((*everyone)[1].display_name, "Borya");
+  EXPECT_TRUE(store_->rooms().listGrants(b->id + 1000)->empty());
 }
 
 TEST_P(StoreContractTest, ALeaseHasOneHolderUntilItExpiresAndItsTokenGrowsWithEachNewHolder) {

@@ -52,6 +52,14 @@ class RoomService {
   // the room (for exports).
   Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> transcript(
       std::string_view slug, const Visitor& visitor);
+  // What the archive of a room shows besides its chat, for a visitor who may see the room (same
+  // rule as view()): everyone who came (grants, in order) and every playback action (seq order).
+  struct Archive {
+    RoomView view;
+    std::vector<storage::GrantRecord> people;
+    std::vector<storage::PlaybackEventRecord> timeline;
+  };
+  Result<Archive> archive(std::string_view slug, const Visitor& visitor);
   // Public rooms with status "live" or "scheduled".
   Result<std::vector<RoomView>> listPublic(std::string_view status, const Visitor& visitor);
   // Owner only (kForbidden "not_owner"). Times only while scheduled (kConflict "room_started").

@@ -76,6 +76,8 @@ class RoomRepository {
   // Creates or renames the grant of `principal` for the room.
   virtual Result<void> putGrant(const GrantRecord& grant) = 0;
   virtual Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) = 0;
+  // Every grant of the room, in the order they were first given (who came to it).
+  virtual Result<std::vector<GrantRecord>> listGrants(std::int64_t room_id) = 0;
   // Hands every grant of `from` to `to` in one transaction (a guest whose identity was rotated);
   // where `to` already has a grant for a room, that one is kept. Returns how many moved.
   virtual Result<int> moveGrants(std::string_view from, std::string_view to) = 0;

@@ -65,6 +65,7 @@ class PgRooms final : public RoomRepository {
   Result<std::vector<RoomRecord>> listOpen(int limit) override;
   Result<std::vector<RoomRecord>> listEndedBefore(common::TimePoint cutoff, int limit) override;
   Result<std::vector<std::string>> purge(std::int64_t room_id) override;
+  Result<std::vector<GrantRecord>> listGrants(std::int64_t room_id) override;
   Result<void> putGrant(const GrantRecord& grant) override;
   Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override;
   Result<int> moveGrants(std::string_view from, std::string_view to) override;

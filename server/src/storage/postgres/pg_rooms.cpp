@@ -177,6 +177,20 @@ Result<GrantRecord> PgRooms::findGrant(std::int64_t room_id, std::string_view pr
   });
 }
 
+Result<std::vector<GrantRecord>> PgRooms::listGrants(std::int64_t room_id) {
+  return db_.transact<std::vector<GrantRecord>>(
+      "list grants", [&](pqxx::work& tx) -> Result<std::vector<GrantRecord>> {
+        std::vector<GrantRecord> out;
+        for (const auto& r : tx.exec_params(
+                 "SELECT room_id, principal, display_name, created_at FROM room_grants"
+                 " WHERE room_id = $1 ORDER BY created_at, principal",
+                 room_id)) {
+          out.push_back({int64(r[0]), r[1].as<std::string>(), r[2].as<std::string>(), timePoint(r[3])});
+        }
+        return out;
+      });
+}
+
 Result<int> PgRooms::moveGrants(std::string_view from, std::string_view to) {
   return db_.transact<int>("move grants", [&](pqxx::work& tx) -> Result<int> {
     // Rooms `to` already has a grant for keep theirs; the rest move.

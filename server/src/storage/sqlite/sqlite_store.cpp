@@ -401,6 +401,22 @@ class SqliteRooms final : public RoomRepository {
     return moved;
   }
 
+  Result<std::vector<GrantRecord>> listGrants(std::int64_t room_id) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "SELECT room_id, principal, display_name, created_at FROM room_grants"
+                " WHERE room_id = ? ORDER BY created_at, principal");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list grants");
+    s.bind(1, room_id);
+    std::vector<GrantRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      out.push_back({s.int64(0), s.text(1), s.text(2), fromUnixMillis(s.int64(3))});
+    }
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "list grants");
+    return out;
+  }
+
   Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override {
     common::MutexLock lock(c_.mu);
     Statement s(c_.db,
