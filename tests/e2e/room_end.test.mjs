@@ -124,7 +124,7 @@ describe('web app: the end of a room', { concurrency: false }, () => {
     await main(host.page).getByText('This watch party has ended').waitFor();
 
     // The chat stays downloadable from the ended page.
-    const asText = main(host.page).getByRole('link', { name: 'as text' });
+    const asText = main(host.page).getByRole('link', { name: 'the chat as text' });
     const transcript = await host.context.request.get(new URL(await asText.getAttribute('href'), k.url).href);
     assert.equal(transcript.status(), 200);
     assert.match(await transcript.text(), /\] Hilde [^:]*: see you\n$/);

@@ -1,7 +1,7 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
 import { errorText } from '../../core/error_text';
-import { transcriptUrl, type Room } from '../../core/rooms_api';
+import { calendarUrl, transcriptUrl, type Room } from '../../core/rooms_api';
 import { buttonClass } from '../../ui/Button';
 import { ConfirmButton } from '../../ui/ConfirmButton';
 
@@ -38,6 +38,10 @@ export function RoomEnded({ room }: { room: Room }) {
         {' · '}
         <a href={transcriptUrl(room.slug, 'json')} download>
           {t('room.ended.transcriptJson')}
+        </a>
+        {' · '}
+        <a href={calendarUrl(room.slug)} download>
+          {t('room.ended.calendar')}
         </a>
       </p>
       <Link className={buttonClass('primary')} to="/">

@@ -240,9 +240,10 @@ describe('joined room', () => {
     expect(html).toContain('transcript.txt'); // the lobby may have had chat
     const ended = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'owner_ended' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(ended).not.toContain('cancelled');
-    expect(ended).toContain('The chat stays here: download it');
-    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.txt" download="">as text<\/a>/);
-    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.json" download="">as JSON<\/a>/);
+    expect(ended).toContain('Download:');
+    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.txt" download="">the chat as text<\/a>/);
+    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.json" download="">the chat as JSON<\/a>/);
+    expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/calendar.ics" download="">the calendar entry \(.ics\)<\/a>/);
   });
 
   it('signed out (logged out in another tab): says so, names the room, and offers to log in again and come back', () => {
