@@ -182,6 +182,20 @@ class RoomHubClusterTest : public ::testing::Test {
     c.member = {"u" + who, who, std::nullopt};
     return c;
   }
+  // Ann connects on node a, which then runs the room; Bob on node b, relayed to a.
+  struct AnnAndBob {
+    std::shared_ptr<RoomLink> on_a, on_b;
+    std::shared_ptr<RecordingOutlet> ann = std::make_shared<RecordingOutlet>();
+    std::shared_ptr<RecordingOutlet> bob = std::make_shared<RecordingOutlet>();
+  };
+  AnnAndBob annOnABobOnB() {
+    AnnAndBob p;
+    p.on_a = a_->hub->acquire(room_, "roomaaaaaa").value();
+    p.on_a->connect(visitor(1, "1"), p.ann);
+    p.on_b = b_->hub->acquire(room_, "roomaaaaaa").value();
+    p.on_b->connect(visitor(1, "2"), p.bob);
+    return p;
+  }
   static std::string chat(const std::string& id, const std::string& text) {
     return boost::json::serialize(boost::json::object{{"type", "chat.send"}, {"id", id}, {"text", text}});
   }
@@ -270,12 +284,7 @@ TEST_F(RoomHubClusterTest, WhenTheOwnerDiesRelayedSocketsReconnectAndTheRoomMove
 }
 
 TEST_F(RoomHubClusterTest, EndingTheRoomOnANodeThatDoesNotRunItReachesEveryoneThroughTheOwner) {
-  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
-  auto ann = std::make_shared<RecordingOutlet>();
-  (*on_a)->connect(visitor(1, "1"), ann);
-  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
-  auto bob = std::make_shared<RecordingOutlet>();
-  (*on_b)->connect(visitor(1, "2"), bob);
+  auto [on_a, on_b, ann, bob] = annOnABobOnB();
   ASSERT_TRUE(eventually([&] { return bob->has("hello"); }));
   b_->hub->endRoom(room_, {"owner_ended", "2026-12-07T12:00:00Z"});  // POST …/end reached node b
   EXPECT_TRUE(eventually([&] { return ann->has("room.ended") && ann->closeCode() == kCloseRoomEnded; }));
@@ -301,12 +310,7 @@ TEST_F(RoomHubClusterTest, ANodeShuttingDownHandsItsRoomsOverAtOnce) {
 }
 
 TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
-  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
-  auto ann = std::make_shared<RecordingOutlet>();
-  (*on_a)->connect(visitor(1, "1"), ann);
-  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
-  auto bob = std::make_shared<RecordingOutlet>();
-  (*on_b)->connect(visitor(1, "2"), bob);
+  auto [on_a, on_b, ann, bob] = annOnABobOnB();
   ASSERT_TRUE(eventually([&] { return ann->has("member.joined"); }));
   b_->kill();
   // Node a keeps renewing its own leases as time passes; node b's heartbeat stops.
@@ -322,12 +326,7 @@ TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
 // its holder alive. Afterwards the owner keeps the room under the same token, and nobody is told to
 // reconnect or dropped as dead.
 TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSocket) {
-  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
-  auto ann = std::make_shared<RecordingOutlet>();
-  (*on_a)->connect(visitor(1, "1"), ann);
-  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");
-  auto bob = std::make_shared<RecordingOutlet>();
-  (*on_b)->connect(visitor(1, "2"), bob);
+  auto [on_a, on_b, ann, bob] = annOnABobOnB();
   ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
   const auto before = store_->leases().find(roomLease(room_)).value();
 
@@ -350,7 +349,7 @@ TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSo
   EXPECT_EQ(bob->closeCode(), 0) << "the edge kept relaying";
   EXPECT_EQ(ann->closeCode(), 0);
   EXPECT_FALSE(ann->has("member.left")) << "the owner did not take node b for dead";
-  (*on_b)->receive(1, chat("b-1", "after the failover"));
+  on_b->receive(1, chat("b-1", "after the failover"));
   EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
 }
 

@@ -408,13 +408,12 @@ class SqliteRooms final : public RoomRepository {
                 " WHERE room_id = ? ORDER BY created_at, principal");
     if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list grants");
     s.bind(1, room_id);
-    std::vector<GrantRecord> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-      out.push_back({s.int64(0), s.text(1), s.text(2), fromUnixMillis(s.int64(3))});
-    }
-    if (rc != SQLITE_DONE) return toError(c_.db, rc, "list grants");
-    return out;
+    return sqlite::collect<GrantRecord>(
+        c_.db, s,
+        [](Statement& row) {
+          return GrantRecord{row.int64(0), row.text(1), row.text(2), fromUnixMillis(row.int64(3))};
+        },
+        "list grants");
   }
 
   Result<GrantRecord> findGrant(std::int64_t room_id, std::string_view principal) override {
