@@ -1,6 +1,6 @@
 import { useI18n } from '../../../app/services';
 import type { MessageKey, Params } from '../../../core/i18n';
-import type { ArchiveAction, RoomArchive } from '../../../core/rooms_api';
+import type { ArchiveAction, RoomArchive, TranscriptMessage } from '../../../core/rooms_api';
 import { formatClock } from '../../../core/sync/playback_text';
 import { formatTime } from '../../../core/time';
 
@@ -29,18 +29,31 @@ export function actionSentence(e: ArchiveAction, someone: string): { key: Messag
   }
 }
 
-/** Who came, and what was done to the film when. */
-export function ArchiveRecord({ archive }: { archive: RoomArchive }) {
+/**
+ * Everyone who was there: those who joined (in order), then anyone else who played the film or
+ * wrote in the chat (the host has no join of their own). One entry per member id.
+ */
+export function peopleThere(archive: RoomArchive, messages: readonly TranscriptMessage[]): { id: string; name: string }[] {
+  const seen = new Map<string, string>();
+  for (const p of archive.people) if (!seen.has(p.id)) seen.set(p.id, p.name);
+  for (const e of archive.timeline) if (e.by && !seen.has(e.by.id)) seen.set(e.by.id, e.by.name);
+  for (const m of messages) if (!seen.has(m.author.id)) seen.set(m.author.id, m.author.name);
+  return [...seen].map(([id, name]) => ({ id, name }));
+}
+
+/** Who was there, and what was done to the film when. */
+export function ArchiveRecord({ archive, messages }: { archive: RoomArchive; messages: readonly TranscriptMessage[] }) {
   const { t, locale } = useI18n();
+  const people = peopleThere(archive, messages);
   return (
     <div className="archive-record">
       <section aria-labelledby="archive-people-title">
         <h3 id="archive-people-title">{t('archive.people')}</h3>
-        {archive.people.length === 0 ? (
+        {people.length === 0 ? (
           <p className="archive-note">{t('archive.noPeople')}</p>
         ) : (
           <ul className="archive-people" data-testid="archive-people">
-            {archive.people.map((p) => (
+            {people.map((p) => (
               <li key={p.id}>{p.name}</li>
             ))}
           </ul>

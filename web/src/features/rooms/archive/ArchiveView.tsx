@@ -64,7 +64,7 @@ export function ArchiveView({ room, archive, transcript }: ArchiveViewProps) {
         <ArchiveFilm src={room.media.hls_url} poster={room.media.poster_url} title={room.title} onVideo={onVideo} />
         <ArchiveChat placed={placed} messages={transcript.messages} position={position} onJump={jump} />
       </div>
-      <ArchiveRecord archive={archive} />
+      <ArchiveRecord archive={archive} messages={transcript.messages} />
     </section>
   );
 }

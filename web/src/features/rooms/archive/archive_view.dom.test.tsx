@@ -37,10 +37,8 @@ const act_ = (seq: number, at: number, action: string, position_s: number, playi
 // Ann plays from 0:00; Gus pauses at 0:03; Ann seeks to 0:10 (paused) and sets the volume to 40 %.
 const archive: RoomArchive = parseArchive({
   room,
-  people: [
-    { id: 'u1', name: 'Ann', joined_at: iso(-60_000) },
-    { id: 'u2', name: 'Gus', joined_at: iso(-30_000) },
-  ],
+  // Ann hosts (no join of her own); Gus joined.
+  people: [{ id: 'u2', name: 'Gus', joined_at: iso(-30_000) }],
   timeline: [
     act_(1, 0, 'play', 0, true, 'u1'),
     act_(2, 3000, 'pause', 3, false, 'u2'),
@@ -139,7 +137,7 @@ describe('the archive view', () => {
     const whole = [...host.querySelectorAll('[data-testid="archive-whole"] li')];
     expect(whole.map((li) => li.querySelector('.archive-text')?.textContent)).toEqual(['one second in', 'at three seconds', 'at ten', '<img src=x onerror=alert(1)>']);
     expect(whole[0]?.querySelector('time')?.getAttribute('datetime')).toBe(iso(1000));
-    expect([...host.querySelectorAll('[data-testid="archive-people"] li')].map((li) => li.textContent)).toEqual(['Ann', 'Gus']);
+    expect([...host.querySelectorAll('[data-testid="archive-people"] li')].map((li) => li.textContent)).toEqual(['Gus', 'Ann']);
     const timeline = [...host.querySelectorAll('[data-testid="archive-timeline"] li')].map((li) => li.textContent);
     expect(timeline[0]).toContain('Ann played at 0:00');
     expect(timeline[1]).toContain('Gus paused at 0:03');
