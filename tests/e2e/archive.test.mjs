@@ -5,10 +5,11 @@
 // Who came and what was done to the film are listed too.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { startKino } from '../lib/kino.mjs';
 import {
-  AUTOPLAY_ARG, CHROMIUM_ARGS, createRoomVia, launchChromium, openPerson, problemLog, registerVia, serveTestClip,
-  uniqueSuffix,
+  AUTOPLAY_ARG, CHROMIUM_ARGS, SHOTS, createRoomVia, launchChromium, openPerson, problemLog, registerVia, serveTestClip,
+  shotsAtBothWidths, uniqueSuffix,
 } from '../lib/e2e.mjs';
 
 const STEP_MS = 20_000;
@@ -23,6 +24,7 @@ let clips;
 const problems = problemLog();
 
 before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   clips = await serveTestClip({ seconds: 10, gop: 25 });
   k = await startKino({ timeoutMs: 30_000, env: { KINO_INGEST_ENABLED: 'true', KINO_INGEST_ALLOW_PRIVATE_ADDRESSES: 'true' } });
   browser = await launchChromium([...CHROMIUM_ARGS, AUTOPLAY_ARG]);
@@ -113,6 +115,9 @@ describe('web app: the archive of an ended room', { concurrency: false }, () => 
     const actions = main(page).getByTestId('archive-timeline');
     await actions.getByText(`${HOST} played at 0:00`).waitFor();
     await actions.getByText(`${HOST} seeked to 0:03`).waitFor();
+
+    // Desktop and 360 px wide (stacked, nothing wider than the screen).
+    await shotsAtBothWidths(page, 'archive', { settleMs: 200, restoreMs: 150 });
 
     // Reading the whole chat without playing.
     await main(page).getByRole('button', { name: 'Whole chat' }).click();

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../app/services';
 import { shownAt } from '../../../core/archive_replay';
 import type { TranscriptMessage } from '../../../core/rooms_api';
 import { formatClock } from '../../../core/sync/playback_text';
 import { formatTime } from '../../../core/time';
+import { buttonClass } from '../../../ui/Button';
 import { ChatText } from '../live/ChatText';
 
 /** The replay shows at most this many of the latest messages reached; older ones are counted. */
@@ -29,6 +30,13 @@ export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatP
   const [view, setView] = useState<'replay' | 'whole'>('replay');
   const shown = shownAt(placed, position);
   const from = Math.max(0, shown - REPLAY_CAP);
+  const replayList = useRef<HTMLOListElement>(null);
+
+  // The latest message reached stays in view as the film moves on.
+  useEffect(() => {
+    const list = replayList.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [shown, view]);
 
   return (
     <section className="archive-chat" aria-labelledby="archive-chat-title">
@@ -36,10 +44,10 @@ export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatP
         {view === 'replay' ? t('archive.replay') : t('archive.whole')}
       </h3>
       <div className="archive-chat-views" role="group" aria-label={t('archive.views')}>
-        <button type="button" className="archive-view-button" aria-pressed={view === 'replay'} onClick={() => setView('replay')}>
+        <button type="button" className={buttonClass('secondary', 'md', 'archive-view-button')} aria-pressed={view === 'replay'} onClick={() => setView('replay')}>
           {t('archive.replay')}
         </button>
-        <button type="button" className="archive-view-button" aria-pressed={view === 'whole'} onClick={() => setView('whole')}>
+        <button type="button" className={buttonClass('secondary', 'md', 'archive-view-button')} aria-pressed={view === 'whole'} onClick={() => setView('whole')}>
           {t('archive.whole')}
         </button>
       </div>
@@ -49,14 +57,14 @@ export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatP
           {shown === 0 ? (
             <p className="archive-note">{t('archive.replayEmpty')}</p>
           ) : (
-            <ol className="archive-messages" data-testid="archive-replay">
+            <ol className="archive-messages" data-testid="archive-replay" ref={replayList}>
               {placed.slice(from, shown).map((m) => {
                 const time = formatClock(m.film_s);
                 return (
                   <li key={m.id} className="archive-message">
                     <button
                       type="button"
-                      className="archive-jump"
+                      className={buttonClass('ghost', 'md', 'archive-jump')}
                       aria-label={t('archive.jumpLabel', { time, name: m.author.name })}
                       onClick={() => onJump(m.film_s)}
                     >
