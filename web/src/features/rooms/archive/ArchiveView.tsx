@@ -83,6 +83,7 @@ export function RoomArchiveSection({ room }: { room: Room }) {
   if (load.status === 'failed') {
     return (
       <div className="archive-failed" role="alert">
+        {load.error.key !== 'error.generic' && <p>{t(load.error.key, load.error.params)}</p>}
         <p>{t('archive.loadFailed')}</p>
         <Button variant="secondary" onClick={retry}>
           {t('archive.retry')}

@@ -6,6 +6,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServicesProvider } from '../../../app/services';
+import { ApiError } from '../../../core/api';
 import { parseArchive, parseTranscript, type RoomArchive, type Transcript } from '../../../core/rooms_api';
 import { testServices } from '../../../test/render';
 import { ArchiveView, RoomArchiveSection } from './ArchiveView';
@@ -160,5 +161,27 @@ describe('the archive section', () => {
     const alert = host.querySelector('[role="alert"]');
     expect(alert?.textContent).toContain('Check your connection and reload the page.');
     expect(buttonNamed('Try again')).toBeDefined();
+  });
+
+  it('after a server error, "Try again" fetches again and shows the archive', async () => {
+    const services = testServices();
+    let calls = 0;
+    services.rooms = {
+      ...services.rooms,
+      archive: () => (++calls === 1 ? Promise.reject(new ApiError({ status: 503, code: 'unavailable', message: 'down' })) : Promise.resolve(archive)),
+      transcript: () => Promise.resolve(transcript),
+    };
+    await act(async () => {
+      root.render(
+        <ServicesProvider services={services}>
+          <RoomArchiveSection room={archive.room} />
+        </ServicesProvider>,
+      );
+    });
+    expect(host.querySelector('[role="alert"]')?.textContent).toContain('reload the page');
+    await act(async () => buttonNamed('Try again')!.click());
+    expect(calls).toBe(2);
+    expect(host.querySelector('.archive-failed')).toBeNull();
+    expect(host.querySelector('[data-testid="archive-timeline"]')).not.toBeNull();
   });
 });

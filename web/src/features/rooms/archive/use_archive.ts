@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../../app/services';
+import { errorText, type ErrorText } from '../../../core/error_text';
 import type { RoomArchive, Transcript } from '../../../core/rooms_api';
 
 export type ArchiveLoad =
   | { status: 'loading' }
-  | { status: 'failed' }
+  | { status: 'failed'; error: ErrorText }
   | { status: 'ready'; archive: RoomArchive; transcript: Transcript };
 
 /** Fetches an ended room's archive and chat together; `retry` fetches both again. */
@@ -21,8 +22,8 @@ export function useArchive(slug: string): { load: ArchiveLoad; retry(): void } {
       ([archive, transcript]) => {
         if (!abort.signal.aborted) setDone({ key, load: { status: 'ready', archive, transcript } });
       },
-      () => {
-        if (!abort.signal.aborted) setDone({ key, load: { status: 'failed' } });
+      (e: unknown) => {
+        if (!abort.signal.aborted) setDone({ key, load: { status: 'failed', error: errorText(e) } });
       },
     );
     return () => abort.abort();
