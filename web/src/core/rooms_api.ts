@@ -83,6 +83,45 @@ export interface RoomPatch {
   duration_minutes?: number;
 }
 
+/** One chat message of an ended room (`GET …/transcript.json`). */
+export interface TranscriptMessage {
+  id: string;
+  client_id: string;
+  seq: number;
+  author: { id: string; name: string };
+  text: string;
+  /** RFC 3339 UTC. */
+  sent_at: string;
+  sent_at_ms: number;
+}
+
+export interface Transcript {
+  room: Room;
+  messages: TranscriptMessage[];
+}
+
+/** One stored playback action, with who made it (null: the server, e.g. waiting for everyone). */
+export interface ArchiveAction {
+  seq: number;
+  action: string;
+  by: { id: string; name: string } | null;
+  /** RFC 3339 UTC: the instant it took effect. */
+  at: string;
+  at_ms: number;
+  position_s: number;
+  playing: boolean;
+  rate: number;
+  volume: number;
+  muted: boolean;
+}
+
+/** The record of an ended session besides its chat (`GET …/archive`). */
+export interface RoomArchive {
+  room: Room;
+  people: { id: string; name: string; joined_at: string }[];
+  timeline: ArchiveAction[];
+}
+
 export interface RoomsApi {
   /** Public rooms that are live or scheduled. */
   list(status: ListStatus, signal?: AbortSignal): Promise<Room[]>;
@@ -100,6 +139,10 @@ export interface RoomsApi {
   ingest(slug: string, signal?: AbortSignal): Promise<Media>;
   /** Owner only: queue a failed (or never queued) video again; 409 `not_failed` otherwise. */
   retryIngest(slug: string, signal?: AbortSignal): Promise<Media>;
+  /** Who came and every playback action (anyone who may see the room). */
+  archive(slug: string, signal?: AbortSignal): Promise<RoomArchive>;
+  /** The whole chat, in seq order. */
+  transcript(slug: string, signal?: AbortSignal): Promise<Transcript>;
 }
 
 const STATUSES: readonly string[] = ['scheduled', 'live', 'ended'];
@@ -152,6 +195,77 @@ export function parseRoom(v: unknown): Room {
   if (v.protected_by === 'password' || v.protected_by === 'access_key') room.protected_by = v.protected_by;
   if (str(v.video_url)) room.video_url = v.video_url;
   return room;
+}
+
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** An RFC 3339 instant as Unix ms; throws `bad_response` when it is not one. */
+function instant(v: unknown, what: string): number {
+  const ms = str(v) ? Date.parse(v) : NaN;
+  if (!Number.isFinite(ms)) throw bad(what);
+  return ms;
+}
+
+function person(v: unknown, what: string): { id: string; name: string } {
+  if (!isRecord(v) || !str(v.id) || !str(v.name)) throw bad(what);
+  return { id: v.id, name: v.name };
+}
+
+/** Checks `GET …/transcript.json`; throws `bad_response` on anything malformed. Sorted by seq. */
+export function parseTranscript(body: unknown): Transcript {
+  if (!isRecord(body) || !Array.isArray(body.messages)) throw bad('transcript');
+  const messages = body.messages.map((m): TranscriptMessage => {
+    if (!isRecord(m) || !str(m.id) || !num(m.seq) || !str(m.text) || !str(m.sent_at)) throw bad('chat message');
+    return {
+      id: m.id,
+      client_id: str(m.client_id) ? m.client_id : '',
+      seq: m.seq,
+      author: person(m.author, 'chat message'),
+      text: m.text,
+      sent_at: m.sent_at,
+      sent_at_ms: instant(m.sent_at, 'chat message'),
+    };
+  });
+  return { room: parseRoom(body.room), messages: messages.sort((a, b) => a.seq - b.seq) };
+}
+
+/** Checks `GET …/archive`; throws `bad_response` on anything malformed. Timeline sorted by seq. */
+export function parseArchive(body: unknown): RoomArchive {
+  if (!isRecord(body) || !Array.isArray(body.people) || !Array.isArray(body.timeline)) throw bad('archive');
+  const people = body.people.map((p) => {
+    const who = person(p, 'archive');
+    const joined = isRecord(p) ? p.joined_at : undefined;
+    if (!str(joined)) throw bad('archive');
+    return { ...who, joined_at: joined };
+  });
+  const timeline = body.timeline.map((e): ArchiveAction => {
+    if (
+      !isRecord(e) ||
+      !num(e.seq) ||
+      !str(e.action) ||
+      !num(e.position_s) ||
+      e.position_s < 0 ||
+      typeof e.playing !== 'boolean' ||
+      !num(e.rate) ||
+      e.rate <= 0 ||
+      !str(e.at)
+    ) {
+      throw bad('playback action');
+    }
+    return {
+      seq: e.seq,
+      action: e.action,
+      by: e.by === null || e.by === undefined ? null : person(e.by, 'playback action'),
+      at: e.at,
+      at_ms: instant(e.at, 'playback action'),
+      position_s: e.position_s,
+      playing: e.playing,
+      rate: e.rate,
+      volume: num(e.volume) ? Math.min(1, Math.max(0, e.volume)) : 1,
+      muted: e.muted === true,
+    };
+  });
+  return { room: parseRoom(body.room), people, timeline: timeline.sort((a, b) => a.seq - b.seq) };
 }
 
 function roomFrom(body: unknown): Room {
@@ -236,6 +350,12 @@ export function createRoomsApi(opts: ApiOptions | { transport: Transport }): Roo
       const body = await json(await send('POST', `${base(slug)}/ingest/retry`, undefined, signal));
       if (!isRecord(body) || !str(body.state)) throw bad('ingest state');
       return parseMedia(body);
+    },
+    async archive(slug, signal) {
+      return parseArchive(await json(await send('GET', `${base(slug)}/archive`, undefined, signal)));
+    },
+    async transcript(slug, signal) {
+      return parseTranscript(await json(await send('GET', `${base(slug)}/transcript.json`, undefined, signal)));
     },
   };
 }

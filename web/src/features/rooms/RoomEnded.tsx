@@ -4,8 +4,12 @@ import { errorText } from '../../core/error_text';
 import { calendarUrl, transcriptUrl, type Room } from '../../core/rooms_api';
 import { buttonClass } from '../../ui/Button';
 import { ConfirmButton } from '../../ui/ConfirmButton';
+import { RoomArchiveSection } from './archive/ArchiveView';
 
-/** The watch party is over (or was cancelled before it started); its owner may delete it for good. */
+/**
+ * The watch party is over (or was cancelled before it started): its archive (film, chat replay, who
+ * came, the timeline) and downloads; its owner may delete it for good.
+ */
 export function RoomEnded({ room }: { room: Room }) {
   const { t } = useI18n();
   const { rooms } = useServices();
@@ -44,6 +48,7 @@ export function RoomEnded({ room }: { room: Room }) {
           {t('room.ended.calendar')}
         </a>
       </p>
+      {!cancelled && <RoomArchiveSection room={room} />}
       <Link className={buttonClass('primary')} to="/">
         {t('errors.backHome')}
       </Link>

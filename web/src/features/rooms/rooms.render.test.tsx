@@ -234,6 +234,7 @@ describe('joined room', () => {
   it('ended: says so (and that it was cancelled) with a way home', () => {
     const html = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'cancelled' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(html).toContain('This watch party has ended');
+    expect(html).not.toContain('Loading the chat and the timeline');
     expect(html).toContain('It was cancelled before it started.');
     expect(html).toMatch(/<a class="btn btn-primary" href="\/"[^>]*>Go to the home page<\/a>/);
     expect(html).not.toContain('>Share');
@@ -241,6 +242,7 @@ describe('joined room', () => {
     const ended = render(<RoomView room={{ ...room, status: 'ended', ended_reason: 'owner_ended' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(ended).not.toContain('cancelled');
     expect(ended).toContain('Download:');
+    expect(ended).toContain('Loading the chat and the timeline…');
     expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.txt" download="">the chat as text<\/a>/);
     expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/transcript.json" download="">the chat as JSON<\/a>/);
     expect(ended).toMatch(/<a href="\/api\/v1\/rooms\/abcdefghjk\/calendar.ics" download="">the calendar entry \(.ics\)<\/a>/);

@@ -1,0 +1,128 @@
+// End-to-end: the archive of an ended room. The host of a room with a real, ingested film plays it,
+// pauses, moves it to 0:03 and writes "at three seconds", then ends the room. The ended page shows
+// the film (seekable, the browser's own controls) with the chat replayed beside it: at 0:02 the
+// message is not there yet, at 0:04 it is, and its "Jump to 0:03" button moves the film to 0:03.
+// Who came and what was done to the film are listed too.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startKino } from '../lib/kino.mjs';
+import {
+  AUTOPLAY_ARG, CHROMIUM_ARGS, SHOTS, createRoomVia, launchChromium, openPerson, problemLog, registerVia, serveTestClip,
+  shotsAtBothWidths, uniqueSuffix,
+} from '../lib/e2e.mjs';
+
+const STEP_MS = 20_000;
+const TEST_MS = 60_000;
+const suffix = uniqueSuffix();
+const HOST = `Hanna ${suffix}`;
+const LINE = 'at three seconds';
+
+let k;
+let browser;
+let clips;
+const problems = problemLog();
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  clips = await serveTestClip({ seconds: 10, gop: 25 });
+  k = await startKino({ timeoutMs: 30_000, env: { KINO_INGEST_ENABLED: 'true', KINO_INGEST_ALLOW_PRIVATE_ADDRESSES: 'true' } });
+  browser = await launchChromium([...CHROMIUM_ARGS, AUTOPLAY_ARG]);
+}, { timeout: TEST_MS });
+
+after(async () => {
+  await browser?.close();
+  await k?.stop();
+  await clips?.close();
+});
+
+const main = (p) => p.getByRole('main');
+const controls = (p) => p.getByRole('region', { name: 'Player' }).getByRole('group', { name: 'Player controls' });
+const replay = (p) => main(p).getByTestId('archive-replay');
+
+/** Moves the archive's film to `s` and waits until the browser has done it. */
+async function seekArchive(page, s) {
+  await page.evaluate(async (to) => {
+    const v = document.querySelector('[data-testid="archive-video"]');
+    const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    v.currentTime = to;
+    await seeked;
+  }, s);
+}
+
+describe('web app: the archive of an ended room', { concurrency: false }, () => {
+  it('replays the chat beside the film at the moment each message was written, and jumps to it', { timeout: TEST_MS }, async () => {
+    const host = await openPerson(browser, problems, { stepMs: STEP_MS, name: 'host' });
+    await registerVia(host.context, k.url, { username: `arch_${suffix}`, displayName: HOST });
+    const body = await createRoomVia(host.context, k.url, { title: `Archive show ${suffix}`, videoUrl: `${clips.url}/clip.mp4`, visibility: 'public' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const job = await (await host.context.request.get(`${k.url}/api/v1/rooms/${body.room.slug}/ingest`)).json();
+      if (job.state === 'ready') break;
+      assert.notEqual(job.state, 'failed', job.error);
+      assert.ok(Date.now() < deadline, `ingest stuck in ${job.state}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    // The live room: play, pause, move to 0:03, and say something there.
+    const page = host.page;
+    await page.goto(body.url);
+    await controls(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await controls(page).getByRole('button', { name: 'Pause', exact: true }).click();
+    await controls(page).getByRole('button', { name: 'Play', exact: true }).waitFor();
+    await controls(page).getByRole('slider', { name: 'Position' }).fill('3');
+    await page.getByTestId('player-toast').filter({ hasText: 'jumped to 0:03' }).waitFor();
+    // A change takes effect a short lead after the click (docs/design/0006): write once it has.
+    await page.waitForFunction(() => {
+      const v = document.querySelector('.player video');
+      return v && Math.abs(v.currentTime - 3) < 0.05 && !v.seeking;
+    });
+    const { timeline } = await (await host.context.request.get(`${k.url}/api/v1/rooms/${body.room.slug}/archive`)).json();
+    const seekAt = Date.parse(timeline.at(-1).at);
+    assert.equal(timeline.at(-1).action, 'seek');
+    while (Date.now() <= seekAt + 50) await page.waitForTimeout(50);
+    const composer = page.getByRole('textbox', { name: /message/i });
+    await composer.fill(LINE);
+    await composer.press('Enter');
+    await main(page).getByText(LINE).waitFor();
+    await page.getByRole('button', { name: 'End room' }).click();
+    await page.getByRole('button', { name: 'Yes, end room' }).click();
+    await main(page).getByText('This watch party has ended').waitFor();
+
+    // The archive, as anyone opening the page later sees it.
+    await page.reload();
+    await main(page).getByLabel(`The film of “Archive show ${suffix}”`).waitFor();
+    assert.equal(await main(page).getByTestId('archive-video').getAttribute('controls'), '', 'the browser’s own controls');
+    await page.waitForFunction(() => document.querySelector('[data-testid="archive-video"]')?.readyState >= 1);
+
+    await seekArchive(page, 2);
+    await main(page).getByText('No messages before this point of the film.').waitFor();
+    assert.equal(await replay(page).getByText(LINE).count(), 0, 'not yet at 0:02');
+
+    await seekArchive(page, 4);
+    await replay(page).getByText(LINE).waitFor();
+
+    await seekArchive(page, 9);
+    const jump = replay(page).getByRole('button', { name: `Jump to 0:03: message from ${HOST}` });
+    await jump.click();
+    await page.waitForFunction(() => {
+      const v = document.querySelector('[data-testid="archive-video"]');
+      return Math.abs(v.currentTime - 3) < 0.3 && !v.seeking;
+    });
+
+    // Who came, and what was done to the film.
+    await main(page).getByTestId('archive-people').getByText(HOST, { exact: true }).waitFor();
+    const actions = main(page).getByTestId('archive-timeline');
+    await actions.getByText(`${HOST} played at 0:00`).waitFor();
+    await actions.getByText(`${HOST} seeked to 0:03`).waitFor();
+
+    // Desktop and 360 px wide (stacked, nothing wider than the screen).
+    await shotsAtBothWidths(page, 'archive', { settleMs: 200, restoreMs: 150 });
+
+    // Reading the whole chat without playing.
+    await main(page).getByRole('button', { name: 'Whole chat' }).click();
+    await main(page).getByTestId('archive-whole').getByText(LINE).waitFor();
+    assert.deepEqual(problems.pageErrors, []);
+    await host.context.close();
+  });
+});
