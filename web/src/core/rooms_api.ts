@@ -1,6 +1,7 @@
 // Typed client for the rooms part of the REST API (`/api/v1/rooms…`). No React, no DOM.
 import { ApiError, createTransport, isRecord, type ApiOptions, type Transport } from './api';
 import { parseMedia, type Media } from './media';
+import type { ChatMessage } from './room_protocol';
 
 export type RoomStatus = 'scheduled' | 'live' | 'ended';
 export type Visibility = 'public' | 'private';
@@ -83,15 +84,8 @@ export interface RoomPatch {
   duration_minutes?: number;
 }
 
-/** One chat message of an ended room (`GET …/transcript.json`). */
-export interface TranscriptMessage {
-  id: string;
-  client_id: string;
-  seq: number;
-  author: { id: string; name: string };
-  text: string;
-  /** RFC 3339 UTC. */
-  sent_at: string;
+/** One chat message of an ended room (`GET …/transcript.json`): the chat's message, with its time parsed. */
+export interface TranscriptMessage extends ChatMessage {
   sent_at_ms: number;
 }
 
