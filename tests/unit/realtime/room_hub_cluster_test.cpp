@@ -284,7 +284,9 @@ TEST_F(RoomHubClusterTest, WhenTheOwnerDiesRelayedSocketsReconnectAndTheRoomMove
 }
 
 TEST_F(RoomHubClusterTest, EndingTheRoomOnANodeThatDoesNotRunItReachesEveryoneThroughTheOwner) {
-  auto [on_a, on_b, ann, bob] = annOnABobOnB();
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
   ASSERT_TRUE(eventually([&] { return bob->has("hello"); }));
   b_->hub->endRoom(room_, {"owner_ended", "2026-12-07T12:00:00Z"});  // POST …/end reached node b
   EXPECT_TRUE(eventually([&] { return ann->has("room.ended") && ann->closeCode() == kCloseRoomEnded; }));
@@ -310,7 +312,9 @@ TEST_F(RoomHubClusterTest, ANodeShuttingDownHandsItsRoomsOverAtOnce) {
 }
 
 TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
-  auto [on_a, on_b, ann, bob] = annOnABobOnB();
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
   ASSERT_TRUE(eventually([&] { return ann->has("member.joined"); }));
   b_->kill();
   // Node a keeps renewing its own leases as time passes; node b's heartbeat stops.
@@ -326,7 +330,9 @@ TEST_F(RoomHubClusterTest, TheOwnerDropsConnectionsOfANodeThatDied) {
 // its holder alive. Afterwards the owner keeps the room under the same token, and nobody is told to
 // reconnect or dropped as dead.
 TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSocket) {
-  auto [on_a, on_b, ann, bob] = annOnABobOnB();
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
   ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
   const auto before = store_->leases().find(roomLease(room_)).value();
 
@@ -349,7 +355,7 @@ TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSo
   EXPECT_EQ(bob->closeCode(), 0) << "the edge kept relaying";
   EXPECT_EQ(ann->closeCode(), 0);
   EXPECT_FALSE(ann->has("member.left")) << "the owner did not take node b for dead";
-  on_b->receive(1, chat("b-1", "after the failover"));
+  people.on_b->receive(1, chat("b-1", "after the failover"));
   EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
 }
 
