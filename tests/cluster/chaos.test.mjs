@@ -84,7 +84,7 @@ if (!inNetns) {
       let streak = 0;
       let firstOk = 0;
       while (Date.now() < end) {
-        await sleep(500);
+        await sleep(200);  // video moved at some point since the last sample: sample often
         const now = await decoded();
         const moving = now.map((frames, i) => Object.entries(frames).filter(([id, n]) => n > (before[i][id] ?? 0)).length);
         const ok = moving.every((n) => n >= PAGES - 1);
@@ -202,7 +202,9 @@ if (!inNetns) {
         console.log('# |---|---|---|---|');
         for (const r of table) console.log(`# | ${r.what} | ${r.chat} ms | ${r.media} ms | ${r.spread} ms |`);
       }
-      await cluster?.stop({ keepLogs: false });
+      const keepLogs = Boolean(process.env.KINO_CHAOS_DEBUG);
+      if (keepLogs && cluster) console.log(`# logs kept in ${cluster.logsDir}`);
+      await cluster?.stop({ keepLogs });
     }, { timeout: 120_000 });
 
     /** Kills `component` (a name, or a function choosing one), measures recovery, restarts it. */

@@ -135,9 +135,54 @@ class LocalBus final : public Bus {
                    CursorKey{std::string(consumer), std::string(subject)});
   }
 
+  Result<JournalClaim> claimJournal(std::string_view subject,
+                                    std::chrono::milliseconds) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    common::MutexLock lock(mu_);
+    auto& journal = journals_[std::string(subject)];
+    JournalClaim claim;
+    for (const auto& e : journal) {
+      if (!e.data.empty()) claim.entries.push_back(e);
+    }
+    claim.position = next_seq_++;
+    journal.push_back({claim.position, {}});  // the claim's marker
+    return claim;
+  }
+
+  Result<std::uint64_t> appendJournal(std::string_view subject, std::uint64_t after,
+                                      std::string_view data, std::chrono::milliseconds) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    if (data.empty()) {
+      return Error::make(ErrorKind::kInvalid, "bad_journal_entry", "a journal entry is not empty");
+    }
+    common::MutexLock lock(mu_);
+    auto& journal = journals_[std::string(subject)];
+    const std::uint64_t last = journal.empty() ? 0 : journal.back().position;
+    if (last != after) return fenced(subject);
+    journal.push_back({next_seq_++, std::string(data)});
+    return journal.back().position;
+  }
+
+  Result<void> trimJournal(std::string_view subject, std::uint64_t position,
+                           std::chrono::milliseconds) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    common::MutexLock lock(mu_);
+    std::erase_if(journals_[std::string(subject)],
+                  [position](const JournalEntry& e) { return e.position < position; });
+    return success();
+  }
+
   bool healthy() const override { return true; }
 
  private:
+  static bool journalSubject(std::string_view subject) {
+    return subject.starts_with("durable.journal.") && validSubject(subject);
+  }
+  static Error fenced(std::string_view subject) {
+    return Error::make(ErrorKind::kConflict, "journal_fenced",
+                       "the journal " + std::string(subject) + " was claimed by another owner");
+  }
+
   struct Delivery {
     std::shared_ptr<Sink> sink;
     Message message;
@@ -208,6 +253,8 @@ class LocalBus final : public Bus {
   std::deque<Kept> kept_ KINO_GUARDED_BY(mu_);       // durable messages, oldest first
   std::uint64_t next_seq_ KINO_GUARDED_BY(mu_) = 1;  // of the next durable message
   std::map<CursorKey, std::uint64_t> cursors_ KINO_GUARDED_BY(mu_);  // next seq each one wants
+  // Journals by subject; positions come from next_seq_ (markers have empty data).
+  std::map<std::string, std::vector<JournalEntry>> journals_ KINO_GUARDED_BY(mu_);
   bool stopping_ KINO_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: started once everything above exists
 };

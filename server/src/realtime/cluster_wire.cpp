@@ -193,6 +193,45 @@ Result<std::map<std::string, int>> decodePresence(std::string_view text) {
   return out;
 }
 
+std::string encodeJournalBatch(const std::vector<storage::NewMessage>& batch) {
+  json::array out;
+  for (const auto& m : batch) {
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(m.sent_at.time_since_epoch());
+    out.push_back({{"room", m.room_id},      {"seq", m.seq},
+                   {"by", m.principal},      {"name", m.author_name},
+                   {"client_id", m.client_id}, {"text", m.text},
+                   {"sent_us", us.count()}});
+  }
+  return json::serialize(out);
+}
+
+Result<std::vector<storage::NewMessage>> decodeJournalBatch(std::string_view text) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return malformed("a journal batch that is not a JSON array");
+  std::vector<storage::NewMessage> out;
+  for (const auto& item : v.as_array()) {
+    if (!item.is_object()) return malformed("a journal entry that is not an object");
+    const auto& o = item.as_object();
+    storage::NewMessage m;
+    std::int64_t us = 0;
+    if (!i64(o, "room", m.room_id) || !i64(o, "seq", m.seq) || !str(o, "by", m.principal) ||
+        !str(o, "name", m.author_name) || !str(o, "client_id", m.client_id) ||
+        !str(o, "text", m.text) || !i64(o, "sent_us", us)) {
+      return malformed("a journal entry missing a field");
+    }
+    m.sent_at = common::TimePoint(
+        std::chrono::duration_cast<common::TimePoint::duration>(std::chrono::microseconds(us)));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::string roomJournal(std::int64_t room_id) {
+  return "durable.journal.room." + std::to_string(room_id);
+}
+
 std::string roomInbox(std::int64_t room_id) { return "room." + std::to_string(room_id) + ".in"; }
 std::string nodeInbox(std::string_view node_id) { return "node." + std::string(node_id) + ".out"; }
 std::string roomLease(std::int64_t room_id) { return "room:" + std::to_string(room_id); }

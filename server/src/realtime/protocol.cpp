@@ -240,7 +240,9 @@ std::string memberIdFor(std::string_view principal) {
 }
 
 boost::json::object messageJson(const storage::MessageRecord& m) {
-  return {{"id", std::to_string(m.id)},
+  // The id is the room-wide number, not the store's row id: a message acknowledged from the
+  // journal while the store failed over has no row yet, and must not change id once it has one.
+  return {{"id", std::to_string(m.seq)},
           {"client_id", m.client_id},
           {"seq", m.seq},
           {"author", {{"id", memberIdFor(m.principal)}, {"name", m.author_name}}},

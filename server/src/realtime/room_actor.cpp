@@ -46,6 +46,7 @@ void RoomActor::Impl::scheduleTick(const std::shared_ptr<RoomActor>& self) {
     if (ec || self->impl_->released) return;
     self->impl_->apply(self->impl_->core.tick(), self);
     if (self->impl_->lease) self->impl_->checkLease(self);
+    self->impl_->flushJournal(self);
     self->impl_->scheduleTick(self);
   });
 }
@@ -96,23 +97,8 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
       }
     });
   }
-  if (!fx.persist.empty()) {
-    // Durable before delivery: the store call blocks, so it runs on the worker pool; the result
-    // comes back to the strand.
-    asio::post(hub->workers, [self, f = fence(), batch = std::move(fx.persist)] {
-      auto result = self->impl_->hub->store.messages().appendBatch(batch, f);
-      if (!result) {
-        log::error("chat_persist_failed", {{"room", self->impl_->slug},
-                                           {"message", result.error().message}});
-      }
-      asio::post(self->impl_->strand, [self, result = std::move(result)] {
-        const bool lost = !result && result.error().code == "lease_lost";
-        self->impl_->apply(self->impl_->core.persisted(result), self);
-        // Another node runs the room now: stop here; the senders resend there after reconnecting.
-        if (lost) self->impl_->stop(kCloseRoomMoved, "room moved", self);
-      });
-    });
-  }
+  // Durable before delivery: the core hears back on the strand (room_actor_chat.cpp).
+  if (!fx.persist.empty()) persistChat(std::move(fx.persist), self);
   maybeRelease(self);
 }
 
@@ -139,7 +125,7 @@ void RoomActor::Impl::applyMedia(Effects& fx) {
 // release_after and no acquire() is waiting to connect. Runs on `strand`.
 void RoomActor::Impl::maybeRelease(const std::shared_ptr<RoomActor>& self) {
   if (released) return;
-  if (!outlets.empty() || !core.idle() || pending.load() > 0) {
+  if (!outlets.empty() || !core.idle() || !chatIdle() || pending.load() > 0) {
     idle_since_ms.reset();
     return;
   }
@@ -155,6 +141,7 @@ void RoomActor::Impl::forget() {
   released = true;
   timer.cancel();
   wake.cancel();
+  store_wait.cancel();
   inbox.reset();
   if (lease) {
     asio::post(hub->workers, [h = hub, l = *lease] {

@@ -66,6 +66,7 @@ RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Stor
 }
 
 RoomHub::~RoomHub() {
+  shared_->journal_pool.join();  // its calls end within journal_wait
   shared_->node_inbox.reset();  // their handlers do not run once these return
   shared_->presence_reports.reset();
 }
@@ -92,9 +93,46 @@ void RoomHub::startHeartbeat() {
   });
 }
 
+Result<std::uint64_t> RoomHub::replayJournal(std::int64_t room_id, const storage::Fence& fence) {
+  const std::string subject = roomJournal(room_id);
+  const auto wait = shared_->options.cluster.journal_wait;
+  auto claim = shared_->bus().claimJournal(subject, wait);
+  if (!claim) return claim.error();
+  std::vector<storage::NewMessage> replay;
+  for (const auto& entry : claim->entries) {
+    auto batch = decodeJournalBatch(entry.data);
+    if (!batch) {
+      log::warn("chat_journal_entry_refused", {{"room", room_id}, {"message", batch.error().message}});
+      continue;
+    }
+    for (auto& m : *batch) {
+      if (m.room_id == room_id) replay.push_back(std::move(m));
+    }
+  }
+  if (!replay.empty()) {
+    // Stored before the seq floor is read; what an earlier owner already stored comes back as a
+    // duplicate and changes nothing.
+    auto stored = shared_->store.messages().appendBatch(replay, fence);
+    if (!stored) return stored.error();
+    log::info("chat_journal_replayed",
+              {{"room", room_id}, {"messages", static_cast<std::int64_t>(replay.size())}});
+  }
+  if (!claim->entries.empty()) {
+    if (auto r = shared_->bus().trimJournal(subject, claim->position, wait); !r) {
+      log::warn("chat_journal_trim_failed", {{"subject", subject}, {"message", r.error().message}});
+    }
+  }
+  return claim->position;
+}
+
 Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug,
-                                const storage::Fence& fence) {
+                                const storage::Fence& fence, std::uint64_t& journal_at) {
   storage::Store& store = shared_->store;
+  if (shared_->clustered()) {
+    auto at = replayJournal(room_id, fence);
+    if (!at) return at.error();
+    journal_at = *at;
+  }
   auto last = store.messages().lastSeq(room_id);
   if (!last) return last.error();
   auto floor = store.messages().seqFloor(room_id);
@@ -159,14 +197,25 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
   // Loading blocks on the store: not under the lock, so other rooms are not held up. Two visitors
   // of a room with no actor may both load it; the first to insert wins (the other's load only
   // reserved a block of seq numbers that nobody uses).
+  std::uint64_t journal_at = 0;
   auto setup = load(room_id, slug,
-                    lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{});
+                    lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{},
+                    journal_at);
   if (!setup) return setup.error();
-  auto actor = std::make_shared<RoomActor>(
-      std::make_unique<RoomActor::Impl>(shared_, slug, std::move(setup).value(), lease));
+  auto actor = std::make_shared<RoomActor>(std::make_unique<RoomActor::Impl>(
+      shared_, slug, std::move(setup).value(), lease, journal_at));
   common::MutexLock lock(mu_);
   auto [it, inserted] = actors_.emplace(room_id, actor);
   ++it->second->impl_->pending;
+  if (!inserted && journal_at != 0) {
+    // This load lost the race but its claim of the journal may be the later one: appends go
+    // after the newest claim (both are this node's, under one lease).
+    asio::post(it->second->impl_->strand, [a = it->second, journal_at] {
+      if (a->impl_->journal) {
+        a->impl_->journal->position = std::max(a->impl_->journal->position, journal_at);
+      }
+    });
+  }
   if (inserted) {
     if (shared_->clustered()) {
       // Connections other nodes relay to this room, from now on.

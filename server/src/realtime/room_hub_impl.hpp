@@ -37,6 +37,7 @@ struct RoomHub::Shared {
         reach(options.cluster.lease_ttl), heartbeat(i) {}
 
   bool clustered() const { return options.cluster.bus != nullptr; }
+  bus::Bus& bus() const { return *options.cluster.bus; }
   const std::string& node() const { return options.cluster.node_id; }
   std::chrono::milliseconds ttl() const { return options.cluster.lease_ttl; }
   // Runs one lease call to the store and records how the store answered (see StoreReach).
@@ -72,15 +73,20 @@ struct RoomHub::Shared {
   std::unique_ptr<bus::Subscription> node_inbox;  // set once in the constructor
   std::unique_ptr<bus::Subscription> presence_reports;  // the other nodes' people counts
   asio::steady_timer heartbeat;  // renews this node's lease and reports its people counts
+  // Runs the blocking journal calls: not the worker pool, whose threads may all be waiting for a
+  // store that is failing over. Stopped and joined by ~RoomHub.
+  asio::thread_pool journal_pool{1};
 };
 
 struct RoomActor::Impl {
   Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
-       std::optional<storage::LeaseRecord> held)
+       std::optional<storage::LeaseRecord> held, std::uint64_t journal_at)
       : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
         strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
         core(std::move(setup), hub->clock, hub->people, hub->options.core),
-        lease(std::move(held)) {}
+        lease(std::move(held)), store_wait(strand) {
+    if (hub->clustered()) journal = Journal{roomJournal(room_id), journal_at, {}};
+  }
 
   std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
   // What the room's writes carry: the lease it runs under (the store refuses them once another
@@ -94,6 +100,24 @@ struct RoomActor::Impl {
   void apply(Effects fx, const std::shared_ptr<RoomActor>& self);
   void applyMedia(Effects& fx);
   void maybeRelease(const std::shared_ptr<RoomActor>& self);
+
+  // Chat durability (room_actor_chat.cpp). The batch RoomCore handed over goes to the store; in a
+  // cluster, when the store has not answered within journal_after (or refused for being
+  // unavailable, or is still busy with an earlier batch), it goes to the room's journal instead,
+  // and whichever is durable first answers the core. Journaled messages are written to the store
+  // with the next batch or on the next tick; once stored, the journal is trimmed.
+  void persistChat(std::vector<storage::NewMessage> batch, const std::shared_ptr<RoomActor>& self);
+  void appendToStore(std::vector<storage::NewMessage> messages, std::uint64_t batch_id,
+                     const std::shared_ptr<RoomActor>& self);
+  void storeAnswered(std::uint64_t batch_id, const std::vector<storage::NewMessage>& messages,
+                     const Result<std::vector<storage::MessageRecord>>& result,
+                     const std::shared_ptr<RoomActor>& self);
+  void journalChat(const std::shared_ptr<RoomActor>& self);
+  void journaled(std::uint64_t batch_id, const Result<std::uint64_t>& result,
+                 const std::shared_ptr<RoomActor>& self);
+  void flushJournal(const std::shared_ptr<RoomActor>& self);
+  void trimJournal(const std::shared_ptr<RoomActor>& self);
+  bool chatIdle() const { return !chat_batch && !store_busy && (!journal || journal->unstored.empty()); }
 
   // Cluster (owner side). All on `strand`.
   // Takes a relayed message for this room.
@@ -128,6 +152,23 @@ struct RoomActor::Impl {
   std::map<std::pair<std::string, ConnId>, ConnId> relayed_conns;
   std::map<ConnId, std::string> relayed_from;
   bool checking_lease = false;
+
+  // Chat on its way to durability (all on `strand`).
+  struct Journal {
+    std::string subject;
+    std::uint64_t position = 0;  // this owner's claim or last append: the next append goes after
+    std::vector<storage::NewMessage> unstored;  // acknowledged from the journal, not stored yet
+  };
+  std::optional<Journal> journal;  // cluster only
+  struct ChatBatch {
+    std::uint64_t id = 0;
+    std::vector<storage::NewMessage> messages;
+    bool journaling = false;  // a journal append for it is running
+  };
+  std::optional<ChatBatch> chat_batch;  // the batch RoomCore waits to hear about
+  std::uint64_t next_batch_id = 1;      // 0 means "no batch": a flush of journaled messages
+  bool store_busy = false;              // a chat append to the store is running
+  asio::steady_timer store_wait;        // journal_after, for the batch in the store
 };
 
 // A room another node runs, seen from this node (the edge): relays this node's connections to the

@@ -265,6 +265,54 @@ TEST_P(BusContractTest,
   EXPECT_EQ(calls, seen);
 }
 
+// Journals: what an owner appended is what the next claim reads, in order; an owner whose journal
+// was claimed since cannot add to it; a trim drops what came before the owner's last position.
+TEST_P(BusContractTest, AClaimReadsEveryEntryInOrderAndFencesTheEarlierOwner) {
+  const std::string j = "durable.journal." + p_;
+  auto first = bus_->claimJournal(j, 5s);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->entries.empty());
+  auto a = bus_->appendJournal(j, first->position, "a", 5s);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  auto b = bus_->appendJournal(j, *a, "b", 5s);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_GT(*b, *a);
+
+  auto second = bus_->claimJournal(j, 5s);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_EQ(second->entries.size(), 2u);
+  EXPECT_EQ(second->entries[0].data, "a");
+  EXPECT_EQ(second->entries[1].data, "b");
+  EXPECT_EQ(second->entries[1].position, *b);
+
+  auto late = bus_->appendJournal(j, *b, "from the old owner", 5s);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, "journal_fenced");
+  auto c = bus_->appendJournal(j, second->position, "c", 5s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+
+  ASSERT_TRUE(bus_->trimJournal(j, *c, 5s).ok());
+  auto d = bus_->appendJournal(j, *c, "d", 5s);  // the trim kept the owner's place
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  auto third = bus_->claimJournal(j, 5s);
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  std::vector<std::string> seen;
+  for (const auto& e : third->entries) seen.push_back(e.data);
+  EXPECT_EQ(seen, (std::vector<std::string>{"c", "d"}));
+}
+
+TEST_P(BusContractTest, JournalsLiveUnderDurableJournalAndEntriesAreNotEmpty) {
+  EXPECT_EQ(bus_->claimJournal(durable("j"), 1s).error().code, "bad_subject");
+  const std::string j = "durable.journal." + p_;
+  auto claim = bus_->claimJournal(j, 5s);
+  ASSERT_TRUE(claim.ok());
+  EXPECT_FALSE(bus_->appendJournal(j, claim->position, "", 1s).ok());
+  // Journals are separate from one another.
+  auto other = bus_->claimJournal(j + "x", 5s);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(bus_->appendJournal(j, claim->position, "still mine", 5s).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, BusContractTest, ::testing::ValuesIn(kAdapters),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "fakes/fake_clock.hpp"
@@ -68,15 +69,19 @@ struct RecordingOutlet : Outlet {
   int closed = 0;
 };
 
-// The shared store, whose lease calls can be cut off (a database failover in progress).
+// The shared store, whose lease calls can be cut off, and whose chat appends can stall (a database
+// failover in progress).
 class OutageStore final : public storage::Store {
  public:
-  explicit OutageStore(storage::Store& s) : s_(s), leases_(*this) {}
+  explicit OutageStore(storage::Store& s) : s_(s), leases_(*this), messages_(*this) {}
   void setDown(bool down) { down_ = down; }
+  // While set, appendBatch waits; when cleared, the waiting calls fail (their connection died)
+  // and later ones go through.
+  void setChatStalled(bool stalled) { chat_stalled_ = stalled; }
   storage::UserRepository& users() override { return s_.users(); }
   storage::SessionRepository& sessions() override { return s_.sessions(); }
   storage::RoomRepository& rooms() override { return s_.rooms(); }
-  storage::MessageRepository& messages() override { return s_.messages(); }
+  storage::MessageRepository& messages() override { return messages_; }
   storage::AssetRepository& assets() override { return s_.assets(); }
   storage::PlaybackRepository& playback() override { return s_.playback(); }
   storage::LeaseRepository& leases() override { return leases_; }
@@ -116,9 +121,35 @@ class OutageStore final : public storage::Store {
     }
     OutageStore& o;
   };
+  struct Messages final : storage::MessageRepository {
+    explicit Messages(OutageStore& outer) : o(outer) {}
+    storage::MessageRepository& real() { return o.s_.messages(); }
+    Result<std::vector<storage::MessageRecord>> appendBatch(
+        const std::vector<storage::NewMessage>& batch, const storage::Fence& fence) override {
+      if (o.chat_stalled_) {
+        while (o.chat_stalled_) std::this_thread::sleep_for(2ms);
+        return down();
+      }
+      return real().appendBatch(batch, fence);
+    }
+    Result<std::vector<storage::MessageRecord>> page(std::int64_t room,
+                                                     std::optional<std::int64_t> before,
+                                                     int limit) override {
+      return real().page(room, before, limit);
+    }
+    Result<std::int64_t> lastSeq(std::int64_t room) override { return real().lastSeq(room); }
+    Result<std::int64_t> seqFloor(std::int64_t room) override { return real().seqFloor(room); }
+    Result<void> raiseSeqFloor(std::int64_t room, std::int64_t floor,
+                               const storage::Fence& fence) override {
+      return real().raiseSeqFloor(room, floor, fence);
+    }
+    OutageStore& o;
+  };
   storage::Store& s_;
   std::atomic<bool> down_{false};
+  std::atomic<bool> chat_stalled_{false};
   Leases leases_;
+  Messages messages_;
 };
 
 // One node: its own threads, sharing the store, the bus and the clock with the others.
@@ -128,7 +159,8 @@ struct Node {
     thread = std::thread([this] { io.run(); });
     HubOptions options;
     options.release_after = 0ms;
-    options.cluster = {.bus = &bus, .node_id = std::move(id), .lease_ttl = 3000ms};
+    options.cluster = {.bus = &bus, .node_id = std::move(id), .lease_ttl = 3000ms,
+                       .journal_after = 100ms};
     hub = std::make_unique<RoomHub>(io, workers, store, presence, clock, options, nullptr);
   }
   // Dies without a goodbye: its threads stop; nothing is released or sent.
@@ -357,6 +389,91 @@ TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSo
   EXPECT_FALSE(ann->has("member.left")) << "the owner did not take node b for dead";
   people.on_b->receive(1, chat("b-1", "after the failover"));
   EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
+}
+
+// Chat during a database failover: the owner acknowledges what the room's journal on the bus holds,
+// so people keep talking; the messages reach the store once it answers again.
+TEST_F(RoomHubClusterTest, ChatGoesOnThroughTheJournalWhileTheStoreStallsAndIsStoredAfterwards) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
+
+  shared_->setChatStalled(true);
+  people.on_b->receive(1, chat("b-1", "during the failover"));
+  people.on_a->receive(1, chat("a-1", "me too"));
+  EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }, 3s));
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-1"); }, 3s));
+  auto texts = [](RecordingOutlet& o) {
+    std::set<std::string> out;
+    for (const auto& f : o.all()) {
+      if (f.at("type").as_string() == "chat.message") {
+        out.insert(std::string(f.at("message").as_object().at("text").as_string()));
+      }
+    }
+    return out;
+  };
+  const std::set<std::string> both{"during the failover", "me too"};
+  EXPECT_TRUE(eventually([&] { return texts(*ann) == both && texts(*bob) == both; }, 3s));
+  EXPECT_TRUE(store_->messages().page(room_, std::nullopt, 10)->empty()) << "the store is down";
+
+  shared_->setChatStalled(false);
+  ASSERT_TRUE(eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 2; }))
+      << "written to the store once it answers";
+  for (const auto& f : ann->all()) {
+    if (f.at("type").as_string() != "chat.message") continue;
+    const auto& m = f.at("message").as_object();
+    EXPECT_EQ(m.at("id").as_string(), std::to_string(m.at("seq").as_int64()))
+        << "the id is the same before and after the store has the message";
+  }
+  people.on_a->receive(1, chat("a-2", "and on we go"));
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-2"); }));
+  EXPECT_TRUE(eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 3; }));
+  EXPECT_EQ(ann->closeCode(), 0);
+  EXPECT_EQ(bob->closeCode(), 0);
+}
+
+// The owner dies while what it acknowledged is only in the journal: the next owner stores it
+// before it numbers anything, and shows it.
+TEST_F(RoomHubClusterTest, TheNextOwnerStoresWhatTheDeadOwnerAcknowledgedFromTheJournal) {
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(on_a.ok());
+  auto ann = std::make_shared<RecordingOutlet>();
+  (*on_a)->connect(visitor(1, "1"), ann);
+  ASSERT_TRUE(eventually([&] { return ann->has("hello"); }));
+  shared_->setChatStalled(true);
+  (*on_a)->receive(1, chat("a-1", "only in the journal"));
+  ASSERT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-1"); }, 3s));
+  std::int64_t acked_seq = 0;
+  for (const auto& f : ann->all()) {
+    if (f.at("type").as_string() == "chat.ack") acked_seq = f.at("seq").as_int64();
+  }
+
+  a_->kill();
+  shared_->setChatStalled(false);  // the dead node's stalled call fails with its connection
+  clock_.advance(4s);
+  auto again = b_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(b_->hub->actorCount(), 1u) << "node b took the room over";
+  const auto stored = store_->messages().page(room_, std::nullopt, 10).value();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].text, "only in the journal");
+  EXPECT_EQ(stored[0].seq, acked_seq) << "under the number it was acknowledged with";
+
+  auto ann2 = std::make_shared<RecordingOutlet>();
+  (*again)->connect(visitor(2, "1"), ann2);
+  ASSERT_TRUE(eventually([&] { return ann2->has("hello"); }));
+  const auto messages = ann2->all().front().at("snapshot").as_object().at("messages").as_array();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].as_object().at("text").as_string(), "only in the journal");
+  (*again)->receive(2, chat("a-1", "only in the journal"));  // the browser's resend
+  ASSERT_TRUE(eventually([&] { return ann2->has("chat.ack", "id", "a-1"); }));
+  EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 1u) << "no duplicate";
+  (*again)->receive(2, chat("a-2", "next"));
+  ASSERT_TRUE(eventually([&] { return ann2->has("chat.ack", "id", "a-2"); }));
+  const auto after = store_->messages().page(room_, std::nullopt, 10).value();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_GT(after[1].seq, acked_seq) << "numbered after the replayed message";
 }
 
 }  // namespace

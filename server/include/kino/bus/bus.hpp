@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kino/common/result.hpp"
 
@@ -64,6 +65,34 @@ class Bus {
   virtual Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,
                                                                  std::string_view consumer,
                                                                  Handler handler) = 0;
+
+  // Journals: append-only logs, one per subject under "durable.journal.", stored like durable
+  // messages (replicated; kept for the durable retention, an hour on NATS), written by one owner
+  // at a time. An owner claims the journal (which returns everything in it), then appends after
+  // the position it last saw; a claim by someone else in between makes the append fail
+  // (kConflict "journal_fenced"), so an owner that lost the journal can never add to it unseen.
+  struct JournalEntry {
+    std::uint64_t position = 0;  // grows along the journal (not by one)
+    std::string data;            // never empty
+  };
+  struct JournalClaim {
+    std::uint64_t position = 0;  // where this claim stands: append after it
+    std::vector<JournalEntry> entries;  // everything appended before the claim, oldest first
+  };
+  // Fences every earlier claim of `subject`, then returns what the journal holds. Blocks up to
+  // `wait`, then kUnavailable.
+  virtual Result<JournalClaim> claimJournal(std::string_view subject,
+                                            std::chrono::milliseconds wait) = 0;
+  // Appends `data` (not empty) if the journal's last position is still `after` (this owner's last
+  // claim or append); returns the entry's position. kConflict "journal_fenced" when another claim
+  // came since; kUnavailable when not stored within `wait` (it may still be, once: a claim shows).
+  virtual Result<std::uint64_t> appendJournal(std::string_view subject, std::uint64_t after,
+                                              std::string_view data,
+                                              std::chrono::milliseconds wait) = 0;
+  // Drops the entries before `position` (an owner's last position: what it wrote is stored
+  // elsewhere now). The entry at `position` stays, so appends after it keep working.
+  virtual Result<void> trimJournal(std::string_view subject, std::uint64_t position,
+                                   std::chrono::milliseconds wait) = 0;
 
   // Whether the bus can deliver now (for /readyz).
   virtual bool healthy() const = 0;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kino/common/result.hpp"
 #include "kino/realtime/outlet.hpp"
@@ -47,9 +48,15 @@ Result<ToEdge> decodeToEdge(std::string_view text);
 std::string encodePresence(const std::map<std::string, int>& counts);
 Result<std::map<std::string, int>> decodePresence(std::string_view text);
 
+// A batch of chat messages an owner acknowledged from the room's journal while the store could not
+// take them (every field of each message, times to the microsecond).
+std::string encodeJournalBatch(const std::vector<storage::NewMessage>& batch);
+Result<std::vector<storage::NewMessage>> decodeJournalBatch(std::string_view text);
+
 // Bus subjects.
 std::string roomInbox(std::int64_t room_id);     // "room.<id>.in"
 std::string nodeInbox(std::string_view node_id);  // "node.<id>.out"
+std::string roomJournal(std::int64_t room_id);    // "durable.journal.room.<id>"
 // Lease names.
 std::string roomLease(std::int64_t room_id);     // "room:<id>"
 std::string nodeLease(std::string_view node_id);  // "node:<id>"

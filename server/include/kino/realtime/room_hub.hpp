@@ -39,6 +39,12 @@ struct ClusterOptions {
   bus::Bus* bus = nullptr;         // null: a single node; every room runs here, no leases
   std::string node_id = "local";   // this node's name on the bus and in leases
   std::chrono::milliseconds lease_ttl{3000};  // a dead owner's rooms move on after this
+  // Chat the store has not taken within `journal_after` (a database failover) is acknowledged
+  // once it is in the room's journal on the bus ("durable.journal.room.<id>", replicated), and
+  // written to the store when it answers again; the next owner replays the journal when it loads
+  // the room (docs/design/0007-chat-journal.md). `journal_wait` bounds one journal call.
+  std::chrono::milliseconds journal_after{500};
+  std::chrono::milliseconds journal_wait{2000};
 };
 
 struct HubOptions {
@@ -89,7 +95,12 @@ class RoomHub {
   bool release(std::int64_t room_id, const RoomActor* actor, bool force = false);
   // Forgets a relay once it has no connections left.
   void forgetRelay(std::int64_t room_id, const RemoteRoom* relay);
-  Result<RoomSetup> load(std::int64_t room_id, const std::string& slug, const storage::Fence& fence);
+  // Builds the room from the store; in a cluster it first claims the room's chat journal and
+  // stores what an earlier owner acknowledged from it (`journal_at`: where the claim stands).
+  Result<RoomSetup> load(std::int64_t room_id, const std::string& slug, const storage::Fence& fence,
+                         std::uint64_t& journal_at);
+  // Claims the room's journal and stores its messages; returns the claim's position.
+  Result<std::uint64_t> replayJournal(std::int64_t room_id, const storage::Fence& fence);
   // Edge side: a relay to the room's owner (reusing this node's relay for the room).
   std::shared_ptr<RoomLink> relayTo(std::int64_t room_id, const storage::LeaseRecord& lease);
   void startHeartbeat();

@@ -6,6 +6,7 @@
 
 #include "nats_connection.hpp"
 #include "nats_durable.hpp"
+#include "nats_journal.hpp"
 #include "nats_stream.hpp"
 #include "nats_subscription.hpp"
 
@@ -76,8 +77,7 @@ class NatsBus final : public Bus {
   Result<void> publishDurable(std::string_view subject, std::string_view data,
                               std::chrono::milliseconds wait) override {
     if (!durableSubject(subject, false)) return badSubject(subject);
-    return nats::publishToStream(*connection_, std::string(subject), data, wait,
-                                 id_prefix_ + std::to_string(++published_));
+    return nats::publishToStream(*connection_, std::string(subject), data, wait, nextId());
   }
 
   Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,
@@ -92,9 +92,36 @@ class NatsBus final : public Bus {
                                    std::move(handler));
   }
 
+  Result<JournalClaim> claimJournal(std::string_view subject,
+                                    std::chrono::milliseconds wait) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    return nats::claimJournal(*connection_, std::string(subject), wait, nextId());
+  }
+
+  Result<std::uint64_t> appendJournal(std::string_view subject, std::uint64_t after,
+                                      std::string_view data,
+                                      std::chrono::milliseconds wait) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    if (data.empty()) {
+      return Error::make(ErrorKind::kInvalid, "bad_journal_entry", "a journal entry is not empty");
+    }
+    return nats::appendJournal(*connection_, std::string(subject), after, data, wait, nextId());
+  }
+
+  Result<void> trimJournal(std::string_view subject, std::uint64_t position,
+                           std::chrono::milliseconds wait) override {
+    if (!journalSubject(subject)) return badSubject(subject);
+    return nats::trimJournal(*connection_, std::string(subject), position, wait);
+  }
+
   bool healthy() const override { return connection_->connected(); }
 
  private:
+  static bool journalSubject(std::string_view subject) {
+    return subject.starts_with("durable.journal.") && validSubject(subject);
+  }
+  std::string nextId() { return id_prefix_ + std::to_string(++published_); }
+
   std::shared_ptr<nats::Connection> connection_;
   const std::string id_prefix_;  // of durable message ids: "<node>-<run>-"
   std::atomic<std::uint64_t> published_{0};
