@@ -35,7 +35,7 @@ export function WholeChat({ messages }: { messages: readonly TranscriptMessage[]
       <p className="archive-note" data-testid="archive-whole-range" aria-live="polite">
         {t('archive.range', { from: count(first + 1), to: count(first + entries.length), total: count(total) })}
       </p>
-      <div className="archive-whole-log" ref={ref} onScroll={onScroll} tabIndex={0} role="region" aria-label={t('archive.whole')}>
+      <div className="archive-whole-log" ref={ref} onScroll={onScroll} tabIndex={0} role="region" aria-label={t('chat.messages')}>
         <ol className="archive-messages" data-testid="archive-whole" start={first + 1}>
           {entries.map(({ message: m }, i) => (
             <li key={m.id} className="archive-message" aria-posinset={first + i + 1} aria-setsize={total}>

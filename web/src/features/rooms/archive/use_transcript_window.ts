@@ -43,7 +43,7 @@ export function useTranscriptWindow<E extends { key: string }>(
   const hasAfter = end < timeline.length;
 
   const anchor = useRef<Anchor | null>(null);
-  const edge = useRef<'top' | 'bottom' | null>(null);
+  const edge = useRef<'top' | 'bottom' | null>(null);  // set until the window has moved there
   const now = useRef({ timeline, entries, from, hasBefore, hasAfter });
   useLayoutEffect(() => {
     now.current = { timeline, entries, from, hasBefore, hasAfter };
@@ -65,12 +65,16 @@ export function useTranscriptWindow<E extends { key: string }>(
 
   const toEdge = useCallback(
     (which: 'top' | 'bottom') => {
-      edge.current = which;
+      const target = which === 'top' ? OLDEST : LATEST;
       anchor.current = null;
-      setFrom(which === 'top' ? OLDEST : LATEST);
-      // When the window is already there nothing re-renders: scroll now as well.
-      const el = ref.current;
-      if (el) el.scrollTop = which === 'top' ? 0 : el.scrollHeight;
+      if (now.current.from === target) {
+        // The window is there already and nothing re-renders: only scroll.
+        const el = ref.current;
+        if (el) el.scrollTop = which === 'top' ? 0 : el.scrollHeight;
+        return;
+      }
+      edge.current = which;
+      setFrom(target);
     },
     [ref],
   );
@@ -79,7 +83,8 @@ export function useTranscriptWindow<E extends { key: string }>(
 
   const onScroll = useCallback(() => {
     const el = ref.current;
-    if (!el || el.scrollHeight <= el.clientHeight) return;
+    // A jump to either end is under way: the layout effect places the reader.
+    if (!el || edge.current || el.scrollHeight <= el.clientHeight) return;
     const below = el.scrollHeight - el.scrollTop - el.clientHeight;
     if (el.scrollTop < EDGE_ZONE && now.current.hasBefore) step(earlier);
     else if (below < EDGE_ZONE && now.current.hasAfter) step(later);
