@@ -81,6 +81,7 @@ bench: build
 	@node bench/ingest.bench.mjs
 	@node bench/playback.bench.mjs
 	@node bench/video.bench.mjs
+	@node bench/archive.bench.mjs
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

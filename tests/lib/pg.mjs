@@ -52,6 +52,26 @@ function initializedCluster() {
  */
 export async function startPostgres() {
   if (!existsSync(`${BIN}/initdb`)) throw new Error(`PostgreSQL 15 is not installed (${BIN}): run tools/install-deps`);
+  const { dir, data, watchdog } = clusterDir();
+  run(['cp', '-a', initializedCluster(), data]);
+  const { port, url, stop } = await startCluster(dir, data, watchdog);
+  let databases = 0;
+  return {
+    port,
+    url,
+    /** Creates an empty database with a name not used before; returns the name. */
+    createDatabase() {
+      const name = `kino_test_${process.pid}_${++databases}`;
+      execFileSync(`${BIN}/psql`, [url(), '-v', 'ON_ERROR_STOP=1', '-qc',
+        `CREATE DATABASE ${name} TEMPLATE template0 STRATEGY FILE_COPY`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      return name;
+    },
+    stop,
+  };
+}
+
+/** A new directory for a cluster, owned by the user PostgreSQL runs as, and its watchdog (see the header). */
+function clusterDir() {
   const dir = mkdtempSync(path.join(tmpdir(), 'kino-pg-'));
   if (RUN_AS) chownSync(dir, uidOf(RUN_AS), -1);
   const data = path.join(dir, 'data');
@@ -60,7 +80,14 @@ export async function startPostgres() {
     'while kill -0 "$0" 2>/dev/null; do sleep 1; done; dir=$1; shift; "$@"; rm -rf "$dir"',
     String(process.pid), dir, ...stopArgv], { detached: true, stdio: 'ignore' });
   watchdog.unref();
-  run(['cp', '-a', initializedCluster(), data]);
+  return { dir, data, watchdog };
+}
+
+/**
+ * Starts the cluster in `data` on 127.0.0.1 at a free port, its socket in `dir`. Resolves to {port,
+ * url(database), stop()}; stop() stops it and removes `dir` (synchronous: usable in an 'exit' handler).
+ */
+async function startCluster(dir, data, watchdog) {
   let port = 0;
   let lastError;
   for (let tries = 0; tries < 3 && !port; tries++) {
@@ -73,20 +100,10 @@ export async function startPostgres() {
     } catch (e) { lastError = e; }
   }
   if (!port) throw new Error(`PostgreSQL did not start: ${lastError?.stderr || lastError}`);
-  let databases = 0;
-  const url = (db = 'postgres') => `host=127.0.0.1 port=${port} user=postgres dbname=${db}`;
   let stopped = false;
   return {
     port,
-    url,
-    /** Creates an empty database with a name not used before; returns the name. */
-    createDatabase() {
-      const name = `kino_test_${process.pid}_${++databases}`;
-      execFileSync(`${BIN}/psql`, [url(), '-v', 'ON_ERROR_STOP=1', '-qc',
-        `CREATE DATABASE ${name} TEMPLATE template0 STRATEGY FILE_COPY`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      return name;
-    },
-    /** Stops the server and removes its directory (synchronous: usable in an 'exit' handler). */
+    url: (db = 'postgres') => `host=127.0.0.1 port=${port} user=postgres dbname=${db}`,
     stop() {
       if (stopped) return;
       stopped = true;
@@ -96,6 +113,24 @@ export async function startPostgres() {
       try { process.kill(watchdog.pid); } catch { /* already gone */ }
     },
   };
+}
+
+/**
+ * An online base backup of the running server `source` (`pg_basebackup -X stream -c fast` over a
+ * replication connection to 127.0.0.1, as the operations runbook takes it), started as a second
+ * server on another loopback port. Resolves to {port, url(database), stop()}, like startPostgres().
+ */
+export async function startFromBaseBackup(source) {
+  const { dir, data, watchdog } = clusterDir();
+  try {
+    run([`${BIN}/pg_basebackup`, '-h', '127.0.0.1', '-p', String(source.port), '-U', 'postgres', '-D', data,
+      '-X', 'stream', '-c', 'fast', '--no-sync']);
+    return await startCluster(dir, data, watchdog);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    try { process.kill(watchdog.pid); } catch { /* already gone */ }
+    throw new Error(`base backup of port ${source.port}: ${e.stderr || e}`);
+  }
 }
 
 let shared;

@@ -3,14 +3,12 @@ import { useI18n } from '../../../app/services';
 import { shownAt } from '../../../core/archive_replay';
 import type { TranscriptMessage } from '../../../core/rooms_api';
 import { formatClock } from '../../../core/sync/playback_text';
-import { formatTime } from '../../../core/time';
 import { buttonClass } from '../../../ui/Button';
 import { ChatText } from '../live/ChatText';
+import { WholeChat } from './WholeChat';
 
 /** The replay shows at most this many of the latest messages reached; older ones are counted. */
 export const REPLAY_CAP = 200;
-/** "Whole chat" lists at most this many messages; the download has them all. */
-export const WHOLE_CAP = 1000;
 
 export type PlacedMessage = TranscriptMessage & { film_s: number };
 
@@ -26,7 +24,7 @@ export interface ArchiveChatProps {
 
 /** The chat beside the film: what was written up to this point of it, or the whole chat to read. */
 export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatProps) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [view, setView] = useState<'replay' | 'whole'>('replay');
   const shown = shownAt(placed, position);
   const from = Math.max(0, shown - REPLAY_CAP);
@@ -83,22 +81,7 @@ export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatP
       ) : messages.length === 0 ? (
         <p className="archive-note">{t('archive.wholeEmpty')}</p>
       ) : (
-        <>
-          <ol className="archive-messages" data-testid="archive-whole">
-            {messages.slice(0, WHOLE_CAP).map((m) => (
-              <li key={m.id} className="archive-message">
-                <time className="archive-time" dateTime={m.sent_at}>
-                  {formatTime(m.sent_at, locale)}
-                </time>{' '}
-                <span className="archive-author">{m.author.name}</span>{' '}
-                <span className="archive-text">
-                  <ChatText text={m.text} />
-                </span>
-              </li>
-            ))}
-          </ol>
-          {messages.length > WHOLE_CAP && <p className="archive-note">{t('archive.more', { count: WHOLE_CAP })}</p>}
-        </>
+        <WholeChat messages={messages} />
       )}
     </section>
   );

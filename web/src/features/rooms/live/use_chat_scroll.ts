@@ -34,7 +34,7 @@ export interface ChatScroll<E> {
 }
 
 /** An entry the reader sees at the top of the log, and how far below the log's top edge it is. */
-interface Anchor {
+export interface Anchor {
   key: string;
   offset: number;
 }
@@ -46,7 +46,7 @@ function itemsOf(el: HTMLElement, count: number): HTMLElement[] {
 }
 
 /** The first rendered entry whose bottom is below the top of `el`; null if none. */
-function findAnchor(el: HTMLElement, entries: readonly { key: string }[]): Anchor | null {
+export function findAnchor(el: HTMLElement, entries: readonly { key: string }[]): Anchor | null {
   const top = el.getBoundingClientRect().top;
   const items = itemsOf(el, entries.length);
   let lo = 0;
@@ -61,7 +61,7 @@ function findAnchor(el: HTMLElement, entries: readonly { key: string }[]): Ancho
 }
 
 /** Scrolls `el` so the anchor's entry is where it was; does nothing when it is no longer rendered. */
-function restoreAnchor(el: HTMLElement, entries: readonly { key: string }[], anchor: Anchor): void {
+export function restoreAnchor(el: HTMLElement, entries: readonly { key: string }[], anchor: Anchor): void {
   const i = entries.findIndex((e) => e.key === anchor.key);
   const item = i < 0 ? undefined : itemsOf(el, entries.length)[i];
   if (item) el.scrollTop += item.getBoundingClientRect().top - el.getBoundingClientRect().top - anchor.offset;
