@@ -67,35 +67,71 @@ if (!inNetns) {
     /** The 30 in the chat rooms (the film room's host among them). */
     const everyChatter = () => rooms.flatMap((r) => r.chatters);
     /** page.evaluate, failing after 10 s (a page that stopped answering fails the test, not hangs it). */
-    const ask = (page, fn) => Promise.race([page.evaluate(fn),
+    const ask = (page, fn, arg) => Promise.race([page.evaluate(fn, arg),
       sleep(10_000).then(() => { throw new Error(`a page did not answer in 10 s (browser memory: ${chromiumRssMiB()} MiB)`); })]);
     const chromiumRssMiB = () => Math.round(processesInNamespace()
       .filter((p) => p.cmdline.includes('chromium')).reduce((kb, p) => kb + (p.rssKb || 0), 0) / 1024);
 
     /** Per page: the participants whose video frames it decoded, with counts. */
-    const decoded = () => Promise.all(pages.map(async (p) => {
-      const list = await ask(p.page, () => window.__kinoCall.inboundStats());
-      return Object.fromEntries(list.filter((s) => s.kind === 'video').map((s) => [s.participant_id, s.framesDecoded ?? 0]));
-    }));
-    /** Resolves with the time when every page decoded new video frames from PAGES-1 others, twice in a row. */
-    async function mediaFlowing(timeoutMs) {
-      const end = Date.now() + timeoutMs;
-      let before = await decoded();
-      let streak = 0;
-      let firstOk = 0;
-      while (Date.now() < end) {
-        await sleep(200);  // video moved at some point since the last sample: sample often
-        const now = await decoded();
-        const moving = now.map((frames, i) => Object.entries(frames).filter(([id, n]) => n > (before[i][id] ?? 0)).length);
-        const ok = moving.every((n) => n >= PAGES - 1);
-        if (process.env.KINO_CHAOS_DEBUG) console.log(`# ${new Date().toISOString()} video moving from ${moving.join('/')} others`);
-        before = now;
-        if (!ok) { streak = 0; continue; }
-        if (streak === 0) firstOk = Date.now();
-        streak += 1;
-        if (streak >= 2) return firstOk;
+    /**
+     * Each page samples, every 100 ms on its own clock, how many video frames it decoded from each
+     * participant: the recovery is read from what the page saw when, not from when a busy page
+     * got round to answering the test (a round trip to three pages can take seconds on two cores).
+     */
+    const startVideoSamplers = () => Promise.all(pages.map(({ page }) => ask(page, () => {
+      if (window.__chaosVideo) return;
+      const samples = [];
+      window.__chaosVideo = samples;
+      let busy = false;
+      setInterval(async () => {
+        if (busy || !window.__kinoCall) return;
+        busy = true;
+        try {
+          const list = await window.__kinoCall.inboundStats();
+          const frames = Object.fromEntries(list.filter((x) => x.kind === 'video').map((x) => [x.participant_id, x.framesDecoded ?? 0]));
+          samples.push({ t: Date.now(), frames });
+          if (samples.length > 2000) samples.splice(0, samples.length - 2000);
+        } catch { /* a call being torn down: the next sample */ } finally {
+          busy = false;
+        }
+      }, 100);
+    })));
+    const videoSamples = (since) => Promise.all(pages.map(({ page }) =>
+      ask(page, (from) => (window.__chaosVideo ?? []).filter((x) => x.t >= from), since - 1000)));
+    /**
+     * When one page's video from the PAGES-1 others came back for good: after the last sample
+     * since `since` where some of it stood still (no new frame over 200 ms), the first sample where
+     * all of it moved, once it has kept moving for `steadyMs`. Null while that is not known yet.
+     */
+    function backAt(samples, since, steadyMs) {
+      let back = null;
+      let last = null;
+      for (let k = 0; k < samples.length; k += 1) {
+        const { t, frames } = samples[k];
+        let j = k - 1;
+        while (j >= 0 && samples[j].t > t - 200) j -= 1;
+        if (j < 0 || t < since) continue;
+        const moving = Object.entries(frames).filter(([id, n]) => n > (samples[j].frames[id] ?? 0)).length >= PAGES - 1;
+        if (!moving) back = null;
+        else if (back === null) back = t;
+        last = t;
       }
-      throw new Error(`the call did not show video on every page within ${timeoutMs} ms: ${JSON.stringify(before)}`);
+      if (back === null || last - back < steadyMs) return null;
+      return back;
+    }
+    /** Resolves with the time when every page shows video from every other page again, for good. */
+    async function mediaFlowing(timeoutMs, since = Date.now()) {
+      await startVideoSamplers();
+      const end = Date.now() + timeoutMs;
+      let backs = [];
+      while (Date.now() < end) {
+        await sleep(300);
+        const all = await videoSamples(since);
+        backs = all.map((samples) => backAt(samples, since, 1000));
+        if (process.env.KINO_CHAOS_DEBUG) console.log(`# ${new Date().toISOString()} video back at ${backs.map((b) => (b === null ? '-' : `+${b - since} ms`)).join(' / ')}`);
+        if (backs.every((b) => b !== null)) return Math.max(...backs);
+      }
+      throw new Error(`the call did not show video on every page within ${timeoutMs} ms: ${JSON.stringify(backs)}`);
     }
 
     /** How far apart the three players are at one server instant (ms), as the playback e2e test reads it. */
@@ -215,7 +251,7 @@ if (!inNetns) {
       const killedAt = Date.now();
       const killed = await cluster.kill(name);
       // Measured side by side: the call may come back before the chat does (or never have stopped).
-      const [chat, mediaAt] = await Promise.all([chatBack(killedAt, 60_000), mediaFlowing(60_000)]);
+      const [chat, mediaAt] = await Promise.all([chatBack(killedAt, 60_000), mediaFlowing(60_000, killedAt)]);
       const media = mediaAt - killedAt;
       const spread = await playersAgree(30_000);
       table.push({ what: `${label} (${killed})`, chat, media: Math.max(0, media), spread: spread.toFixed(0) });
