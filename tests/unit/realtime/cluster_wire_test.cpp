@@ -61,6 +61,35 @@ TEST(ClusterWireTest, SubjectsAndLeaseNames) {
   EXPECT_EQ(nodeInbox("kino-1"), "node.kino-1.out");
   EXPECT_EQ(roomLease(42), "room:42");
   EXPECT_EQ(nodeLease("kino-1"), "node:kino-1");
+  EXPECT_EQ(roomJournal(42), "durable.journal.room.42");
+}
+
+TEST(ClusterWireTest, AJournalBatchKeepsEveryFieldToTheMicrosecond) {
+  const common::TimePoint at =
+      common::fromUnixMillis(1'796'000'000'123) + std::chrono::microseconds(456);
+  const std::vector<storage::NewMessage> batch{
+      {7, 41, "user:3", "Ann", "c-1", "hello \"there\" \u00e9", at},
+      {7, 42, "guest:ab", "Bob", "c-2", "second", at + std::chrono::seconds(1)}};
+  auto back = decodeJournalBatch(encodeJournalBatch(batch));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& a = batch[i];
+    const auto& b = (*back)[i];
+    EXPECT_EQ(b.room_id, a.room_id);
+    EXPECT_EQ(b.seq, a.seq);
+    EXPECT_EQ(b.principal, a.principal);
+    EXPECT_EQ(b.author_name, a.author_name);
+    EXPECT_EQ(b.client_id, a.client_id);
+    EXPECT_EQ(b.text, a.text);
+    EXPECT_EQ(b.sent_at, a.sent_at);
+  }
+  for (const char* bad : {"", "{}", "[1]", R"([{"room":7,"seq":1}])",
+                          R"([{"room":7,"seq":"1","by":"u","name":"n","client_id":"c","text":"t","sent_us":1}])"}) {
+    auto r = decodeJournalBatch(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "cluster_malformed");
+  }
 }
 
 }  // namespace
