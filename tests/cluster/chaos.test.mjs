@@ -78,6 +78,7 @@ if (!inNetns) {
      * participant: the recovery is read from what the page saw when, not from when a busy page
      * got round to answering the test (a round trip to three pages can take seconds on two cores).
      */
+    const STILL_MS = 500;
     const startVideoSamplers = () => Promise.all(pages.map(({ page }) => ask(page, () => {
       if (window.__chaosVideo) return;
       const samples = [];
@@ -100,8 +101,9 @@ if (!inNetns) {
       ask(page, (from) => (window.__chaosVideo ?? []).filter((x) => x.t >= from), since - 1000)));
     /**
      * When one page's video from the PAGES-1 others came back for good: after the last sample
-     * since `since` where some of it stood still (no new frame over 200 ms), the first sample where
-     * all of it moved, once it has kept moving for `steadyMs`. Null while that is not known yet.
+     * since `since` where some of it stood still (no new frame for STILL_MS: a stall a person
+     * notices, not a stutter of a starved renderer), the first sample where all of it moved, once
+     * it has kept moving for `steadyMs`. Null while that is not known yet.
      */
     function backAt(samples, since, steadyMs) {
       let back = null;
@@ -109,7 +111,7 @@ if (!inNetns) {
       for (let k = 0; k < samples.length; k += 1) {
         const { t, frames } = samples[k];
         let j = k - 1;
-        while (j >= 0 && samples[j].t > t - 200) j -= 1;
+        while (j >= 0 && samples[j].t > t - STILL_MS) j -= 1;
         if (j < 0 || t < since) continue;
         const moving = Object.entries(frames).filter(([id, n]) => n > (samples[j].frames[id] ?? 0)).length >= PAGES - 1;
         if (!moving) back = null;
