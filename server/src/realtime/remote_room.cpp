@@ -91,7 +91,13 @@ bool RemoteRoom::unused() const {
   return conns_.empty() && pending.load() == 0;
 }
 
-void RemoteRoom::start() { watch(kWatchEvery); }
+// The first look comes just after the lease the relay was made with runs out (a relay made for an
+// owner that has just died is let go as soon as that is known).
+void RemoteRoom::start() {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(owner_.expires_at -
+                                                                          hub_->clock.now());
+  watch(std::clamp(left + kExpiryMargin, kExpiryMargin, kWatchEvery));
+}
 
 void RemoteRoom::watch(std::chrono::milliseconds wait) {
   asio::post(strand_, [weak = weak_from_this(), wait] {

@@ -193,6 +193,14 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
     if (!l) return l.error();
     if (l->holder != shared_->node()) return relayTo(room_id, *l);
     lease = std::move(l).value();
+    // This node relayed the room's sockets to the owner before it: they reconnect now (and reach
+    // the room here) instead of when the relay notices the old owner is gone.
+    std::shared_ptr<RemoteRoom> stale;
+    {
+      common::MutexLock lock(mu_);
+      if (auto it = relays_.find(room_id); it != relays_.end()) stale = it->second;
+    }
+    if (stale) stale->closeAll(kCloseRoomMoved, "room moved");
   }
   // Loading blocks on the store: not under the lock, so other rooms are not held up. Two visitors
   // of a room with no actor may both load it; the first to insert wins (the other's load only

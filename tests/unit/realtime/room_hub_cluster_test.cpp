@@ -476,5 +476,21 @@ TEST_F(RoomHubClusterTest, TheNextOwnerStoresWhatTheDeadOwnerAcknowledgedFromThe
   EXPECT_GT(after[1].seq, acked_seq) << "numbered after the replayed message";
 }
 
+// A node that relayed a room's sockets to an owner that died, and then takes the room itself,
+// sends those sockets to reconnect at once (to the room now here), not when its relay notices.
+TEST_F(RoomHubClusterTest, ANodeTakingTheRoomOverLetsGoOfItsRelayToTheDeadOwnerAtOnce) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto bob = people.bob;
+  ASSERT_TRUE(eventually([&] { return bob->has("hello"); }));
+  a_->kill();
+  clock_.advance(4s);  // past the lease; node b's relay has not looked yet (it looks each second)
+  auto again = b_->hub->acquire(room_, "roomaaaaaa");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(b_->hub->actorCount(), 1u) << "node b runs the room now";
+  EXPECT_EQ(bob->closeCode(), 1012) << "closed by the takeover itself, not later";
+  EXPECT_EQ(b_->hub->relayCount(), 0u);
+  (*again)->abandon();
+}
+
 }  // namespace
 }  // namespace kino::realtime
