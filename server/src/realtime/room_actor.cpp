@@ -71,8 +71,9 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
     if (auto it = outlets.find(c.conn); it != outlets.end()) it->second->close(c.code, c.reason);
   }
   applyMedia(fx);
-  for (int i = 0; i < fx.members_entered; ++i) hub->presence.entered(slug);
-  for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
+  for (std::size_t i = 0; i < fx.members_entered.size(); ++i) hub->presence.entered(slug);
+  for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
+  recordVisits(fx);
   if (fx.now_empty && hub->on_room_empty) {
     asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
   }
@@ -114,6 +115,23 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
     });
   }
   maybeRelease(self);
+}
+
+void RoomActor::Impl::recordVisits(const Effects& fx) {
+  for (const Effects::MemberMove& m : fx.members_entered) {
+    asio::post(visit_writes, [h = hub, id = room_id, m] {
+      if (auto r = h->store.visits().open(id, m.principal, m.name, m.at); !r) {
+        log::warn("visit_open_failed", {{"room", id}, {"message", r.error().message}});
+      }
+    });
+  }
+  for (const Effects::MemberMove& m : fx.members_left) {
+    asio::post(visit_writes, [h = hub, id = room_id, m] {
+      if (auto r = h->store.visits().close(id, m.principal, m.at); !r) {
+        log::warn("visit_close_failed", {{"room", id}, {"message", r.error().message}});
+      }
+    });
+  }
 }
 
 // Hands video-call signalling to the relay (answers go straight to the connection's outlet).
@@ -172,9 +190,10 @@ void RoomActor::Impl::stop(int code, const std::string& reason,
   for (auto& [conn, outlet] : outlets) {
     outlet->close(code, reason);
     if (MediaGateway* media = hub->options.media) media->leave(conn);
-    // The room's state goes with the actor; only this node's presence count must follow.
+    // The room's state goes with the actor; only this node's presence count must follow. Visits
+    // stay open: the room goes on elsewhere and its people reconnect there.
     const Effects fx = core.disconnect(conn);
-    for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
+    for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
   }
   outlets.clear();
   relayed_conns.clear();

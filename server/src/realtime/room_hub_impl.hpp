@@ -78,7 +78,8 @@ struct RoomActor::Impl {
   Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
        std::optional<storage::LeaseRecord> held)
       : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
-        strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
+        strand(asio::make_strand(hub->io)), visit_writes(asio::make_strand(hub->workers)),
+        timer(strand), wake(strand),
         core(std::move(setup), hub->clock, hub->people, hub->options.core),
         lease(std::move(held)) {}
 
@@ -93,6 +94,9 @@ struct RoomActor::Impl {
   void wakeAt(std::int64_t at_ms, const std::shared_ptr<RoomActor>& self);
   void apply(Effects fx, const std::shared_ptr<RoomActor>& self);
   void applyMedia(Effects& fx);
+  // Records who arrived and who left (storage::VisitRepository) on the worker pool, in the order
+  // the core reported them (on visit_writes); a failed write is logged, the room goes on.
+  void recordVisits(const Effects& fx);
   void maybeRelease(const std::shared_ptr<RoomActor>& self);
 
   // Cluster (owner side). All on `strand`.
@@ -111,6 +115,8 @@ struct RoomActor::Impl {
   std::int64_t room_id;
   std::string slug;
   asio::strand<asio::io_context::executor_type> strand;
+  // The room's visit writes, one at a time and in order, on the worker pool.
+  asio::strand<asio::thread_pool::executor_type> visit_writes;
   asio::steady_timer timer;
   asio::steady_timer wake;
   std::optional<std::int64_t> wake_at_ms;
