@@ -2,6 +2,9 @@
 // worker pool, and (in a cluster) its lease and the connections other nodes relay to it.
 #include <boost/asio/post.hpp>
 
+#include <optional>
+#include <utility>
+
 #include "kino/common/log.hpp"
 #include "kino/realtime/protocol.hpp"
 #include "room_hub_impl.hpp"
@@ -73,7 +76,7 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
   applyMedia(fx);
   for (std::size_t i = 0; i < fx.members_entered.size(); ++i) hub->presence.entered(slug);
   for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
-  recordVisits(fx);
+  recordVisits(fx, self);
   if (fx.now_empty && hub->on_room_empty) {
     asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
   }
@@ -117,21 +120,36 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
   maybeRelease(self);
 }
 
-void RoomActor::Impl::recordVisits(const Effects& fx) {
-  for (const Effects::MemberMove& m : fx.members_entered) {
-    asio::post(visit_writes, [h = hub, id = room_id, m] {
-      if (auto r = h->store.visits().open(id, m.principal, m.name, m.at); !r) {
-        log::warn("visit_open_failed", {{"room", id}, {"message", r.error().message}});
+void RoomActor::Impl::recordVisits(const Effects& fx, const std::shared_ptr<RoomActor>& self) {
+  for (const Effects::MemberMove& m : fx.members_entered) visit_queue.push_back({true, m});
+  for (const Effects::MemberMove& m : fx.members_left) visit_queue.push_back({false, m});
+  if (!writing_visits) writeVisits(self);
+}
+
+// Hands the queued visit writes to the worker pool as one job; when it is done, the next batch.
+void RoomActor::Impl::writeVisits(const std::shared_ptr<RoomActor>& self) {
+  if (visit_queue.empty()) return;
+  writing_visits = true;
+  asio::post(hub->workers, [self, id = room_id, batch = std::exchange(visit_queue, {})] {
+    storage::VisitRepository& visits = self->impl_->hub->store.visits();
+    for (const VisitWrite& w : batch) {
+      const Effects::MemberMove& m = w.move;
+      std::optional<Error> failed;
+      if (w.opens) {
+        if (auto r = visits.open(id, m.principal, m.name, m.at); !r) failed = r.error();
+      } else if (auto r = visits.close(id, m.principal, m.at); !r) {
+        failed = r.error();
       }
-    });
-  }
-  for (const Effects::MemberMove& m : fx.members_left) {
-    asio::post(visit_writes, [h = hub, id = room_id, m] {
-      if (auto r = h->store.visits().close(id, m.principal, m.at); !r) {
-        log::warn("visit_close_failed", {{"room", id}, {"message", r.error().message}});
+      if (failed) {
+        log::warn(w.opens ? "visit_open_failed" : "visit_close_failed",
+                  {{"room", id}, {"message", failed->message}});
       }
+    }
+    asio::post(self->impl_->strand, [self] {
+      self->impl_->writing_visits = false;
+      self->impl_->writeVisits(self);
     });
-  }
+  });
 }
 
 // Hands video-call signalling to the relay (answers go straight to the connection's outlet).

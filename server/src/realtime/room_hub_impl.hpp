@@ -78,8 +78,7 @@ struct RoomActor::Impl {
   Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
        std::optional<storage::LeaseRecord> held)
       : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
-        strand(asio::make_strand(hub->io)), visit_writes(asio::make_strand(hub->workers)),
-        timer(strand), wake(strand),
+        strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
         core(std::move(setup), hub->clock, hub->people, hub->options.core),
         lease(std::move(held)) {}
 
@@ -95,8 +94,10 @@ struct RoomActor::Impl {
   void apply(Effects fx, const std::shared_ptr<RoomActor>& self);
   void applyMedia(Effects& fx);
   // Records who arrived and who left (storage::VisitRepository) on the worker pool, in the order
-  // the core reported them (on visit_writes); a failed write is logged, the room goes on.
-  void recordVisits(const Effects& fx);
+  // the core reported them: queued here, written by one worker job at a time (writeVisits); a
+  // failed write is logged, the room goes on. On `strand`.
+  void recordVisits(const Effects& fx, const std::shared_ptr<RoomActor>& self);
+  void writeVisits(const std::shared_ptr<RoomActor>& self);
   void maybeRelease(const std::shared_ptr<RoomActor>& self);
 
   // Cluster (owner side). All on `strand`.
@@ -115,8 +116,6 @@ struct RoomActor::Impl {
   std::int64_t room_id;
   std::string slug;
   asio::strand<asio::io_context::executor_type> strand;
-  // The room's visit writes, one at a time and in order, on the worker pool.
-  asio::strand<asio::thread_pool::executor_type> visit_writes;
   asio::steady_timer timer;
   asio::steady_timer wake;
   std::optional<std::int64_t> wake_at_ms;
@@ -126,6 +125,14 @@ struct RoomActor::Impl {
   std::atomic<int> pending{0};
   std::optional<std::int64_t> idle_since_ms;
   bool released = false;  // on the strand
+  // Visit writes not handed to the worker pool yet ({opens, the move}), and whether a batch is
+  // being written. On the strand.
+  struct VisitWrite {
+    bool opens = false;
+    Effects::MemberMove move;
+  };
+  std::vector<VisitWrite> visit_queue;
+  bool writing_visits = false;
 
   // Cluster: the lease this node runs the room under, the subscription to its inbox, and the
   // connections relayed from other nodes ({edge node, edge conn} → local conn, and back).
