@@ -2,9 +2,9 @@
 // pauses, moves it to 0:03 and writes "at three seconds", then ends the room. The ended page shows
 // the film (seekable, the browser's own controls) with the chat replayed beside it: at 0:02 the
 // message is not there yet, at 0:04 it is, and its "Jump to 0:03" button moves the film to 0:03.
-// Who came and what was done to the film are listed too. A long chat (600 messages) is read in
-// "Whole chat" by keyboard alone, from its first message to its last and back, while the page holds
-// only a window of it.
+// Who came (with when they joined and left) and what was done to the film are listed too. A long
+// chat (600 messages) is read in "Whole chat" by keyboard alone, from its first message to its last
+// and back, while the page holds only a window of it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -124,7 +124,11 @@ describe('web app: the archive of an ended room', { concurrency: false }, () => 
     });
 
     // Who came, and what was done to the film.
-    await main(page).getByTestId('archive-people').getByText(HOST, { exact: true }).waitFor();
+    const people = main(page).getByTestId('archive-people');
+    await people.getByText(HOST, { exact: true }).waitFor();
+    const visit = people.getByRole('list', { name: `When ${HOST} was there` }).getByRole('listitem');
+    assert.match(await visit.first().textContent(), /^joined \d{1,2}:\d\d(\s?[AP]M)?, left \d{1,2}:\d\d(\s?[AP]M)?$/,
+      'the host’s join and leave, in local time');
     const actions = main(page).getByTestId('archive-timeline');
     await actions.getByText(`${HOST} played at 0:00`).waitFor();
     await actions.getByText(`${HOST} seeked to 0:03`).waitFor();

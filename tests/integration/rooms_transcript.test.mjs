@@ -105,8 +105,9 @@ describe('chat transcript export', () => {
     const res = await get(k, `/api/v1/rooms/${room.slug}/archive`, { cookie: guest.cookie });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.room.status, 'ended');
-    assert.deepEqual(res.json.people.map((p) => p.name), ['Gus']);
+    assert.deepEqual(res.json.people.map((p) => p.name), ['Gus', 'Ann'], 'the grant holder, then the owner who came in');
     assert.match(res.json.people[0].joined_at, /^\d{4}-\d\d-\d\dT/);
+    assert.ok(res.json.people.every((p) => p.visits.length === 1 && p.visits[0].left_at), 'each was there once, until the end');
     const actions = res.json.timeline.filter((e) => e.by);
     assert.deepEqual(actions.map((e) => [e.action, e.by.name]), [['play', 'Ann'], ['pause', 'Gus'], ['seek', 'Ann'], ['volume', 'Gus']]);
     assert.equal(actions[2].position_s, 754);

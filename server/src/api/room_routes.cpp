@@ -295,17 +295,25 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
   });
 
   // The archive's record of the session besides the chat (GET …/transcript.json has that): who
-  // came, and every playback action with who did it and where the film stood.
+  // came and when they were there (joins and leaves), and every playback action with who did it
+  // and where the film stood.
   router.add("GET", "/api/v1/rooms/{slug}/archive", [&, origin, media](const Request& req,
                                                                      const RouteParams& p) {
     auto ctx = resolveVisitor(req, accounts, guests, false);
     auto a = rooms.archive(p.get("slug"), ctx.visitor);
     if (!a) return Response::error(a.error());
     boost::json::array people;
-    for (const auto& g : a->people) {
-      people.push_back({{"id", realtime::memberIdFor(g.principal)},
-                        {"name", g.display_name},
-                        {"joined_at", common::toRfc3339(g.created_at)}});
+    for (const auto& person : a->people) {
+      boost::json::array visits;
+      for (const auto& v : person.visits) {
+        boost::json::value left = nullptr;
+        if (v.left_at) left = common::toRfc3339(*v.left_at);
+        visits.push_back({{"joined_at", common::toRfc3339(v.joined_at)}, {"left_at", left}});
+      }
+      people.push_back({{"id", realtime::memberIdFor(person.principal)},
+                        {"name", person.display_name},
+                        {"joined_at", common::toRfc3339(person.first_came)},
+                        {"visits", std::move(visits)}});
     }
     boost::json::array timeline;
     for (const auto& e : a->timeline) {

@@ -2,6 +2,9 @@
 // worker pool, and (in a cluster) its lease and the connections other nodes relay to it.
 #include <boost/asio/post.hpp>
 
+#include <optional>
+#include <utility>
+
 #include "kino/common/log.hpp"
 #include "kino/realtime/protocol.hpp"
 #include "room_hub_impl.hpp"
@@ -72,8 +75,9 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
     if (auto it = outlets.find(c.conn); it != outlets.end()) it->second->close(c.code, c.reason);
   }
   applyMedia(fx);
-  for (int i = 0; i < fx.members_entered; ++i) hub->presence.entered(slug);
-  for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
+  for (std::size_t i = 0; i < fx.members_entered.size(); ++i) hub->presence.entered(slug);
+  for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
+  recordVisits(fx, self);
   if (fx.now_empty && hub->on_room_empty) {
     asio::post(hub->workers, [h = hub, s = slug] { h->on_room_empty(s); });
   }
@@ -100,6 +104,38 @@ void RoomActor::Impl::apply(Effects fx, const std::shared_ptr<RoomActor>& self) 
   // Durable before delivery: the core hears back on the strand (room_actor_chat.cpp).
   if (!fx.persist.empty()) persistChat(std::move(fx.persist), self);
   maybeRelease(self);
+}
+
+void RoomActor::Impl::recordVisits(const Effects& fx, const std::shared_ptr<RoomActor>& self) {
+  for (const Effects::MemberMove& m : fx.members_entered) visit_queue.push_back({true, m});
+  for (const Effects::MemberMove& m : fx.members_left) visit_queue.push_back({false, m});
+  if (!writing_visits) writeVisits(self);
+}
+
+// Hands the queued visit writes to the worker pool as one job; when it is done, the next batch.
+void RoomActor::Impl::writeVisits(const std::shared_ptr<RoomActor>& self) {
+  if (visit_queue.empty()) return;
+  writing_visits = true;
+  asio::post(hub->workers, [self, id = room_id, batch = std::exchange(visit_queue, {})] {
+    storage::VisitRepository& visits = self->impl_->hub->store.visits();
+    for (const VisitWrite& w : batch) {
+      const Effects::MemberMove& m = w.move;
+      std::optional<Error> failed;
+      if (w.opens) {
+        if (auto r = visits.open(id, m.principal, m.name, m.at); !r) failed = r.error();
+      } else if (auto r = visits.close(id, m.principal, m.at); !r) {
+        failed = r.error();
+      }
+      if (failed) {
+        log::warn(w.opens ? "visit_open_failed" : "visit_close_failed",
+                  {{"room", id}, {"message", failed->message}});
+      }
+    }
+    asio::post(self->impl_->strand, [self] {
+      self->impl_->writing_visits = false;
+      self->impl_->writeVisits(self);
+    });
+  });
 }
 
 // Hands video-call signalling to the relay (answers go straight to the connection's outlet).
@@ -159,9 +195,10 @@ void RoomActor::Impl::stop(int code, const std::string& reason,
   for (auto& [conn, outlet] : outlets) {
     outlet->close(code, reason);
     if (MediaGateway* media = hub->options.media) media->leave(conn);
-    // The room's state goes with the actor; only this node's presence count must follow.
+    // The room's state goes with the actor; only this node's presence count must follow. Visits
+    // stay open: the room goes on elsewhere and its people reconnect there.
     const Effects fx = core.disconnect(conn);
-    for (int i = 0; i < fx.members_left; ++i) hub->presence.left(slug);
+    for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
   }
   outlets.clear();
   relayed_conns.clear();

@@ -154,7 +154,7 @@ Effects RoomCore::connect(Connect c) {
   for (auto& f : replay) fx.sends.emplace_back(c.conn, std::move(f));
 
   if (is_new) {
-    fx.members_entered = 1;
+    fx.members_entered.push_back({c.principal, it->second.member.name, clock_.now()});
     const std::int64_t seq = takeSeq(fx);
     enqueueReady(seq,
                  toText({{"type", "member.joined"},
@@ -188,11 +188,11 @@ Effects RoomCore::disconnect(ConnId conn) {
   m->second.conns.erase(conn);
   if (!m->second.conns.empty()) return fx;
   const std::string member_id = m->second.member.id;
+  fx.members_left.push_back({principal, m->second.member.name, clock_.now()});
   members_.erase(m);
   if (buffering_.erase(member_id) && buffering_.empty() && waiting_since_ms_ && !ended_) {
     serverControl(playback::Action::kPlay, "resume", "", fx);
   }
-  fx.members_left = 1;
   fx.now_empty = members_.empty();
   const std::int64_t seq = takeSeq(fx);
   enqueueReady(seq, toText({{"type", "member.left"}, {"seq", seq}, {"member_id", member_id}}),

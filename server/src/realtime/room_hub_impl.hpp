@@ -99,6 +99,11 @@ struct RoomActor::Impl {
   void wakeAt(std::int64_t at_ms, const std::shared_ptr<RoomActor>& self);
   void apply(Effects fx, const std::shared_ptr<RoomActor>& self);
   void applyMedia(Effects& fx);
+  // Records who arrived and who left (storage::VisitRepository) on the worker pool, in the order
+  // the core reported them: queued here, written by one worker job at a time (writeVisits); a
+  // failed write is logged, the room goes on. On `strand`.
+  void recordVisits(const Effects& fx, const std::shared_ptr<RoomActor>& self);
+  void writeVisits(const std::shared_ptr<RoomActor>& self);
   void maybeRelease(const std::shared_ptr<RoomActor>& self);
 
   // Chat durability (room_actor_chat.cpp). The batch RoomCore handed over goes to the store; in a
@@ -144,6 +149,14 @@ struct RoomActor::Impl {
   std::atomic<int> pending{0};
   std::optional<std::int64_t> idle_since_ms;
   bool released = false;  // on the strand
+  // Visit writes not handed to the worker pool yet ({opens, the move}), and whether a batch is
+  // being written. On the strand.
+  struct VisitWrite {
+    bool opens = false;
+    Effects::MemberMove move;
+  };
+  std::vector<VisitWrite> visit_queue;
+  bool writing_visits = false;
 
   // Cluster: the lease this node runs the room under, the subscription to its inbox, and the
   // connections relayed from other nodes ({edge node, edge conn} → local conn, and back).

@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "kino/common/log.hpp"
 #include "kino/common/text.hpp"
 
 namespace kino::rooms {
@@ -176,8 +177,16 @@ Result<RoomRecord> RoomService::load(std::string_view slug) {
 
 Result<void> RoomService::save(const RoomRecord& room, std::string_view status_before) {
   if (auto u = store_.rooms().update(room); !u) return u;
+  if (room.status == "ended" && status_before != "ended") closeVisits(room);
   if (room.status == "ended" && status_before != "ended" && on_ended_) on_ended_(room);
   return success();
+}
+
+void RoomService::closeVisits(const RoomRecord& room) {
+  const common::TimePoint at = room.ended_at.value_or(clock_.now());
+  if (auto r = store_.visits().closeAll(room.id, at); !r) {
+    log::warn("visits_close_failed", {{"room", room.slug}, {"message", r.error().message}});
+  }
 }
 
 void RoomService::onEnded(std::function<void(const RoomRecord&)> listener) {
@@ -366,11 +375,15 @@ Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> RoomService::tr
 Result<RoomService::Archive> RoomService::archive(std::string_view slug, const Visitor& visitor) {
   auto v = view(slug, visitor);
   if (!v) return v.error();
-  auto people = store_.rooms().listGrants(v->room.id);
-  if (!people) return people.error();
+  auto grants = store_.rooms().listGrants(v->room.id);
+  if (!grants) return grants.error();
+  auto visits = store_.visits().list(v->room.id);
+  if (!visits) return visits.error();
   auto timeline = store_.playback().all(v->room.id);
   if (!timeline) return timeline.error();
-  return Archive{std::move(v).value(), std::move(people).value(), std::move(timeline).value()};
+  const auto ended_at = v->room.status == "ended" ? v->room.ended_at : std::nullopt;
+  auto people = archivePeople(*grants, *visits, ended_at);
+  return Archive{std::move(v).value(), std::move(people), std::move(timeline).value()};
 }
 
 Result<RoomView> RoomService::update(std::string_view slug, const accounts::User& user,

@@ -29,7 +29,7 @@ TEST_F(RoomCoreTest, HelloCarriesTheSnapshotAndJoinIsAnnouncedToEveryone) {
   EXPECT_EQ(frames[1]["seq"], 4);
   EXPECT_EQ(frames[2]["type"], "participant.joined");
   EXPECT_EQ(frames[2]["seq"], 5);
-  EXPECT_EQ(fx.members_entered, 1);
+  EXPECT_EQ(fx.members_entered.size(), 1u);
 
   auto fx2 = core->connect(person(2, "user:2", "Boris"));
   EXPECT_EQ(to(fx2, 1).at(0)["type"], "member.joined");
@@ -41,13 +41,44 @@ TEST_F(RoomCoreTest, SecondTabOfTheSamePersonIsOneMember) {
   auto core = makeCore();
   core->connect(person(1, "user:1", "Anna"));
   auto fx = core->connect(person(2, "user:1", "Anna"));
-  EXPECT_EQ(fx.members_entered, 0);
+  EXPECT_TRUE(fx.members_entered.empty());
   EXPECT_EQ(core->memberCount(), 1u);
   auto left = core->disconnect(1);
-  EXPECT_EQ(left.members_left, 0);
+  EXPECT_TRUE(left.members_left.empty());
   left = core->disconnect(2);
-  EXPECT_EQ(left.members_left, 1);
+  EXPECT_EQ(left.members_left.size(), 1u);
   EXPECT_TRUE(left.now_empty);
+}
+
+// The archive shows who was there and when: the core tells its owner who arrived (first
+// connection) and who left (last one), with their name and the time by the room's clock.
+TEST_F(RoomCoreTest, WhoArrivesAndWhoLeavesIsReportedWithTheirNameAndTime) {
+  auto core = makeCore();
+  const auto t0 = clock_.now();
+  auto anna = core->connect(person(1, "user:1", "Anna"));
+  ASSERT_EQ(anna.members_entered.size(), 1u);
+  EXPECT_EQ(anna.members_entered[0].principal, "user:1");
+  EXPECT_EQ(anna.members_entered[0].name, "Anna");
+  EXPECT_EQ(anna.members_entered[0].at, t0);
+  EXPECT_TRUE(anna.members_left.empty());
+
+  clock_.advance(90s);
+  auto gus = core->connect(person(2, "guest:g1", "Gus"));
+  ASSERT_EQ(gus.members_entered.size(), 1u);
+  EXPECT_EQ(gus.members_entered[0].principal, "guest:g1");
+  EXPECT_EQ(gus.members_entered[0].at, t0 + 90s);
+  EXPECT_TRUE(core->connect(person(3, "guest:g1", "Gus")).members_entered.empty())
+      << "a second tab is the same visit";
+
+  clock_.advance(10min);
+  EXPECT_TRUE(core->disconnect(2).members_left.empty()) << "Gus still has a tab open";
+  auto gone = core->disconnect(3);
+  ASSERT_EQ(gone.members_left.size(), 1u);
+  EXPECT_EQ(gone.members_left[0].principal, "guest:g1");
+  EXPECT_EQ(gone.members_left[0].name, "Gus");
+  EXPECT_EQ(gone.members_left[0].at, t0 + 90s + 10min);
+  EXPECT_FALSE(gone.now_empty);
+  EXPECT_TRUE(core->disconnect(3).members_left.empty()) << "an unknown connection changes nothing";
 }
 
 TEST_F(RoomCoreTest, ChatIsDeliveredOnlyAfterItIsStoredThenAcked) {

@@ -87,6 +87,7 @@ class OutageStore final : public storage::Store {
   storage::LeaseRepository& leases() override { return leases_; }
   storage::MediaPlacementRepository& mediaPlacements() override { return s_.mediaPlacements(); }
   storage::RateEventRepository& rateEvents() override { return s_.rateEvents(); }
+  storage::VisitRepository& visits() override { return s_.visits(); }
   Result<void> ping() override { return s_.ping(); }
   Result<int> migrate() override { return s_.migrate(); }
   Result<void> maintain(common::TimePoint now) override { return s_.maintain(now); }

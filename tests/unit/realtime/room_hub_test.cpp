@@ -160,6 +160,43 @@ TEST_F(RoomHubTest, AnAcquiredActorIsNotReleasedBeforeItsVisitorConnects) {
   EXPECT_TRUE(eventually([&] { return hub_->actorCount() == 0; }));
 }
 
+// The archive's "who was there and when": the room's actor records a visit when a person's first
+// connection arrives and closes it when their last one leaves, at the room's clock, off the strand.
+TEST_F(RoomHubTest, TheActorRecordsEachPersonsVisitFromTheirFirstConnectionToTheirLast) {
+  makeHub(1h);
+  const auto id = makeRoom(4);
+  const auto t0 = clock_.now();
+  auto outlet = std::make_shared<CountingOutlet>();
+  auto actor = hub_->acquire(id, slugOf(4));
+  ASSERT_TRUE(actor.ok());
+  (*actor)->connect(visitor(1), outlet);
+  auto open = [&] {
+    auto v = store_->visits().list(id);
+    return v.ok() && v->size() == 1 && !v->front().left_at;
+  };
+  ASSERT_TRUE(eventually(open)) << "the visit opens with the first connection";
+  auto tab = hub_->acquire(id, slugOf(4));
+  ASSERT_TRUE(tab.ok());
+  Connect second = visitor(1);
+  second.conn = 2;
+  second.participant_id = "p2";
+  (*tab)->connect(second, std::make_shared<CountingOutlet>());
+  clock_.advance(5min);
+  (*actor)->disconnect(1);
+  auto closed = [&] {
+    auto v = store_->visits().list(id);
+    return v.ok() && v->size() == 1 && v->front().left_at.has_value();
+  };
+  clock_.advance(1min);
+  (*tab)->disconnect(2);
+  ASSERT_TRUE(eventually(closed)) << "the visit closes with the last connection";
+  const auto v = store_->visits().list(id)->front();
+  EXPECT_EQ(v.principal, "user:1");
+  EXPECT_EQ(v.display_name, "Visitor");
+  EXPECT_EQ(v.joined_at, t0);
+  EXPECT_EQ(v.left_at, t0 + 6min) << "closed when the second tab went, not the first";
+}
+
 TEST_F(RoomHubTest, EndingARoomReachesItsOpenConnections) {
   makeHub(0ms);
   const auto id = makeRoom(3);

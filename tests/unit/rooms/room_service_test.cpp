@@ -217,6 +217,26 @@ TEST_F(RoomServiceTest, StartedRoomsKeepTheirTimes) {
   EXPECT_EQ(ended->room.ended_reason, "owner_ended");
 }
 
+// The archive of an ended room shows who was there until when: ending it closes every visit still
+// open at the end time (a leave not written, the owner's node gone), and lists them with grants.
+TEST_F(RoomServiceTest, EndingARoomClosesItsOpenVisitsAtTheEndAndTheArchiveListsThem) {
+  const auto room = create(publicRoom()).view.room;
+  const auto t0 = clock_.now();
+  ASSERT_TRUE(store_->visits().open(room.id, "guest:g1", "Gus", t0).ok());
+  ASSERT_TRUE(store_->visits().open(room.id, "user:1", "Ann", t0 + 1min).ok());
+  ASSERT_TRUE(store_->visits().close(room.id, "user:1", t0 + 2min).ok());
+  clock_.advance(30min);
+  ASSERT_TRUE(service_->end(room.slug, owner_).ok());
+  auto archive = service_->archive(room.slug, guest("g1"));
+  ASSERT_TRUE(archive.ok()) << archive.error().message;
+  ASSERT_EQ(archive->people.size(), 2u);
+  EXPECT_EQ(archive->people[0].display_name, "Gus");
+  ASSERT_EQ(archive->people[0].visits.size(), 1u);
+  EXPECT_EQ(archive->people[0].visits[0].left_at, t0 + 30min) << "closed at the end";
+  EXPECT_EQ(archive->people[1].visits[0].left_at, t0 + 2min);
+  EXPECT_EQ(store_->visits().list(room.id)->at(0).left_at, t0 + 30min) << "stored closed";
+}
+
 TEST_F(RoomServiceTest, ValidationNamesTheField) {
   struct Case { std::function<void(CreateRoomRequest&)> edit; std::string field; } cases[] = {
       {[](auto& r) { r.title = ""; }, "title"},

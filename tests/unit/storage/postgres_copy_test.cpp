@@ -80,6 +80,9 @@ class PostgresCopyTest : public ::testing::Test {
                                        1'781'000'000'000, "", "", utc(2026, 6, 15)}})
                     .ok());
     ASSERT_TRUE(st.playback().setPolicy(pub_.id, "host", "wait_for_all").ok());
+    ASSERT_TRUE(st.visits().open(pub_.id, "user:2", "Bob", utc(2025, 1, 2)).ok());
+    ASSERT_TRUE(st.visits().close(pub_.id, "user:2", utc(2025, 1, 2) + 5min).ok());
+    ASSERT_TRUE(st.visits().open(pub_.id, "user:1", "Ann Ö", utc(2025, 1, 2) + 1min).ok());
   }
 
   fs::path dir_;
@@ -119,6 +122,7 @@ TEST_F(PostgresCopyTest, EveryRowArrivesWithItsIdsTimesAndValues) {
   EXPECT_EQ(rows["messages"], 30);
   EXPECT_EQ(rows["playback_events"], 2);
   EXPECT_EQ(rows["room_grants"], 2);
+  EXPECT_EQ(rows["room_visits"], 2);
 
   auto pg = openTarget();
   auto& st = *sqlite_;
@@ -164,6 +168,12 @@ TEST_F(PostgresCopyTest, EveryRowArrivesWithItsIdsTimesAndValues) {
   EXPECT_TRUE(events[0].playing);
   EXPECT_TRUE(events[1].muted);
   EXPECT_EQ(events[1].by_principal, "");
+  auto visits = pg->visits().list(pub_.id).value();
+  ASSERT_EQ(visits.size(), 2u);
+  EXPECT_EQ(visits[0].principal, "user:2");
+  EXPECT_EQ(visits[0].left_at, utc(2025, 1, 2) + 5min);
+  EXPECT_EQ(visits[1].display_name, "Ann Ö");
+  EXPECT_FALSE(visits[1].left_at.has_value()) << "an open visit stays open";
 }
 
 TEST_F(PostgresCopyTest, TheCopyIsLiveNewIdsFollowAndOldResendsAreRecognised) {

@@ -222,6 +222,7 @@ TEST_P(StoreContractTest, APurgedRoomGoesWithEverythingOfItAndItsFilmOnlyWhenNoO
                   .appendBatch({{first.id, 1, "user:1", "Anna", "c1", "hi", fromUnixMillis(1)}})
                   .ok());
   ASSERT_TRUE(store_->rooms().putGrant({first.id, "user:1", "Anna", fromUnixMillis(1)}).ok());
+  ASSERT_TRUE(store_->visits().open(first.id, "user:1", "Anna", fromUnixMillis(1)).ok());
   PlaybackEventRecord e;
   e.room_id = first.id;
   e.seq = 2;
@@ -236,6 +237,7 @@ TEST_P(StoreContractTest, APurgedRoomGoesWithEverythingOfItAndItsFilmOnlyWhenNoO
   EXPECT_TRUE(store_->messages().page(first.id, std::nullopt, 10)->empty());
   EXPECT_EQ(store_->rooms().findGrant(first.id, "user:1").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(store_->playback().last(first.id).error().kind, ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->visits().list(first.id)->empty()) << "who was there goes with the room";
   EXPECT_TRUE(store_->assets().find("shared1").ok());
   EXPECT_EQ(store_->rooms().purge(first.id).error().kind, ErrorKind::kNotFound);
 
@@ -314,6 +316,56 @@ TEST_P(StoreContractTest, GrantsAreFoundAndMoveWithARotatedGuest) {
   EXPECT_EQ((*everyone)[0].display_name, "Ann") << "in the order they came";
   EXPECT_EQ((*everyone)[1].display_name, "Borya");
   EXPECT_TRUE(store_->rooms().listGrants(b->id + 1000)->empty());
+}
+
+// The archive's "who was there and when": a visit opens with a person's first connection and
+// closes with their last; one that is still open (the room moved to another node, they came back
+// there) goes on rather than a second one opening; the room's end closes whatever is open.
+TEST_P(StoreContractTest, VisitsRecordWhoWasInARoomAndWhenOneOpenVisitPerPerson) {
+  using namespace std::chrono_literals;
+  auto u = makeUser("Anna");
+  auto room = store_->rooms()
+                  .create({"slugvisit1", u.id, "T", "", "https://v.test/a.mp4", "public", "", "",
+                           std::nullopt, 120, "live", fromUnixMillis(0)})
+                  .value();
+  auto& visits = store_->visits();
+  const auto t0 = fromUnixMillis(1'800'000'000'000);
+  auto ann = visits.open(room.id, "user:1", "Anna", t0);
+  ASSERT_TRUE(ann.ok()) << ann.error().message;
+  EXPECT_EQ(ann->joined_at, t0);
+  EXPECT_FALSE(ann->left_at.has_value());
+  ASSERT_TRUE(visits.open(room.id, "guest:g1", "Gus", t0 + 1min).ok());
+  auto again = visits.open(room.id, "user:1", "Anna K", t0 + 2min);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, ann->id) << "the open visit goes on";
+  EXPECT_EQ(again->joined_at, t0);
+  EXPECT_EQ(again->display_name, "Anna K");
+
+  ASSERT_TRUE(visits.close(room.id, "guest:g1", t0 + 10min).ok());
+  ASSERT_TRUE(visits.close(room.id, "guest:g1", t0 + 11min).ok()) << "nothing open: no change";
+  ASSERT_TRUE(visits.open(room.id, "guest:g1", "Gus", t0 + 20min).ok());
+  ASSERT_TRUE(visits.close(room.id, "guest:nobody", t0 + 20min).ok());
+
+  auto closed = visits.closeAll(room.id, t0 + 30min);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(*closed, 2) << "Anna's and Gus's second visit";
+  EXPECT_EQ(*visits.closeAll(room.id, t0 + 31min), 0);
+
+  auto all = visits.list(room.id);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].principal, "user:1");
+  EXPECT_EQ((*all)[0].left_at, t0 + 30min);
+  EXPECT_EQ((*all)[1].principal, "guest:g1");
+  EXPECT_EQ((*all)[1].joined_at, t0 + 1min);
+  EXPECT_EQ((*all)[1].left_at, t0 + 10min);
+  EXPECT_EQ((*all)[2].joined_at, t0 + 20min);
+  EXPECT_EQ((*all)[2].left_at, t0 + 30min);
+  EXPECT_TRUE(visits.list(room.id + 1000)->empty());
+
+  ASSERT_TRUE(visits.open(room.id, "user:2", "Bob", t0 + 40min).ok());
+  ASSERT_TRUE(visits.close(room.id, "user:2", t0 + 39min).ok());
+  EXPECT_EQ(visits.list(room.id)->back().left_at, t0 + 40min) << "never left before it joined";
 }
 
 TEST_P(StoreContractTest, ALeaseHasOneHolderUntilItExpiresAndItsTokenGrowsWithEachNewHolder) {

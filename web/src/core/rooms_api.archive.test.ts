@@ -50,9 +50,23 @@ function rejectsAsBad(f: () => unknown) {
 describe('parseArchive', () => {
   it('reads people and the timeline, in seq order, with instants as ms', () => {
     const server = { ...action, seq: 0, action: 'play', by: null, at: '2026-12-01T18:00:00.000Z', playing: true };
-    const a = parseArchive({ room, people: [{ id: 'u7', name: 'Ann', joined_at: '2026-12-01T17:59:00Z' }], timeline: [action, server] });
+    const visits = [
+      { joined_at: '2026-12-01T18:30:00Z', left_at: null },
+      { joined_at: '2026-12-01T17:59:00Z', left_at: '2026-12-01T18:10:00.500Z' },
+    ];
+    const a = parseArchive({ room, people: [{ id: 'u7', name: 'Ann', joined_at: '2026-12-01T17:59:00Z', visits }], timeline: [action, server] });
     expect(a.room.status).toBe('ended');
-    expect(a.people).toEqual([{ id: 'u7', name: 'Ann', joined_at: '2026-12-01T17:59:00Z' }]);
+    expect(a.people).toEqual([
+      {
+        id: 'u7',
+        name: 'Ann',
+        joined_at: '2026-12-01T17:59:00Z',
+        visits: [
+          { joined_at: '2026-12-01T17:59:00Z', joined_at_ms: Date.UTC(2026, 11, 1, 17, 59), left_at: '2026-12-01T18:10:00.500Z', left_at_ms: Date.UTC(2026, 11, 1, 18, 10, 0, 500) },
+          { joined_at: '2026-12-01T18:30:00Z', joined_at_ms: Date.UTC(2026, 11, 1, 18, 30), left_at: null, left_at_ms: null },
+        ],
+      },
+    ]);
     expect(a.timeline.map((e) => e.seq)).toEqual([0, 1]);
     expect(a.timeline[0]).toMatchObject({ by: null, playing: true, at_ms: Date.UTC(2026, 11, 1, 18) });
     expect(a.timeline[1]).toMatchObject({ action: 'pause', by: { name: 'Ann' }, position_s: 3, volume: 0.4, at_ms: Date.UTC(2026, 11, 1, 18, 0, 3, 250) });
@@ -62,6 +76,9 @@ describe('parseArchive', () => {
     ['no timeline', { room, people: [] }],
     ['no room', { people: [], timeline: [] }],
     ['a person without a name', { room, people: [{ id: 'u1', joined_at: 'x' }], timeline: [] }],
+    ['visits that are not a list', { room, people: [{ id: 'u1', name: 'A', joined_at: 'x', visits: {} }], timeline: [] }],
+    ['a visit without its join', { room, people: [{ id: 'u1', name: 'A', joined_at: 'x', visits: [{ left_at: null }] }], timeline: [] }],
+    ['a visit whose leave is not a time', { room, people: [{ id: 'u1', name: 'A', joined_at: 'x', visits: [{ joined_at: '2026-12-01T18:00:00Z', left_at: 'later' }] }], timeline: [] }],
     ['a negative position', { room, people: [], timeline: [{ ...action, position_s: -1 }] }],
     ['a position as text', { room, people: [], timeline: [{ ...action, position_s: '3' }] }],
     ['an instant that is not one', { room, people: [], timeline: [{ ...action, at: 'yesterday' }] }],

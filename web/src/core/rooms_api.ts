@@ -109,10 +109,30 @@ export interface ArchiveAction {
   muted: boolean;
 }
 
+/** One stay of a person in the room: from their first connection to their last one leaving. */
+export interface ArchiveVisit {
+  /** RFC 3339 UTC. */
+  joined_at: string;
+  joined_at_ms: number;
+  /** Null only while they are still in a live room (or their leaving is not known). */
+  left_at: string | null;
+  left_at_ms: number | null;
+}
+
+/** Someone who was granted entry or was in the room, with their visits (oldest first). */
+export interface ArchivePerson {
+  id: string;
+  name: string;
+  /** RFC 3339 UTC: when they first came. */
+  joined_at: string;
+  visits: ArchiveVisit[];
+}
+
 /** The record of an ended session besides its chat (`GET …/archive`). */
 export interface RoomArchive {
   room: Room;
-  people: { id: string; name: string; joined_at: string }[];
+  /** In the order they first came. */
+  people: ArchivePerson[];
   timeline: ArchiveAction[];
 }
 
@@ -226,11 +246,23 @@ export function parseTranscript(body: unknown): Transcript {
 /** Checks `GET …/archive`; throws `bad_response` on anything malformed. Timeline sorted by seq. */
 export function parseArchive(body: unknown): RoomArchive {
   if (!isRecord(body) || !Array.isArray(body.people) || !Array.isArray(body.timeline)) throw bad('archive');
-  const people = body.people.map((p) => {
+  const people = body.people.map((p): ArchivePerson => {
     const who = person(p, 'archive');
     const joined = isRecord(p) ? p.joined_at : undefined;
     if (!str(joined)) throw bad('archive');
-    return { ...who, joined_at: joined };
+    // A server from before visits were recorded sends none.
+    const raw = isRecord(p) && p.visits !== undefined ? p.visits : [];
+    if (!Array.isArray(raw)) throw bad('archive visits');
+    const visits = raw.map((v): ArchiveVisit => {
+      if (!isRecord(v) || !str(v.joined_at) || !(v.left_at === null || str(v.left_at))) throw bad('archive visit');
+      return {
+        joined_at: v.joined_at,
+        joined_at_ms: instant(v.joined_at, 'archive visit'),
+        left_at: v.left_at,
+        left_at_ms: v.left_at === null ? null : instant(v.left_at, 'archive visit'),
+      };
+    });
+    return { ...who, joined_at: joined, visits: visits.sort((a, b) => a.joined_at_ms - b.joined_at_ms) };
   });
   const timeline = body.timeline.map((e): ArchiveAction => {
     if (

@@ -89,8 +89,15 @@ struct Effects {
     std::string reason;
   };
   std::vector<Close> closes;  // after the frames above (the outlet closes once they are written)
-  int members_entered = 0;  // people who arrived (first connection)
-  int members_left = 0;     // people who left (last connection)
+  // A person who arrived (their first connection) or left (their last one), and when (the core's
+  // clock): the owner counts them and records their visit (storage::VisitRepository).
+  struct MemberMove {
+    std::string principal;
+    std::string name;
+    common::TimePoint at;
+  };
+  std::vector<MemberMove> members_entered;  // people who arrived (first connection)
+  std::vector<MemberMove> members_left;     // people who left (last connection)
   bool now_empty = false;   // the last person left
   // When set: store this as the room's seq floor (seq numbers below it are used up), so that seq
   // numbers never repeat after a restart. The core has already moved on; the write is best-effort.

@@ -14,6 +14,7 @@
 #include "kino/common/config.hpp"
 #include "kino/common/random.hpp"
 #include "kino/common/rate_window.hpp"
+#include "kino/rooms/archive_people.hpp"
 #include "kino/rooms/presence.hpp"
 #include "kino/rooms/room.hpp"
 #include "kino/storage/store.hpp"
@@ -53,10 +54,11 @@ class RoomService {
   Result<std::pair<RoomView, std::vector<storage::MessageRecord>>> transcript(
       std::string_view slug, const Visitor& visitor);
   // What the archive of a room shows besides its chat, for a visitor who may see the room (same
-  // rule as view()): everyone who came (grants, in order) and every playback action (seq order).
+  // rule as view()): everyone who came, with when they were there (archivePeople), and every
+  // playback action (seq order).
   struct Archive {
     RoomView view;
-    std::vector<storage::GrantRecord> people;
+    std::vector<ArchivePerson> people;
     std::vector<storage::PlaybackEventRecord> timeline;
   };
   Result<Archive> archive(std::string_view slug, const Visitor& visitor);
@@ -97,8 +99,10 @@ class RoomService {
                          std::string& display_name);
   Result<void> checkKey(const storage::RoomRecord& room, const std::optional<std::string>& key,
                         std::string_view client_ip);
-  // Stores the room's changed fields and tells the listener when it has just ended.
+  // Stores the room's changed fields; when it has just ended, closes its open visits at its end
+  // (best-effort: a failure is logged) and tells the listener.
   Result<void> save(const storage::RoomRecord& room, std::string_view status_before);
+  void closeVisits(const storage::RoomRecord& room);
 
   storage::Store& store_;
   const common::Clock& clock_;

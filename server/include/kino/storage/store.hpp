@@ -16,6 +16,7 @@
 
 #include "kino/common/result.hpp"
 #include "kino/storage/records.hpp"
+#include "kino/storage/visit_repository.hpp"
 
 namespace kino::storage {
 
@@ -67,9 +68,9 @@ class RoomRepository {
   virtual Result<std::vector<RoomRecord>> listOpen(int limit) = 0;
   // Ended rooms whose ended_at is before `cutoff`, oldest end first, at most `limit` (retention).
   virtual Result<std::vector<RoomRecord>> listEndedBefore(common::TimePoint cutoff, int limit) = 0;
-  // Deletes the room and everything of it (grants, chat, playback events, call placement) in one
-  // transaction, and with it the room's film record when no other room uses it and its job has
-  // finished (ready or failed). Returns the ids of the film records deleted: the caller removes
+  // Deletes the room and everything of it (grants, visits, chat, playback events, call placement)
+  // in one transaction, and with it the room's film record when no other room uses it and its job
+  // has finished (ready or failed). Returns the ids of the film records deleted: the caller removes
   // their media from the blob store. kNotFound when there is no such room.
   virtual Result<std::vector<std::string>> purge(std::int64_t room_id) = 0;
 
@@ -249,6 +250,7 @@ class Store {
   virtual LeaseRepository& leases() = 0;
   virtual MediaPlacementRepository& mediaPlacements() = 0;
   virtual RateEventRepository& rateEvents() = 0;
+  virtual VisitRepository& visits() = 0;
   // Cheap round trip for readiness checks.
   virtual Result<void> ping() = 0;
   // Applies pending schema migrations (kino/storage/migrations.hpp); returns the schema version

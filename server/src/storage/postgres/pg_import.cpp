@@ -36,6 +36,7 @@ constexpr Table kTables[] = {
     {"users", "id"},          {"sessions", "token_hash"},         {"assets", "id"},
     {"rooms", "id"},          {"room_grants", "room_id, principal"}, {"messages", "id"},
     {"playback_events", "room_id, seq"},
+    {"room_visits", "id"},
 };
 
 // One value as both engines can be compared: NULL, an integer (booleans are 0/1), a real, or text.
@@ -224,7 +225,7 @@ Result<StoreCopyReport> copySqliteToPostgres(const std::filesystem::path& sqlite
     tx.exec(
         "INSERT INTO message_keys (room_id, principal, client_id, seq, message_id, sent_at) "
         "SELECT room_id, principal, client_id, seq, id, sent_at FROM messages");
-    for (const char* table : {"users", "rooms"}) {
+    for (const char* table : {"users", "rooms", "room_visits"}) {
       tx.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
               "', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM " + table);
     }

@@ -167,4 +167,18 @@ class PgRateEvents final : public RateEventRepository {
   PgDatabase& db_;
 };
 
+class PgVisits final : public VisitRepository {
+ public:
+  explicit PgVisits(PgDatabase& db) : db_(db) {}
+  Result<VisitRecord> open(std::int64_t room_id, std::string_view principal,
+                           std::string_view display_name, common::TimePoint at) override;
+  Result<void> close(std::int64_t room_id, std::string_view principal,
+                     common::TimePoint at) override;
+  Result<int> closeAll(std::int64_t room_id, common::TimePoint at) override;
+  Result<std::vector<VisitRecord>> list(std::int64_t room_id) override;
+
+ private:
+  PgDatabase& db_;
+};
+
 }  // namespace kino::storage::postgres

@@ -66,7 +66,8 @@ class PostgresStore final : public Store {
         playback_(db_),
         leases_(db_),
         placements_(db_),
-        rate_events_(db_) {}
+        rate_events_(db_),
+        visits_(db_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -77,6 +78,7 @@ class PostgresStore final : public Store {
   LeaseRepository& leases() override { return leases_; }
   MediaPlacementRepository& mediaPlacements() override { return placements_; }
   RateEventRepository& rateEvents() override { return rate_events_; }
+  VisitRepository& visits() override { return visits_; }
 
   // Retries only briefly (a pooled connection may have died since its last use): /readyz must
   // answer at once when the database is down.
@@ -133,6 +135,7 @@ class PostgresStore final : public Store {
   postgres::PgLeases leases_;
   postgres::PgMediaPlacements placements_;
   postgres::PgRateEvents rate_events_;
+  postgres::PgVisits visits_;
 };
 
 }  // namespace

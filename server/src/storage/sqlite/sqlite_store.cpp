@@ -987,11 +987,87 @@ class SqliteRateEvents final : public RateEventRepository {
   Connection& c_;
 };
 
+VisitRecord readVisit(Statement& s) {
+  return VisitRecord{
+      s.int64(0), s.int64(1), s.text(2), s.text(3), fromUnixMillis(s.int64(4)), optionalTime(s, 5)};
+}
+
+constexpr std::string_view kVisitColumns =
+    "id, room_id, principal, display_name, joined_at, left_at FROM room_visits";
+
+class SqliteVisits final : public VisitRepository {
+ public:
+  explicit SqliteVisits(Connection& c) : c_(c) {}
+
+  Result<VisitRecord> open(std::int64_t room_id, std::string_view principal,
+                           std::string_view display_name, common::TimePoint at) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "INSERT INTO room_visits (room_id, principal, display_name, joined_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (room_id, principal) WHERE left_at IS NULL"
+                " DO UPDATE SET display_name = excluded.display_name");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare open visit");
+    s.bind(1, room_id).bind(2, principal).bind(3, display_name).bind(4, toUnixMillis(at));
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "open visit");
+    Statement found(c_.db, "SELECT " + std::string(kVisitColumns) +
+                               " WHERE room_id = ? AND principal = ? AND left_at IS NULL");
+    if (!found.ok()) return toError(c_.db, found.prepareCode(), "prepare find visit");
+    found.bind(1, room_id).bind(2, principal);
+    const int rc = found.step();
+    if (rc != SQLITE_ROW) return toError(c_.db, rc, "find visit");
+    return readVisit(found);
+  }
+
+  Result<void> close(std::int64_t room_id, std::string_view principal,
+                     common::TimePoint at) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "UPDATE room_visits SET left_at = MAX(joined_at, ?)"
+                " WHERE room_id = ? AND principal = ? AND left_at IS NULL");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare close visit");
+    s.bind(1, toUnixMillis(at)).bind(2, room_id).bind(3, principal);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "close visit");
+    return success();
+  }
+
+  Result<int> closeAll(std::int64_t room_id, common::TimePoint at) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db,
+                "UPDATE room_visits SET left_at = MAX(joined_at, ?)"
+                " WHERE room_id = ? AND left_at IS NULL");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare close visits");
+    s.bind(1, toUnixMillis(at)).bind(2, room_id);
+    if (const int rc = s.step(); rc != SQLITE_DONE) return toError(c_.db, rc, "close visits");
+    return sqlite3_changes(c_.db);
+  }
+
+  Result<std::vector<VisitRecord>> list(std::int64_t room_id) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kVisitColumns) +
+                           " WHERE room_id = ? ORDER BY joined_at, id");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list visits");
+    s.bind(1, room_id);
+    return sqlite::collect<VisitRecord>(c_.db, s, readVisit, "list visits");
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> c)
-      : c_(std::move(c)), users_(*c_), sessions_(*c_), rooms_(*c_), messages_(*c_), assets_(*c_),
-        playback_(*c_), leases_(*c_), placements_(*c_), rate_events_(*c_) {}
+      : c_(std::move(c)),
+        users_(*c_),
+        sessions_(*c_),
+        rooms_(*c_),
+        messages_(*c_),
+        assets_(*c_),
+        playback_(*c_),
+        leases_(*c_),
+        placements_(*c_),
+        rate_events_(*c_),
+        visits_(*c_) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -1002,6 +1078,7 @@ class SqliteStore final : public Store {
   LeaseRepository& leases() override { return leases_; }
   MediaPlacementRepository& mediaPlacements() override { return placements_; }
   RateEventRepository& rateEvents() override { return rate_events_; }
+  VisitRepository& visits() override { return visits_; }
 
   Result<void> ping() override {
     common::MutexLock lock(c_->mu);
@@ -1048,6 +1125,7 @@ class SqliteStore final : public Store {
   SqliteLeases leases_;
   SqliteMediaPlacements placements_;
   SqliteRateEvents rate_events_;
+  SqliteVisits visits_;
 };
 
 }  // namespace

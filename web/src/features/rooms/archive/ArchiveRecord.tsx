@@ -3,6 +3,7 @@ import type { MessageKey, Params } from '../../../core/i18n';
 import type { ArchiveAction, RoomArchive, TranscriptMessage } from '../../../core/rooms_api';
 import { formatClock } from '../../../core/sync/playback_text';
 import { formatTime } from '../../../core/time';
+import { ArchivePeople } from './ArchivePeople';
 
 /** The timeline lists at most this many actions. */
 export const TIMELINE_CAP = 1000;
@@ -29,36 +30,12 @@ export function actionSentence(e: ArchiveAction, someone: string): { key: Messag
   }
 }
 
-/**
- * Everyone who was there: those who joined (in order), then anyone else who played the film or
- * wrote in the chat (the host has no join of their own). One entry per member id.
- */
-export function peopleThere(archive: RoomArchive, messages: readonly TranscriptMessage[]): { id: string; name: string }[] {
-  const seen = new Map<string, string>();
-  for (const p of archive.people) if (!seen.has(p.id)) seen.set(p.id, p.name);
-  for (const e of archive.timeline) if (e.by && !seen.has(e.by.id)) seen.set(e.by.id, e.by.name);
-  for (const m of messages) if (!seen.has(m.author.id)) seen.set(m.author.id, m.author.name);
-  return [...seen].map(([id, name]) => ({ id, name }));
-}
-
 /** Who was there, and what was done to the film when. */
 export function ArchiveRecord({ archive, messages }: { archive: RoomArchive; messages: readonly TranscriptMessage[] }) {
   const { t, locale } = useI18n();
-  const people = peopleThere(archive, messages);
   return (
     <div className="archive-record">
-      <section aria-labelledby="archive-people-title">
-        <h3 id="archive-people-title">{t('archive.people')}</h3>
-        {people.length === 0 ? (
-          <p className="archive-note">{t('archive.noPeople')}</p>
-        ) : (
-          <ul className="archive-people" data-testid="archive-people">
-            {people.map((p) => (
-              <li key={p.id}>{p.name}</li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <ArchivePeople archive={archive} messages={messages} />
       <section aria-labelledby="archive-timeline-title">
         <h3 id="archive-timeline-title">{t('archive.timeline')}</h3>
         {archive.timeline.length === 0 ? (

@@ -8,10 +8,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServicesProvider } from '../../../app/services';
 import { ApiError } from '../../../core/api';
 import { parseArchive, parseTranscript, type RoomArchive, type Transcript } from '../../../core/rooms_api';
+import { formatShortDateTime, formatTime } from '../../../core/time';
 import { testServices } from '../../../test/render';
 import { ArchiveView, RoomArchiveSection } from './ArchiveView';
 
 const T0 = Date.UTC(2026, 11, 1, 18);
+const DAY = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 const room = {
   slug: 'abcdefghjk',
@@ -38,8 +40,19 @@ const act_ = (seq: number, at: number, action: string, position_s: number, playi
 // Ann plays from 0:00; Gus pauses at 0:03; Ann seeks to 0:10 (paused) and sets the volume to 40 %.
 const archive: RoomArchive = parseArchive({
   room,
-  // Ann hosts (no join of her own); Gus joined.
-  people: [{ id: 'u2', name: 'Gus', joined_at: iso(-30_000) }],
+  // Ann hosts (the server knows no visit of hers here); Gus joined, left, and came back until the
+  // next day.
+  people: [
+    {
+      id: 'u2',
+      name: 'Gus',
+      joined_at: iso(-30_000),
+      visits: [
+        { joined_at: iso(15_000), left_at: iso(DAY) },
+        { joined_at: iso(-30_000), left_at: iso(5_000) },
+      ],
+    },
+  ],
   timeline: [
     act_(1, 0, 'play', 0, true, 'u1'),
     act_(2, 3000, 'pause', 3, false, 'u2'),
@@ -63,6 +76,7 @@ const transcript: Transcript = parseTranscript({
 
 beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  process.env.TZ = 'UTC';
 });
 
 let host: HTMLDivElement;
@@ -138,12 +152,48 @@ describe('the archive view', () => {
     const whole = [...host.querySelectorAll('[data-testid="archive-whole"] li')];
     expect(whole.map((li) => li.querySelector('.archive-text')?.textContent)).toEqual(['one second in', 'at three seconds', 'at ten', '<img src=x onerror=alert(1)>']);
     expect(whole[0]?.querySelector('time')?.getAttribute('datetime')).toBe(iso(1000));
-    expect([...host.querySelectorAll('[data-testid="archive-people"] li')].map((li) => li.textContent)).toEqual(['Gus', 'Ann']);
+    expect([...host.querySelectorAll('[data-testid="archive-people"] .archive-person')].map((e) => e.textContent)).toEqual(['Gus', 'Ann']);
     const timeline = [...host.querySelectorAll('[data-testid="archive-timeline"] li')].map((li) => li.textContent);
     expect(timeline[0]).toContain('Ann played at 0:00');
     expect(timeline[1]).toContain('Gus paused at 0:03');
     expect(timeline[2]).toContain('Ann seeked to 0:10');
     expect(timeline[3]).toContain('Ann set the volume to 40%');
+  });
+});
+
+describe('who was there', () => {
+  it('lists each person with their joins and leaves in local time, oldest first, as text', () => {
+    const people = [...host.querySelectorAll('[data-testid="archive-people"] > li')];
+    expect(people).toHaveLength(2);
+    const gus = people[0]!.querySelector('ul');
+    expect(gus?.getAttribute('aria-label')).toBe('When Gus was there');
+    expect([...gus!.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      `joined ${formatTime(iso(-30_000), 'en')}, left ${formatTime(iso(5_000), 'en')}`,
+      `joined ${formatTime(iso(15_000), 'en')}, left ${formatShortDateTime(iso(DAY), 'en')}`,
+    ]);
+    expect(gus!.querySelector('li')?.textContent).toMatch(/^joined 5:59\sPM, left 6:00\sPM$/);
+    expect(people[1]!.querySelector('ul')).toBeNull();
+  });
+
+  it('says when someone is still in the room, in Russian too', () => {
+    const live = parseArchive({
+      room: { ...room, status: 'live' },
+      people: [{ id: 'u2', name: 'Gus', joined_at: iso(0), visits: [{ joined_at: iso(0), left_at: null }] }],
+      timeline: [],
+    });
+    for (const [locale, text] of [
+      ['en', `joined ${formatTime(iso(0), 'en')}, still in the room`],
+      ['ru', `вход ${formatTime(iso(0), 'ru')}, ещё в комнате`],
+    ] as const) {
+      act(() => {
+        root.render(
+          <ServicesProvider services={testServices({ locale })}>
+            <ArchiveView room={live.room} archive={live} transcript={{ room: live.room, messages: [] }} />
+          </ServicesProvider>,
+        );
+      });
+      expect(host.querySelector('.archive-visit')?.textContent).toBe(text);
+    }
   });
 });
 
