@@ -77,7 +77,9 @@ class NatsBus final : public Bus {
   Result<void> publishDurable(std::string_view subject, std::string_view data,
                               std::chrono::milliseconds wait) override {
     if (!durableSubject(subject, false)) return badSubject(subject);
-    return nats::publishToStream(*connection_, std::string(subject), data, wait, nextId());
+    auto stored = nats::publishToStream(*connection_, std::string(subject), data, wait, nextId());
+    if (!stored) return stored.error();
+    return success();
   }
 
   Result<std::unique_ptr<Subscription>> subscribeDurable(std::string_view subject,

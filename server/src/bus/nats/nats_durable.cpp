@@ -218,9 +218,9 @@ std::string consumerName(std::string_view consumer, std::string_view subject) {
   return std::string(consumer) + "_" + hex;
 }
 
-Result<void> publishToStream(Connection& connection, const std::string& subject,
-                             std::string_view data, std::chrono::milliseconds wait,
-                             const std::string& message_id) {
+Result<std::uint64_t> publishToStream(Connection& connection, const std::string& subject,
+                                      std::string_view data, std::chrono::milliseconds wait,
+                                      const std::string& message_id, std::uint64_t expect_last) {
   if (data.size() > static_cast<std::size_t>(INT_MAX)) {
     return Error::make(ErrorKind::kTooLarge, "bus_message_too_large", "bus message too large");
   }
@@ -234,16 +234,22 @@ Result<void> publishToStream(Connection& connection, const std::string& subject,
     po.MaxWait = std::min(remaining, connection.options().request_timeout).count();
     po.MsgId = message_id.c_str();
     po.ExpectStream = kStream;
+    po.ExpectLastSubjectSeq = expect_last;
     jsPubAck* ack = nullptr;
     jsErrCode jerr{};
     const natsStatus s = js_Publish(&ack, connection.js(), subject.c_str(), data.data(),
                                     static_cast<int>(data.size()), &po, &jerr);
+    const std::uint64_t sequence = ack ? ack->Sequence : 0;
     if (ack) jsPubAck_Destroy(ack);
-    if (s == NATS_OK) return success();
+    if (s == NATS_OK) return sequence;
     if (s == NATS_MAX_PAYLOAD) {
       return Error::make(ErrorKind::kTooLarge, "bus_message_too_large",
                          "bus message of " + std::to_string(data.size()) +
                              " bytes is larger than the NATS servers accept");
+    }
+    if (jerr == JSStreamWrongLastSequenceErr) {
+      return Error::make(ErrorKind::kConflict, "journal_fenced",
+                         "the journal " + subject + " was claimed by another owner");
     }
     last = failure(s, jerr);
     std::this_thread::sleep_for(std::clamp(until(deadline), milliseconds(0), kRetryPause));

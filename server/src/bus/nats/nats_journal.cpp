@@ -1,7 +1,8 @@
 #include "nats_journal.hpp"
 
+#include "nats_durable.hpp"
+
 #include <algorithm>
-#include <climits>
 #include <thread>
 
 namespace kino::bus::nats {
@@ -22,41 +23,6 @@ Error unavailable(std::string message) {
 
 std::string failure(natsStatus s, jsErrCode jerr) {
   return describe(s) + (jerr != 0 ? " (JetStream error " + std::to_string(jerr) + ")" : "");
-}
-
-// Publishes into the stream until stored or `deadline`; `expect_last` > 0 makes the stream refuse
-// it unless the subject's last sequence is that (kConflict "journal_fenced").
-Result<std::uint64_t> publish(Connection& c, const std::string& subject, std::string_view data,
-                              std::uint64_t expect_last, Clock::time_point deadline,
-                              const std::string& message_id) {
-  if (data.size() > static_cast<std::size_t>(INT_MAX)) {
-    return Error::make(ErrorKind::kTooLarge, "bus_message_too_large", "journal entry too large");
-  }
-  std::string last = "no time to try";
-  for (;;) {
-    const auto remaining = until(deadline);
-    if (remaining <= milliseconds(0)) break;
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MaxWait = std::min(remaining, c.options().request_timeout).count();
-    po.MsgId = message_id.c_str();
-    po.ExpectStream = kStream;
-    po.ExpectLastSubjectSeq = expect_last;
-    jsPubAck* ack = nullptr;
-    jsErrCode jerr{};
-    const natsStatus s = js_Publish(&ack, c.js(), subject.c_str(), data.data(),
-                                    static_cast<int>(data.size()), &po, &jerr);
-    const std::uint64_t position = ack ? ack->Sequence : 0;
-    if (ack) jsPubAck_Destroy(ack);
-    if (s == NATS_OK) return position;
-    if (jerr == JSStreamWrongLastSequenceErr) {
-      return Error::make(ErrorKind::kConflict, "journal_fenced",
-                         "the journal " + subject + " was claimed by another owner");
-    }
-    last = failure(s, jerr);
-    std::this_thread::sleep_for(std::clamp(until(deadline), milliseconds(0), kRetryPause));
-  }
-  return unavailable("the journal entry on " + subject + " was not stored: " + last);
 }
 
 // Every entry of `subject` before `marker`, oldest first (an ordered consumer from the start).
@@ -118,7 +84,7 @@ Result<Bus::JournalClaim> claimJournal(Connection& connection, const std::string
   const auto deadline = Clock::now() + wait;
   // The marker first: appends made after it by an earlier owner fail (their expected last
   // sequence is older), and whatever they stored before it is read below.
-  auto marker = publish(connection, subject, {}, 0, deadline, marker_id);
+  auto marker = publishToStream(connection, subject, {}, wait, marker_id);
   if (!marker) return marker.error();
   auto entries = readBefore(connection, subject, *marker, deadline);
   if (!entries) return entries.error();
@@ -132,7 +98,7 @@ Result<std::uint64_t> appendJournal(Connection& connection, const std::string& s
   if (after == 0) {  // the stream would not check an expected sequence of 0
     return Error::make(ErrorKind::kInvalid, "bad_journal_position", "append after a claim");
   }
-  return publish(connection, subject, data, after, Clock::now() + wait, message_id);
+  return publishToStream(connection, subject, data, wait, message_id, after);
 }
 
 Result<void> trimJournal(Connection& connection, const std::string& subject,
