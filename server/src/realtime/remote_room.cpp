@@ -14,8 +14,10 @@ constexpr auto kWatchEvery = std::chrono::milliseconds(1000);
 // How long after the owner's lease should have expired it is read again (renewals in flight).
 constexpr auto kExpiryMargin = std::chrono::milliseconds(50);
 // A connect the owner has not answered in this long is sent again (it may have been published
-// before the owner subscribed to the room's inbox).
-constexpr auto kResendConnectAfter = std::chrono::seconds(2);
+// before the owner subscribed to the room's inbox: a node that has just taken the room over is
+// still loading it); while one waits, the relay looks this often.
+constexpr auto kResendConnectAfter = std::chrono::milliseconds(400);
+constexpr auto kWatchWhileUnheard = std::chrono::milliseconds(200);
 }  // namespace
 
 RemoteRoom::RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id,
@@ -48,6 +50,7 @@ void RemoteRoom::connect(Connect c, std::shared_ptr<Outlet> outlet) {
     conns_[conn] = Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false};
   }
   publish(m);
+  watch(kWatchWhileUnheard);  // until the owner answers
 }
 
 void RemoteRoom::abandon() {
@@ -145,6 +148,7 @@ void RemoteRoom::checked(bool owner_alive, std::chrono::milliseconds next_wait) 
     if (gone_) return;
     const auto now = std::chrono::steady_clock::now();
     for (auto& [conn, r] : conns_) {
+      if (!r.heard) next_wait = std::min(next_wait, std::chrono::milliseconds(kWatchWhileUnheard));
       if (r.heard || now - r.sent < kResendConnectAfter) continue;
       r.sent = now;
       resend.push_back({ToOwner::Kind::kConnect, hub_->node(), conn, r.connect, {}, {}, {}});

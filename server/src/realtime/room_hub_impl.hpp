@@ -218,7 +218,8 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
   };
   void publish(const ToOwner& m);
   // Checks the owner's lease again after `wait` (at most kWatchEvery; sooner when the lease runs
-  // out sooner, so a dead owner is noticed just after its lease expires).
+  // out sooner, so a dead owner is noticed just after its lease expires, and every 200 ms while a
+  // connect has no answer yet, which is then sent again).
   void watch(std::chrono::milliseconds wait);
   void checked(bool owner_alive, std::chrono::milliseconds next_wait);
 

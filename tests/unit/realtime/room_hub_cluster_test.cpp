@@ -493,5 +493,21 @@ TEST_F(RoomHubClusterTest, ANodeTakingTheRoomOverLetsGoOfItsRelayToTheDeadOwnerA
   (*again)->abandon();
 }
 
+// A connect relayed while the new owner is still loading the room (not yet listening on its inbox)
+// is sent again soon: the person gets the room in well under a second, not after seconds.
+TEST_F(RoomHubClusterTest, AConnectPublishedBeforeTheOwnerListensIsSentAgainSoon) {
+  ASSERT_TRUE(store_->leases().acquire(roomLease(room_), "node-a", clock_.now(), 3000ms).ok());
+  auto on_b = b_->hub->acquire(room_, "roomaaaaaa");  // relays to node a, which runs nothing yet
+  ASSERT_TRUE(on_b.ok());
+  auto bob = std::make_shared<RecordingOutlet>();
+  (*on_b)->connect(visitor(1, "2"), bob);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(bob->has("hello")) << "nobody listened to the first connect";
+  auto on_a = a_->hub->acquire(room_, "roomaaaaaa");  // node a loads the room now
+  ASSERT_TRUE(on_a.ok());
+  EXPECT_TRUE(eventually([&] { return bob->has("hello"); }, 1200ms));
+  (*on_a)->abandon();
+}
+
 }  // namespace
 }  // namespace kino::realtime
