@@ -73,6 +73,29 @@ if (!inNetns) {
       .filter((p) => p.cmdline.includes('chromium')).reduce((kb, p) => kb + (p.rssKb || 0), 0) / 1024);
 
     /** Per page: the participants whose video frames it decoded, with counts. */
+    /** Debug only: each page keeps when its PeerConnections were made, negotiated and connected. */
+    function logPeerConnections() {
+      const log = [];
+      window.__pcLog = log;
+      const Native = window.RTCPeerConnection;
+      let n = 0;
+      window.RTCPeerConnection = function (...args) {
+        const pc = new Native(...args);
+        const id = ++n;
+        const note = (what) => log.push({ t: Date.now(), pc: id, what });
+        note('new');
+        for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']) {
+          const f = pc[m].bind(pc);
+          pc[m] = (...a) => { note(m); return f(...a).then((r) => { note(`${m} done`); return r; }); };
+        }
+        pc.addEventListener('connectionstatechange', () => note(`connection ${pc.connectionState}`));
+        pc.addEventListener('iceconnectionstatechange', () => note(`ice ${pc.iceConnectionState}`));
+        pc.addEventListener('track', () => note('track'));
+        return pc;
+      };
+      window.RTCPeerConnection.prototype = Native.prototype;
+    }
+
     /**
      * Each page samples, every 100 ms on its own clock, how many video frames it decoded from each
      * participant: the recovery is read from what the page saw when, not from when a busy page
@@ -211,6 +234,7 @@ if (!inNetns) {
       for (let i = 0; i < PAGES; i += 1) {
         const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 700 }, permissions: ['camera', 'microphone'] });
         await context.addInitScript(() => { localStorage.setItem('kino.callDebug', '1'); localStorage.setItem('kino.syncDebug', '1'); });
+        if (process.env.KINO_CHAOS_DEBUG) await context.addInitScript(logPeerConnections);
         const join = await context.request.post(`${lb.url}/api/v1/rooms/${film.slug}/join`, { headers: { 'X-Kino-CSRF': '1' }, data: { display_name: `Viewer ${i + 1}` } });
         assert.equal(join.status(), 200, await join.text());
         const page = await context.newPage();
@@ -255,6 +279,12 @@ if (!inNetns) {
       // Measured side by side: the call may come back before the chat does (or never have stopped).
       const [chat, mediaAt] = await Promise.all([chatBack(killedAt, 60_000), mediaFlowing(60_000, killedAt)]);
       const media = mediaAt - killedAt;
+      if (process.env.KINO_CHAOS_DEBUG) {
+        for (const [i, { page }] of pages.entries()) {
+          const log = await ask(page, () => window.__pcLog ?? []).catch(() => []);
+          console.log(`# page ${i + 1}: ${log.filter((e) => e.t >= killedAt).map((e) => `+${e.t - killedAt} pc${e.pc} ${e.what}`).join(', ')}`);
+        }
+      }
       const spread = await playersAgree(30_000);
       table.push({ what: `${label} (${killed})`, chat, media: Math.max(0, media), spread: spread.toFixed(0) });
       console.log(`# Chromium uses ${chromiumRssMiB()} MiB`);
