@@ -2,7 +2,8 @@
 // pauses, moves it to 0:03 and writes "at three seconds", then ends the room. The ended page shows
 // the film (seekable, the browser's own controls) with the chat replayed beside it: at 0:02 the
 // message is not there yet, at 0:04 it is, and its "Jump to 0:03" button moves the film to 0:03.
-// Who came (with when they joined and left) and what was done to the film are listed too. A long
+// Who came (with when they joined and left) and what was done to the film are listed too, and
+// someone who never joined sees the archive straight away, not a name form. A long
 // chat (600 messages) is read in "Whole chat" by keyboard alone, from its first message to its last
 // and back, while the page holds only a window of it.
 import { describe, it, before, after } from 'node:test';
@@ -139,6 +140,14 @@ describe('web app: the archive of an ended room', { concurrency: false }, () => 
     // Reading the whole chat without playing.
     await main(page).getByRole('button', { name: 'Whole chat' }).click();
     await main(page).getByTestId('archive-whole').getByText(LINE).waitFor();
+
+    // Someone who never joined arrives after the end: the archive, not a form asking their name.
+    const late = await openPerson(browser, problems, { stepMs: STEP_MS, name: 'late visitor' });
+    await late.page.goto(body.url);
+    await main(late.page).getByLabel(`The film of “Archive show ${suffix}”`).waitFor();
+    await main(late.page).getByTestId('archive-people').getByText(HOST, { exact: true }).waitFor();
+    assert.equal(await late.page.getByRole('textbox', { name: /name/i }).count(), 0, 'no name form');
+    await late.context.close();
     assert.deepEqual(problems.pageErrors, []);
     await host.context.close();
   });
