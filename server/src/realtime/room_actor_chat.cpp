@@ -26,11 +26,13 @@ std::vector<storage::MessageRecord> recordsOf(const std::vector<storage::NewMess
 
 void RoomActor::Impl::persistChat(std::vector<storage::NewMessage> batch,
                                   const std::shared_ptr<RoomActor>& self) {
-  chat_batch = ChatBatch{next_batch_id++, std::move(batch), false};
-  if (!journal) {
-    appendToStore(chat_batch->messages, chat_batch->id, self);
+  const std::size_t size = batch.size();
+  if (!journal) {  // one node: the store call takes the batch; nothing else needs it
+    chat_batch = ChatBatch{next_batch_id++, {}, size, false};
+    appendToStore(std::move(batch), chat_batch->id, self);
     return;
   }
+  chat_batch = ChatBatch{next_batch_id++, std::move(batch), size, false};
   if (store_busy) {  // the store is still on an earlier call: it is slow or gone
     journalChat(self);
     return;
@@ -89,7 +91,7 @@ void RoomActor::Impl::storeAnswered(std::uint64_t batch_id,
     return;
   }
   store_wait.cancel();
-  const std::size_t n = chat_batch->messages.size();
+  const std::size_t n = chat_batch->size;
   chat_batch.reset();
   if (!result.ok() || result.value().size() < n) {
     apply(core.persisted(result), self);

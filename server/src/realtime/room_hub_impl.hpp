@@ -175,7 +175,8 @@ struct RoomActor::Impl {
   std::optional<Journal> journal;  // cluster only
   struct ChatBatch {
     std::uint64_t id = 0;
-    std::vector<storage::NewMessage> messages;
+    std::vector<storage::NewMessage> messages;  // kept only when it may go to the journal
+    std::size_t size = 0;                       // how many messages the core handed over
     bool journaling = false;  // a journal append for it is running
   };
   std::optional<ChatBatch> chat_batch;  // the batch RoomCore waits to hear about
