@@ -4,8 +4,8 @@ import { shownAt } from '../../../core/archive_replay';
 import type { TranscriptMessage } from '../../../core/rooms_api';
 import { formatClock } from '../../../core/sync/playback_text';
 import { buttonClass } from '../../../ui/Button';
-import { ChatText } from '../live/ChatText';
 import { WholeChat } from './WholeChat';
+import { MessageWords } from './MessageWords';
 
 /** The replay shows at most this many of the latest messages reached; older ones are counted. */
 export const REPLAY_CAP = 200;
@@ -68,10 +68,7 @@ export function ArchiveChat({ placed, messages, position, onJump }: ArchiveChatP
                     >
                       {time}
                     </button>{' '}
-                    <span className="archive-author">{m.author.name}</span>{' '}
-                    <span className="archive-text">
-                      <ChatText text={m.text} />
-                    </span>
+                    <MessageWords author={m.author.name} text={m.text} />
                   </li>
                 );
               })}

@@ -3,7 +3,7 @@ import { useI18n } from '../../../app/services';
 import type { TranscriptMessage } from '../../../core/rooms_api';
 import { formatTime } from '../../../core/time';
 import { buttonClass } from '../../../ui/Button';
-import { ChatText } from '../live/ChatText';
+import { MessageWords } from './MessageWords';
 import { useTranscriptWindow } from './use_transcript_window';
 
 /**
@@ -42,10 +42,7 @@ export function WholeChat({ messages }: { messages: readonly TranscriptMessage[]
               <time className="archive-time" dateTime={m.sent_at}>
                 {formatTime(m.sent_at, locale)}
               </time>{' '}
-              <span className="archive-author">{m.author.name}</span>{' '}
-              <span className="archive-text">
-                <ChatText text={m.text} />
-              </span>
+              <MessageWords author={m.author.name} text={m.text} />
             </li>
           ))}
         </ol>
