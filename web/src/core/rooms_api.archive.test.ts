@@ -3,17 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, type FetchLike } from './api';
 import { createRoomsApi, parseArchive, parseTranscript } from './rooms_api';
+import { endedRoomJson } from '../test/archive_fixtures';
 
-const room = {
-  slug: 'abcdefghjk',
-  title: 'Friday film',
-  visibility: 'public',
-  status: 'ended',
-  starts_at: null,
-  owner: { id: '7', username: 'ann', display_name: 'Ann' },
-  url: 'http://kino.test/r/abcdefghjk',
-  media: { state: 'ready', playable: true, duration_s: 60, hls_url: '/media/f/master.m3u8' },
-};
+const room = endedRoomJson({ owner: { id: '7', username: 'ann', display_name: 'Ann' } });
 
 const action = {
   seq: 1,

@@ -11,20 +11,12 @@ import { parseArchive, parseTranscript, type RoomArchive, type Transcript } from
 import { formatShortDateTime, formatTime } from '../../../core/time';
 import { testServices } from '../../../test/render';
 import { ArchiveView, RoomArchiveSection } from './ArchiveView';
+import { endedRoomJson } from '../../../test/archive_fixtures';
 
 const T0 = Date.UTC(2026, 11, 1, 18);
 const DAY = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
-const room = {
-  slug: 'abcdefghjk',
-  title: 'Friday film',
-  visibility: 'public',
-  status: 'ended',
-  starts_at: null,
-  owner: { id: 'u1', username: 'ann', display_name: 'Ann' },
-  url: 'http://kino.test/r/abcdefghjk',
-  media: { state: 'ready', playable: true, duration_s: 60, hls_url: '/media/f/master.m3u8' },
-};
+const room = endedRoomJson();
 const act_ = (seq: number, at: number, action: string, position_s: number, playing: boolean, by: string | null, extra = {}) => ({
   seq,
   action,

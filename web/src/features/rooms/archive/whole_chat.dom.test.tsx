@@ -11,20 +11,12 @@ import { testServices } from '../../../test/render';
 import { ArchiveView } from './ArchiveView';
 import { REPLAY_CAP } from './ArchiveChat';
 import { TRANSCRIPT_WINDOW } from './use_transcript_window';
+import { endedRoomJson } from '../../../test/archive_fixtures';
 
 const COUNT = 10_000;
 const T0 = Date.UTC(2026, 11, 1, 18);
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
-const room = {
-  slug: 'abcdefghjk',
-  title: 'Busy night',
-  visibility: 'public',
-  status: 'ended',
-  starts_at: null,
-  owner: { id: 'u1', username: 'ann', display_name: 'Ann' },
-  url: 'http://kino.test/r/abcdefghjk',
-  media: { state: 'ready', playable: true, duration_s: 7200, hls_url: '/media/f/master.m3u8' },
-};
+const room = endedRoomJson({ title: 'Busy night', media: { state: 'ready', playable: true, duration_s: 7200, hls_url: '/media/f/master.m3u8' } });
 // The film plays from 0:00 for two hours; a message every 0.7 s.
 const archive = parseArchive({
   room,
