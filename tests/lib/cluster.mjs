@@ -124,6 +124,7 @@ export function janusConfigFiles(node, dir, secrets) {
   api_secret = ${jstr(secrets.apiSecret)}
   admin_secret = ${jstr(secrets.adminSecret)}
   session_timeout = 60
+  reclaim_session_timeout = 20
   interface = "127.0.0.1"
 }
 media: {
@@ -493,9 +494,10 @@ export async function startCluster({ dir: where, log = () => {}, kinoEnv = {} } 
     /**
      * SIGKILLs `name` and resolves with what was killed once it is gone: kino-N, nats-N, janus-N,
      * haproxy, swift-<server> (proxy, account, container, object-1, object-2), pg1/pg2 or pg-primary
-     * (the current leader's Patroni and postmaster; resolves with its name, pg1 or pg2).
+     * (the current leader's Patroni and postmaster; resolves with its name, pg1 or pg2). A process
+     * component (kino-N, nats-N, janus-N, haproxy) may get another `signal` (SIGTERM: a Kino drain).
      */
-    async kill(name) {
+    async kill(name, signal = 'SIGKILL') {
       if (name === 'pg-primary' || name === 'pg1' || name === 'pg2') {
         if (name !== 'pg-primary' && name !== await pg.leader()) throw new Error(`${name} is not the primary; kill('pg-primary')`);
         return pg.killPrimary();
@@ -510,7 +512,7 @@ export async function startCluster({ dir: where, log = () => {}, kinoEnv = {} } 
       }
       const child = procs.get(name);
       if (!child) throw new Error(`unknown component ${name} (${cluster.components().join(', ')})`);
-      child.kill('SIGKILL');
+      child.kill(signal);
       await exits.get(name);
       return name;
     },

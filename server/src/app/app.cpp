@@ -472,11 +472,14 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
        .max_outbound_bytes = static_cast<std::size_t>(rt.max_outbound_bytes),
        .idle_timeout = std::chrono::seconds(rt.idle_timeout_s),
        .access_log = config.log.access_log}));
-  server.onShutdown([&hub] { hub.closeAll(); });
   if (janus) janus->start();
+  // The media relay stops before the sockets close: the calls' Janus sessions are left to Janus,
+  // which keeps them (reclaim_session_timeout) while the browsers, reconnecting to another node,
+  // join the call again there and switch over.
   server.onShutdown([&janus] {
     if (janus) janus->stop();
   });
+  server.onShutdown([&hub] { hub.closeAll(); });
   if (ic.enabled) {
     ingest.start();
   } else {

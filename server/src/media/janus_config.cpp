@@ -31,6 +31,7 @@ std::map<std::string, std::string> janusConfigFiles(const JanusSettings& s) {
       "  api_secret = " + quoted(s.api_secret) + "\n"
       "  admin_secret = " + quoted(s.admin_secret) + "\n"
       "  session_timeout = " + std::to_string(s.session_timeout_s) + "\n"
+      "  reclaim_session_timeout = " + std::to_string(s.reclaim_session_timeout_s) + "\n"
       "  interface = \"127.0.0.1\"\n"
       "}\n"
       "media: {\n"

@@ -89,7 +89,10 @@ void JanusRelay::Impl::dropPeer(ConnId conn) {
   peers.erase(it);
   handles.erase(p.pub);
   handles.erase(p.sub);
-  destroySession(p.session);  // Janus tells the others ("leaving"/"unpublished") and updates them
+  // Janus tells the others ("leaving"/"unpublished") and updates them. A stopped relay (the node
+  // shuts down) leaves the session to Janus: it keeps it for a while after Kino's connection is gone,
+  // so the browser's media flows on while it joins again through another node.
+  if (!stopped) destroySession(p.session);
   auto r = rooms.find(p.who.room_id);
   if (r == rooms.end()) return;
   if (p.publishing) removeFeed(p.who.room_id, p.feed);
@@ -185,7 +188,9 @@ void JanusRelay::Impl::onPublisherEvent(const Peer& p, const json::object& data)
 }
 
 void JanusRelay::Impl::onConnection(bool up) {
-  if (up) return;
+  // A stopped relay closed the connection itself (the node shuts down): the calls are not lost but
+  // left to Janus for the browsers' handover, and their sockets close with 1012 right after.
+  if (up || stopped) return;
   ++epoch;
   control_session = control_handle = 0;
   control_creating.reset();

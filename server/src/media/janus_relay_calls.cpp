@@ -115,7 +115,7 @@ awaitable<Room*> JanusRelay::Impl::ensureRoom(std::int64_t room_id, std::string 
 void JanusRelay::Impl::destroyRoom(std::int64_t room_id) {
   auto it = rooms.find(room_id);
   if (it == rooms.end()) return;
-  if (it->second.created && control_handle != 0) {
+  if (it->second.created && control_handle != 0 && !stopped) {  // stopped: as dropPeer's session
     janus.call(message(control_session, control_handle,
                        {{"request", "destroy"}, {"room", it->second.janus_id},
                         {"secret", it->second.secret}}),

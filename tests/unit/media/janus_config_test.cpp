@@ -19,6 +19,8 @@ TEST(JanusConfigTest, BindsToLoopbackWithSecretsAndOnlyWhatKinoUses) {
   EXPECT_NE(core.find("admin_secret = \"admin-s3cret\""), std::string::npos);
   EXPECT_NE(core.find("ice_enforce_list = \"kino0\""), std::string::npos);
   EXPECT_NE(core.find("rtp_port_range = \"20000-20999\""), std::string::npos);
+  // A Kino node that dies leaves its sessions (and the browsers' media) running for a handover.
+  EXPECT_NE(core.find("reclaim_session_timeout = 20"), std::string::npos);
   EXPECT_NE(core.find("libjanus_http.so"), std::string::npos);  // no HTTP transport
   EXPECT_NE(core.find("libjanus_streaming.so"), std::string::npos);  // only VideoRoom
   const auto& ws = files.at("janus.transport.websockets.jcfg");

@@ -24,6 +24,10 @@ struct JanusSettings {
   std::string plugins_dir = "/usr/lib/x86_64-linux-gnu/janus/plugins";
   std::string transports_dir = "/usr/lib/x86_64-linux-gnu/janus/transports";
   int session_timeout_s = 60;
+  // How long Janus keeps the sessions of a Kino node whose connection went away (it died): their
+  // PeerConnections go on carrying media while the browsers join again through another node and
+  // switch over (make-before-break, web/src/core/call/handover.ts). Longer than the browsers' handover.
+  int reclaim_session_timeout_s = 20;
 };
 
 // File name → content of every config file Janus needs. Pure.

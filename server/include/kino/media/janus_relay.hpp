@@ -10,6 +10,9 @@
 //
 // All state lives on the relay's strand. Frames of one participant are handled one at a time, in
 // order. When the connection to Janus drops, every participant gets media.closed and starts over.
+// After stop() (the node shuts down) sessions and VideoRooms are no longer destroyed: Janus keeps a
+// gone client's sessions for `reclaim_session_timeout`, the browsers' media with them, while they
+// join the call again through another node (web/src/core/call/handover.ts).
 
 #include <chrono>
 #include <cstdint>

@@ -164,11 +164,11 @@ export function fakeChannel() {
     of: (type: string) => sent.filter((f) => f.type === type),
     types: () => sent.map((f) => f.type),
     frame,
-    /** A (new) connection: open, then its hello. */
-    hello() {
+    /** A (new) connection: open, then its hello (participant p1 unless `extra` says otherwise). */
+    hello(extra: Record<string, unknown> = {}) {
       open = true;
       for (const l of [...stateListeners]) l();
-      frame({ type: 'hello', participant_id: 'p1' });
+      frame({ type: 'hello', participant_id: 'p1', ...extra });
     },
     drop() {
       open = false;

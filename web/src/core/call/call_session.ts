@@ -8,19 +8,23 @@
 //   a call whose media server died to another one), then less often (`CALL.retryStepsMs`, then every
 //   `CALL.retryMs`), and soon again once a join succeeded. Joining is with
 //   camera and microphone off: nothing asks for a device until the person turns one on.
-// - `media.closed`, a socket drop or a new hello close both connections and clear the remote streams;
-//   devices that were on stay on and are published again after the next `media.ready`.
+// - A socket drop (or a new hello) hands the call over (handover.ts): the old connections keep playing
+//   until everyone flows in the call joined on the next socket, then close. `media.closed` closes both
+//   at once and clears the remote streams. Devices that were on stay on and are published again after
+//   the next `media.ready`.
 // The parts: subscriber.ts (what we receive), publisher.ts (what we send), local_devices.ts (camera
 // and microphone, `media.state`), local_talking.ts, received_quality.ts, and the view in call_view.ts.
 import { CALL, type LevelMeter, type MediaDevicesLike, type MediaStreamLike, type MediaTrack, type PeerFactory } from './call_types';
 import { CallStore, initialCallView, leftPatch, talkingPatch, type CallView, type Quality } from './call_view';
 import type { DeviceKind } from './capture';
+import { Handover, type Carried } from './handover';
 import { LocalDevices, readDeviceChoices } from './local_devices';
 import { LocalTalking } from './local_talking';
 import { Publisher } from './publisher';
 import { ReceivedQuality } from './received_quality';
+import { Roster } from './roster';
 import { parseCandidate, parseJsep, parseStreams, str, type Frame } from './signalling';
-import { Subscriber, type InboundStat, type SubscriberHost } from './subscriber';
+import { Subscriber, type InboundStat } from './subscriber';
 
 export * from './capture';
 export type { CallStatus, CallView, DeviceError, LocalDevice, Quality } from './call_view';
@@ -51,7 +55,10 @@ export interface CallSession {
    */
   setQualities(wanted: ReadonlyMap<string, Quality>): void;
   dismissError(): void;
-  /** The subscriber connection's `inbound-rtp` stats, by participant (tests and the benchmark). */
+  /**
+   * The `inbound-rtp` stats of the streams on tiles, by participant (tests and the benchmark): the
+   * subscriber connection's, and while handing over, the old one's for tiles that still play it.
+   */
   inboundStats(): Promise<InboundStat[]>;
   /** Leaves the call and stops the devices (the page is left). */
   close(): void;
@@ -99,17 +106,39 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
   };
   const joined = () => store.get().status === 'joined';
 
-  const subscriberHost: SubscriberHost = {
-    createPeer,
-    createStream,
-    send,
-    remote: () => store.get().remote,
-    setRemote: (remote) => store.set({ remote }),
-    restart,
-    log,
-  };
+  const roster = new Roster();
+  /** The streams of the current join's subscriber, by participant (the view adds a handover's). */
+  let live = new Map<string, MediaStreamLike>();
+  /** The previous socket's call, still playing while this one forms. */
+  let handover: Handover | null = null;
+  let handoverTimer: unknown = null;
+  let pollTimer: unknown = null;
+  /** Old publishers in their grace period, with the timer that closes each. */
+  const oldPublishers = new Map<Handover, unknown>();
+
+  /** A subscriber whose callbacks act only while it is the current one or the handover's. */
+  function newSubscriber(): Subscriber {
+    const sub: Subscriber = new Subscriber({
+      createPeer,
+      createStream,
+      send: (frame) => sub === subscriber && send(frame),
+      remote: () => (sub === subscriber ? live : handover?.subscriber === sub ? handover.remote : new Map()),
+      setRemote: (remote) => {
+        if (sub === subscriber) live = remote;
+        else if (handover?.subscriber === sub) handover.remote = remote;
+        else return;
+        render();
+      },
+      restart: (why, e) => {
+        if (sub === subscriber) restart(why, e);
+        else if (handover?.subscriber === sub) endHandover();
+      },
+      log,
+    });
+    return sub;
+  }
   /** The subscriber of the current join; replaced by a fresh one whenever the call is torn down. */
-  let subscriber = new Subscriber(subscriberHost);
+  let subscriber = newSubscriber();
   const publisher: Publisher = new Publisher({
     createPeer,
     send,
@@ -176,33 +205,114 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
     scheduleJoin();
   }
 
-  /** Closes both connections and forgets everything remote. Local devices stay as they are. */
-  function teardown() {
+  /**
+   * Closes both connections and forgets everything remote; a handover ends too unless `keepHandover`.
+   * Local devices stay as they are.
+   */
+  function teardown(keepHandover = false) {
     clear(joinTimer);
     joinTimer = null;
     joinPending = false;
     subscriber.close();
-    subscriber = new Subscriber(subscriberHost);
+    subscriber = newSubscriber();
     publisher.reset();
     quality.forget();
+    live = new Map();
+    if (!keepHandover) endHandover();
     const view = store.get();
-    if (view.remote.size > 0 || view.talking.size > 0 || view.activeSpeaker !== null || view.publishing) {
-      store.set({ remote: new Map(), talking: new Set(), activeSpeaker: null, publishing: false });
+    if (view.talking.size > 0 || view.activeSpeaker !== null || view.publishing) {
+      store.set({ talking: new Set(), activeSpeaker: null, publishing: false });
     }
+    render();
+  }
+
+  // --- handing over across a reconnect ----------------------------------------------------------
+
+  /**
+   * The socket dropped (or was replaced): a call we were in keeps its connections as a handover, and
+   * the current join's parts start afresh. A handover already running (a second drop before the new
+   * call flowed) is kept; the half-formed call after it is dropped.
+   */
+  function retire() {
+    if (!handover && joined()) {
+      const h = new Handover(subscriber, publisher.detach(), live, roster.snapshot());
+      subscriber = newSubscriber(); // the old one is the handover's now
+      if (h.useful) {
+        handover = h;
+        handoverTimer = setTimer(endHandover, CALL.handoverMaxMs);
+        pollLater();
+      } else {
+        h.closeSubscriber();
+      }
+    }
+    teardown(true);
+  }
+
+  function pollLater() {
+    clear(pollTimer);
+    pollTimer = setTimer(() => {
+      pollTimer = null;
+      void poll();
+    }, CALL.handoverPollMs);
+  }
+
+  /** Who flows in the new call now: their tiles switch over; the handover ends once everyone did. */
+  async function poll() {
+    const h = handover;
+    if (!h) return;
+    const stats = await subscriber.inboundStats().catch(() => [] as InboundStat[]);
+    if (handover !== h) return;
+    if (h.notice(stats, roster)) render();
+    if (h.complete(roster)) endHandover();
+    else pollLater();
+  }
+
+  /** Closes the old subscriber now and our old publisher after its grace period. */
+  function endHandover() {
+    const h = handover;
+    if (!h) return;
+    handover = null;
+    clear(handoverTimer);
+    clear(pollTimer);
+    handoverTimer = pollTimer = null;
+    h.closeSubscriber();
+    oldPublishers.set(
+      h,
+      setTimer(() => {
+        oldPublishers.delete(h);
+        h.closePublisher();
+      }, CALL.handoverPublisherGraceMs),
+    );
+    render();
+  }
+
+  /** The view's remote streams: the current join's, and a handover's where the new ones do not flow yet. */
+  function render() {
+    const next = handover ? handover.compose(live, roster) : { remote: live, carried: new Map<string, Carried>() };
+    const view = store.get();
+    if (sameStreams(view.remote, next.remote) && sameCarried(view.carried, next.carried)) return;
+    store.set({ remote: next.remote, carried: next.carried });
   }
 
   // --- frames ---------------------------------------------------------------------------------
 
   function onFrame(f: Frame) {
     if (closed) return;
+    // A new connection is a new participant: the call is joined again (the old one hands over).
+    if (f.type === 'hello') retire();
+    roster.apply(f);
     switch (f.type) {
       case 'hello':
-        // A new connection is a new participant: everything starts again.
-        teardown();
+        handover?.rejoin();
         devices.forgetSentState();
         if (joined()) store.set({ status: 'connecting' });
         join();
         devices.sendState();
+        render();
+        return;
+      case 'participant.joined':
+      case 'media.state':
+        if (handover) render();
         return;
       case 'media.ready':
         joinPending = false;
@@ -237,8 +347,10 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
         if (str(f.participant_id)) store.set(talkingPatch(store.get(), f.participant_id, f.talking === true));
         return;
       case 'participant.left': {
+        if (str(f.participant_id)) live.delete(f.participant_id);
         const patch = str(f.participant_id) ? leftPatch(store.get(), f.participant_id) : null;
         if (patch) store.set(patch);
+        if (handover) render();
         return;
       }
       case 'media.closed':
@@ -276,8 +388,8 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
   const offState = channel.subscribe(() => {
     const open = channel.getState().status === 'open';
     if (wasOpen && !open && !closed) {
-      // The socket dropped: our Janus session is gone with it. The next hello joins again.
-      teardown();
+      // The socket dropped. Our Janus sessions may outlive it (handover.ts); the next hello joins again.
+      retire();
       clear(retryTimer);
       retryTimer = null;
       if (joined()) store.set({ status: 'connecting' });
@@ -295,11 +407,22 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
     dismissError() {
       if (store.get().error) store.set({ error: null });
     },
-    inboundStats: () => subscriber.inboundStats(),
+    async inboundStats() {
+      const h = handover;
+      const own = await subscriber.inboundStats();
+      if (!h) return own;
+      const carried = store.get().carried;
+      return [...own.filter((s) => !carried.has(s.participant_id)), ...(await h.shownStats())];
+    },
     close() {
       if (closed) return;
       send({ type: 'media.leave' });
       teardown();
+      for (const [h, timer] of oldPublishers) {
+        clear(timer);
+        h.closePublisher();
+      }
+      oldPublishers.clear();
       closed = true;
       clear(retryTimer);
       retryTimer = null;
@@ -314,4 +437,12 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
   if (wasOpen) join();
   void session.refreshDevices();
   return session;
+}
+
+function sameStreams(a: ReadonlyMap<string, MediaStreamLike>, b: ReadonlyMap<string, MediaStreamLike>): boolean {
+  return a.size === b.size && [...a].every(([id, stream]) => b.get(id) === stream);
+}
+
+function sameCarried(a: ReadonlyMap<string, Carried>, b: ReadonlyMap<string, Carried>): boolean {
+  return a.size === b.size && [...a].every(([id, c]) => b.get(id)?.camera === c.camera && b.get(id)?.mic === c.mic);
 }

@@ -125,6 +125,15 @@ export const CALL = {
   joinTimeoutMs: 10_000,
   /** A publish Janus refused is tried again after this long. */
   republishMs: 5_000,
+  /**
+   * After a socket drop the old connections keep playing (handover.ts) for at most this long: well
+   * inside the time Janus keeps a gone Kino node's sessions (`reclaim_session_timeout`, 20 s).
+   */
+  handoverMaxMs: 12_000,
+  /** While handing over, the new call's stats are read this often (who flows there already). */
+  handoverPollMs: 250,
+  /** Our old publisher outlives the handover by this long: the others switch to our new one on their own. */
+  handoverPublisherGraceMs: 3_000,
   /** The local speaking meter is read this often. */
   meterIntervalMs: 100,
 } as const;

@@ -1,6 +1,7 @@
 // What the call shows (CallView) and the one store that holds it: the engine's parts patch the view,
 // the UI reads it (useSyncExternalStore). No React, no DOM.
 import type { MediaStreamLike } from './call_types';
+import type { Carried } from './handover';
 import { NO_DEVICES, type DeviceKind, type DeviceLists, type DeviceProblem } from './capture';
 
 /**
@@ -37,6 +38,11 @@ export interface CallView {
   localTalking: boolean;
   /** Participant id → that person's incoming audio and video. */
   remote: ReadonlyMap<string, MediaStreamLike>;
+  /**
+   * Participants whose stream in `remote` still comes from the previous connection (a reconnect while
+   * the new call forms: handover.ts), with what that connection said they send.
+   */
+  carried: ReadonlyMap<string, Carried>;
   /** Participants the server says are speaking. */
   talking: ReadonlySet<string>;
   /** Who spoke last (stays after they stop, until someone else speaks). */
@@ -62,6 +68,7 @@ export function initialCallView(choices: DeviceChoices): CallView {
     localStream: null,
     localTalking: false,
     remote: new Map(),
+    carried: new Map(),
     talking: new Set(),
     activeSpeaker: null,
     devices: NO_DEVICES,

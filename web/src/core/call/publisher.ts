@@ -134,6 +134,22 @@ export class Publisher {
     this.close();
   }
 
+  /**
+   * Gives up the running connection without closing it, if it was negotiated (a handover keeps it
+   * sending while the next join publishes again); one still negotiating is closed. Starts afresh.
+   */
+  detach(): PeerLike | null {
+    if (this.republishTimer !== null) this.host.clearTimer(this.republishTimer);
+    this.republishTimer = null;
+    const p = this.current;
+    if (!p?.remoteSet) {
+      this.close();
+      return null;
+    }
+    this.current = null;
+    return p.pc;
+  }
+
   private close(): void {
     const p = this.current;
     this.current = null;

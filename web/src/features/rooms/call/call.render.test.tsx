@@ -53,6 +53,21 @@ function tileHtml(html: string, id: string): string {
 }
 
 describe('call grid', () => {
+  it('after a reconnect, a tile still playing the previous connection\'s stream shows it as it was (video, no muted mark)', () => {
+    // The new participant p2 has not announced its camera again yet; its tile plays the old stream.
+    const participants = [person(1, { name: 'Ada' }), person(2, { name: 'Bo' }), person(3, { name: 'Cy' })];
+    const view: CallView = {
+      ...joined,
+      remote: new Map([['p2', stream(['audio', 'video'])]]),
+      carried: new Map([['p2', { camera: true, mic: true }]]),
+    };
+    const html = panel({ view, participants });
+    const bo = tileHtml(html, 'p2');
+    expect(bo).toContain('<video class="call-video"');
+    expect(bo).not.toContain('Microphone off');
+    expect(tileHtml(html, 'p3')).not.toContain('<video');
+  });
+
   it('one person: the Video call region with your own tile, camera off (initials) and muted', () => {
     const html = panel();
     expect(html).toContain('<section class="call" aria-label="Video call">');

@@ -73,12 +73,14 @@ export function callTiles({ participants, selfId, selfName, view }: TileInput): 
   }
   for (const p of participants) {
     if (p.id === selfId) continue;
+    // Their stream still comes from before a reconnect: show it as it was until the new one flows.
+    const carried = view.carried.get(p.id);
     tiles.push({
       id: p.id,
       name: p.name,
       self: false,
-      camera: p.camera,
-      mic: p.mic,
+      camera: p.camera || carried?.camera === true,
+      mic: p.mic || carried?.mic === true,
       talking: view.talking.has(p.id),
       featured: false,
       stream: view.remote.get(p.id) ?? null,

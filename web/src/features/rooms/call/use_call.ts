@@ -17,7 +17,8 @@ export const CALL_DEBUG_KEY = 'kino.callDebug';
 
 export interface CallDebug {
   inboundStats(): Promise<InboundStat[]>;
-  state(): { joined: boolean; publishing: boolean };
+  /** `carried`: tiles still playing the previous connection's streams (a reconnect's handover). */
+  state(): { joined: boolean; publishing: boolean; carried: number };
 }
 
 /**
@@ -39,7 +40,7 @@ export function useCallDebug(call: CallSession | null): void {
       inboundStats: () => call.inboundStats(),
       state: () => {
         const v = call.getView();
-        return { joined: v.status === 'joined', publishing: v.publishing };
+        return { joined: v.status === 'joined', publishing: v.publishing, carried: v.carried.size };
       },
     };
     w.__kinoCall = debug;
