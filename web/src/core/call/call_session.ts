@@ -244,6 +244,8 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
       } else {
         h.closeSubscriber();
       }
+    } else {
+      handover?.dropped();
     }
     teardown(true);
   }

@@ -53,6 +53,12 @@ export class Handover {
     this.rejoined = true;
   }
 
+  /** The new socket dropped (or was replaced) too: what flowed in its call is gone; wait for the next hello. */
+  dropped(): void {
+    this.rejoined = false;
+    this.flowing.clear();
+  }
+
   /** `live` (the new call's streams) with the old stream on every tile whose new one is not flowing yet. */
   compose(live: ReadonlyMap<string, MediaStreamLike>, roster: Roster): Composed {
     const remote = new Map(live);
