@@ -1,6 +1,6 @@
 // End-to-end: rooms in the web app against a real `kino serve`, in Chromium. Separate browser contexts
 // are separate people: A (owner, Berlin), B (a guest), C (another account), D (a guest on the home page,
-// New York). Covers the create form and share panel, the private room's 403 page and key form, the
+// New York). Covers the create form and share panel, the private room's door (403 for crawlers) and key form, the
 // link with the key in the fragment, the home lists, the lobby with its countdown and calendar file,
 // owner edit/cancel, and 360 px layouts. Screenshots go to /tmp/kino-shots/ for a human look.
 import { describe, it, before, after } from 'node:test';
@@ -152,13 +152,20 @@ describe('web app: rooms', { concurrency: false }, () => {
     await shots(p, 'room-live');
   });
 
-  it('B, a guest without the key, gets the 403 page; a wrong key errs inline; the right key lets B in for good', { timeout: TEST_MS }, async () => {
+  it('B, a guest without the key, gets the room\'s door; a wrong key errs inline; the right key lets B in for good', { timeout: TEST_MS }, async () => {
     const p = B.page;
-    await p.goto(privateRoom.url);
-    await h1(p, 'This room is private').waitFor();
-    assert.match(await main(p).textContent(), /403/);
+    const answer = await p.goto(privateRoom.url);
+    assert.equal(answer.status(), 403, 'crawlers and monitors see a refusal');
+    // The person sees an invitation: the room's title and host, what to enter; no error code.
+    await h1(p, privateTitle).waitFor();
+    await main(p).getByText(/Hosted by /).waitFor();
+    await main(p).getByText('This room is private — enter the access key to join.').waitFor();
+    assert.doesNotMatch(await main(p).textContent(), /403/);
     const form = p.getByRole('form', { name: 'Join the private room' });
-    const keyField = form.getByLabel('Password or access key');
+    const keyField = form.getByLabel('Access key', { exact: true });
+    assert.equal(await keyField.getAttribute('type'), 'password');
+    await form.getByLabel('Show access key').check();
+    assert.equal(await keyField.getAttribute('type'), 'text', 'the toggle shows what was typed');
     await keyField.fill('wron-gkey-0000-0000');
     await form.getByLabel('Your name').fill('Bob the guest');
     await form.getByRole('button', { name: 'Join room' }).click();
@@ -177,7 +184,7 @@ describe('web app: rooms', { concurrency: false }, () => {
 
     await p.reload();
     await h1(p, privateTitle).waitFor();
-    assert.equal(await p.getByLabel('Password or access key').count(), 0, 'no re-asking after a reload');
+    assert.equal(await p.getByLabel('Access key', { exact: true }).count(), 0, 'no re-asking after a reload');
   });
 
   it('C, logged in, follows the link with the key straight into the room, and the key leaves the address bar', { timeout: TEST_MS }, async () => {
@@ -189,7 +196,7 @@ describe('web app: rooms', { concurrency: false }, () => {
     assert.equal(u.hash, '');
     assert.ok(!p.url().includes(privateRoom.key), 'the key is gone from the URL');
     assert.equal(u.pathname, new URL(privateRoom.url).pathname);
-    assert.equal(await p.getByLabel('Password or access key').count(), 0);
+    assert.equal(await p.getByLabel('Access key', { exact: true }).count(), 0);
   });
 
   it('an unknown room shows the 404 page with a room sentence', { timeout: TEST_MS }, async () => {
@@ -304,7 +311,7 @@ describe('web app: room key rate limit', { concurrency: false }, () => {
     const p = guest.page;
     await p.goto(url);
     const form = p.getByRole('form', { name: 'Join the private room' });
-    await form.getByLabel('Password or access key').fill('aaaa-bbbb-cccc-dddd');
+    await form.getByLabel('Access key', { exact: true }).fill('aaaa-bbbb-cccc-dddd');
     await form.getByLabel('Your name').fill('Mallory');
     await form.getByRole('button', { name: 'Join room' }).click();
     await form.getByText('That password or access key is not right. Check it and try again.').waitFor();

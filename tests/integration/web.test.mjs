@@ -109,14 +109,17 @@ describe('SPA', () => {
     assert.match(res.text, /<!doctype html/i);
   });
 
-  it('GET /some/client/route falls back to the app index (history routing)', async (t) => {
+  it('GET of a path the app does not have serves the app (its 404 page) with status 404', async (t) => {
     if (!webBuilt) { t.skip('web app not built into build/bin/web'); return; }
     const index = await get(k, '/');
+    const script = index.text.match(/<script[^>]+src="([^"]+)"/)?.[1];
+    assert.ok(script, 'the index loads the app');
     for (const path of ['/some/client/route', '/r/abc123', '/rooms/new?x=1']) {
       const res = await get(k, path);
-      assert.equal(res.status, 200, path);
+      assert.equal(res.status, 404, path);
       assert.match(res.headers.get('content-type') || '', /^text\/html\b/i, path);
-      assert.equal(res.text, index.text, `${path} serves the same index`);
+      assert.ok(res.text.includes(script), `${path} serves the app, which shows its not-found page`);
+      assert.match(res.text, /<meta name="robots" content="noindex"/, path);
     }
   });
 });

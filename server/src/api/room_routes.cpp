@@ -97,6 +97,21 @@ Result<rooms::RoomPatch> parsePatch(const boost::json::object& body) {
   return p;
 }
 
+// 403 room_private with the room's door (title, host, password or access key) beside the error, so
+// the page can invite the visitor in rather than refuse them.
+Response privateRoomDoor(rooms::RoomService& rooms, std::string_view slug, const Error& refused) {
+  Response r = Response::error(refused);
+  auto door = rooms.door(slug);
+  if (!door) return r;
+  boost::json::object body{
+      {"error", {{"code", refused.code}, {"message", refused.message}}},
+      {"door", {{"title", door->title},
+                {"host", {{"display_name", door->host_display_name}}},
+                {"protected_by", door->protected_by}}}};
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
 }  // namespace
 
 void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOptions& options) {
@@ -147,6 +162,7 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
   router.add("GET", "/api/v1/rooms/{slug}", [&, origin, media](const Request& req, const RouteParams& p) {
     auto ctx = resolveVisitor(req, accounts, guests, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);
+    if (!view && view.error().code == "room_private") return privateRoomDoor(rooms, p.get("slug"), view.error());
     if (!view) return Response::error(view.error());
     return Response::json(200, boost::json::object{{"room", roomJson(*view, origin(req), media)}});
   });

@@ -11,6 +11,7 @@
 
 #include "kino/accounts/account_service.hpp"
 #include "kino/accounts/guest_tokens.hpp"
+#include "kino/api/app_pages.hpp"
 #include "kino/api/auth_routes.hpp"
 #include "kino/api/health_routes.hpp"
 #include "kino/api/media_routes.hpp"
@@ -329,8 +330,11 @@ int serve(const common::Config& config, storage::Store& store, ServeMode mode) {
   }
   const http::PipelineOptions origin_policy{config.server.public_origin,
                                             splitList(config.server.allowed_hosts)};
-  http::Pipeline pipeline(std::move(router), std::make_unique<http::StaticSite>(web_root), random,
-                          origin_policy);
+  http::Pipeline pipeline(
+      std::move(router),
+      std::make_unique<http::StaticSite>(
+          web_root, api::appPages({rooms, accounts, guests, media, config.server.public_origin})),
+      random, origin_policy);
 
   auto hp = common::parseHostPort(config.server.listen);
   if (!hp) return fail("config_invalid", hp.error());

@@ -64,7 +64,23 @@ Response bundleUnavailablePage() {
   return r;
 }
 
-StaticSite::StaticSite(const fs::path& root) {
+std::string escapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+StaticSite::StaticSite(const fs::path& root, AppPageFn pages) : pages_(std::move(pages)) {
   std::error_code ec;
   auto canonical = fs::canonical(root, ec);
   if (!ec && fs::is_directory(canonical, ec)) root_ = canonical;
@@ -106,7 +122,34 @@ Response StaticSite::serve(const Request& request) const {
   }
   const fs::path index = root_ / "index.html";
   if (!fs::is_regular_file(index, ec)) return bundleUnavailablePage();
+  if (pages_) return serveAppPage(request, index);
   return serveFile(request, index, false);
+}
+
+Response StaticSite::serveAppPage(const Request& request, const fs::path& index) const {
+  const AppPage page = pages_(request);
+  std::ifstream in(index, std::ios::binary);
+  if (!in) return bundleUnavailablePage();
+  std::ostringstream read;
+  read << in.rdbuf();
+  std::string html = read.str();
+  if (!page.title.empty()) {
+    const auto open = html.find("<title>");
+    const auto close = html.find("</title>");
+    if (open != std::string::npos && close != std::string::npos && open < close) {
+      html.replace(open + 7, close - open - 7, escapeHtml(page.title));
+    }
+  }
+  if (!page.head.empty()) {
+    if (const auto end = html.find("</head>"); end != std::string::npos) html.insert(end, page.head);
+  }
+  Response r;
+  r.status = page.status;
+  // Depends on the visitor and the room: never stored by a shared cache, always asked again.
+  r.headers.set("Cache-Control", "private, no-cache");
+  r.headers.set("Content-Type", "text/html; charset=utf-8");
+  r.body = std::move(html);
+  return r;
 }
 
 Response StaticSite::serveFile(const Request& request, const fs::path& file, bool immutable) const {

@@ -244,6 +244,15 @@ Result<RoomView> RoomService::view(std::string_view slug, const Visitor& visitor
   return viewOf(std::move(room).value(), visitor, *access, std::move(display_name));
 }
 
+Result<RoomDoor> RoomService::door(std::string_view slug) {
+  auto room = load(slug);
+  if (!room) return room.error();
+  if (room->visibility != "private") {
+    return Error::make(ErrorKind::kNotFound, "room_not_found", "There is no such private room.");
+  }
+  return RoomDoor{room->title, room->owner_display_name, room->key_kind};
+}
+
 Result<void> RoomService::checkKey(const RoomRecord& room, const std::optional<std::string>& key,
                                    std::string_view client_ip) {
   const std::string ip_key(client_ip);

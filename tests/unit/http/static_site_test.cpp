@@ -76,5 +76,34 @@ TEST_F(StaticSiteTest, MissingBundleGivesThePlainErrorPage) {
   EXPECT_NE(r.body.find("could not be loaded"), std::string::npos);
 }
 
+TEST_F(StaticSiteTest, AppPagesSetTheStatusTitleAndHeadTagsOfTheHistoryFallback) {
+  write(base_ / "web" / "index.html", "<html><head><title>Kino</title></head><body>app</body></html>");
+  StaticSite site(base_ / "web", [](const Request& r) {
+    if (r.path == "/nowhere") return AppPage{404, "", "<meta name=\"robots\" content=\"noindex\" />"};
+    return AppPage{200, "Film <night> & \"friends\"", "<meta property=\"og:title\" content=\"x\" />"};
+  });
+  auto missing = get(site, "/nowhere");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body,
+            "<html><head><title>Kino</title><meta name=\"robots\" content=\"noindex\" /></head>"
+            "<body>app</body></html>");
+  auto room = get(site, "/r/abc");
+  EXPECT_EQ(room.status, 200);
+  EXPECT_NE(room.body.find("<title>Film &lt;night&gt; &amp; &quot;friends&quot;</title>"),
+            std::string::npos);
+  EXPECT_NE(room.body.find("<meta property=\"og:title\" content=\"x\" /></head>"), std::string::npos);
+  EXPECT_EQ(room.headers.get("Cache-Control"), "private, no-cache");  // per visitor: no shared cache
+  EXPECT_FALSE(room.headers.has("ETag"));
+  // Files are not app pages.
+  EXPECT_EQ(get(site, "/assets/app-1234.js").status, 200);
+  EXPECT_EQ(get(site, "/assets/missing.js").status, 404);
+}
+
+TEST(EscapeHtmlTest, EscapesWhatCouldEndTextOrAnAttribute) {
+  EXPECT_EQ(escapeHtml("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+  EXPECT_EQ(escapeHtml("Фильм"), "Фильм");
+}
+
 }  // namespace
 }  // namespace kino::http

@@ -100,6 +100,21 @@ TEST_F(RoomServiceTest, PrivateRoomWithGeneratedKeyNeedsTheKey) {
   EXPECT_TRUE(service_->view(slug, Visitor{owner_, {}}).ok());
 }
 
+TEST_F(RoomServiceTest, APrivateRoomsDoorShowsItsTitleHostAndKindOfKeyOnly) {
+  auto r = publicRoom();
+  r.visibility = "private";
+  r.password = "popcorn-42";
+  const auto slug = create(r).view.room.slug;
+  auto door = service_->door(slug);
+  ASSERT_TRUE(door.ok()) << door.error().message;
+  EXPECT_EQ(door->title, "Movie night");
+  EXPECT_EQ(door->host_display_name, owner_.display_name);
+  EXPECT_EQ(door->protected_by, "password");
+  EXPECT_EQ(service_->door("nosuchroom").error().kind, ErrorKind::kNotFound);
+  // A public room has no door.
+  EXPECT_EQ(service_->door(create(publicRoom()).view.room.slug).error().kind, ErrorKind::kNotFound);
+}
+
 TEST_F(RoomServiceTest, KeyIsStoredOnlyAsArgon2idHash) {
   auto r = publicRoom();
   r.visibility = "private";

@@ -57,6 +57,7 @@ export interface ApiErrorInit {
   message: string;
   field?: ErrorField;
   retryAfterS?: number;
+  body?: Record<string, unknown>;
 }
 
 /** Every failed call rejects with this. `status` is 0 when no HTTP response arrived. */
@@ -66,6 +67,8 @@ export class ApiError extends Error {
   readonly field?: ErrorField;
   /** Seconds to wait before retrying (from `Retry-After`), when the server said so. */
   readonly retryAfterS?: number;
+  /** The whole error body, for the few errors that say more beside `error` (a private room's `door`). */
+  readonly body?: Record<string, unknown>;
 
   constructor(init: ApiErrorInit) {
     super(init.message);
@@ -74,6 +77,7 @@ export class ApiError extends Error {
     this.code = init.code;
     if (init.field !== undefined) this.field = init.field;
     if (init.retryAfterS !== undefined) this.retryAfterS = init.retryAfterS;
+    if (init.body !== undefined) this.body = init.body;
   }
 }
 
@@ -167,6 +171,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     };
     if (typeof err.field === 'string' && FIELDS.includes(err.field)) init.field = err.field as ErrorField;
     if (retryAfterS !== undefined) init.retryAfterS = retryAfterS;
+    if (isRecord(body)) init.body = body;
     return new ApiError(init);
   }
   const init: ApiErrorInit = {

@@ -136,10 +136,28 @@ export interface RoomArchive {
   timeline: ArchiveAction[];
 }
 
+/** A private room's door (403 `room_private`): what anyone with its link may see. */
+export interface RoomDoor {
+  title: string;
+  host: { display_name: string };
+  protected_by: 'password' | 'access_key';
+}
+
+/** The door beside a 403 `room_private` error body; null when it is missing or malformed. */
+export function parseRoomDoor(body: Record<string, unknown> | undefined): RoomDoor | null {
+  const d = body?.door;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
+  const door = d as Record<string, unknown>;
+  const host = door.host as Record<string, unknown> | null | undefined;
+  if (typeof door.title !== 'string' || typeof host?.display_name !== 'string') return null;
+  if (door.protected_by !== 'password' && door.protected_by !== 'access_key') return null;
+  return { title: door.title, host: { display_name: host.display_name }, protected_by: door.protected_by };
+}
+
 export interface RoomsApi {
   /** Public rooms that are live or scheduled. */
   list(status: ListStatus, signal?: AbortSignal): Promise<Room[]>;
-  /** 403 `room_private` and 404 `room_not_found` reject. */
+  /** 403 `room_private` (its ApiError's `body` has the door: parseRoomDoor) and 404 `room_not_found` reject. */
   get(slug: string, signal?: AbortSignal): Promise<Room>;
   create(input: CreateRoomInput, signal?: AbortSignal): Promise<CreatedRoom>;
   join(slug: string, input: JoinInput, signal?: AbortSignal): Promise<JoinResult>;

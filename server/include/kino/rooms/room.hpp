@@ -52,6 +52,14 @@ struct RoomView {
   std::string display_name;           // the name this visitor appears under, when joined
 };
 
+// The door of a private room: what anyone with its link may see before entering its password or
+// access key. Nothing else about the room (no description, film or people).
+struct RoomDoor {
+  std::string title;
+  std::string host_display_name;
+  std::string protected_by;  // "password" or "access_key"
+};
+
 struct CreatedRoom {
   RoomView view;
   std::optional<std::string> access_key;  // only when generated; shown once, never stored

@@ -40,6 +40,9 @@ class RoomService {
   // The room for `visitor`. kNotFound for an unknown slug; kForbidden "room_private" for a private
   // room the visitor has no grant for.
   Result<RoomView> view(std::string_view slug, const Visitor& visitor);
+  // The door of a private room (title, host, how it is protected). kNotFound for an unknown slug
+  // or a room that is not private.
+  Result<RoomDoor> door(std::string_view slug);
   // Grants `visitor` entry. Private rooms need the right key (kForbidden "wrong_room_key",
   // kRateLimited per IP and per room). Guests need a display name and guests_allowed
   // (kUnauthenticated "account_required"). Ended or cancelled rooms refuse (kConflict "room_ended").

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useAnnounce, useI18n, useServices } from '../../app/services';
+import { Link } from 'react-router-dom';
+import { useAnnounce, useDocumentTitle, useI18n, useServices } from '../../app/services';
 import { checkGuestName } from '../../core/room_validation';
-import type { Room } from '../../core/rooms_api';
+import type { Room, RoomDoor } from '../../core/rooms_api';
+import { PageHeading } from '../../ui/PageHeading';
 import { TextField } from '../../ui/TextField';
 import { useForm, type FieldErrorKeys } from '../../ui/use_form';
-import { ForbiddenPage } from '../errors/ForbiddenPage';
 import { AccountRequired } from './AccountRequired';
 import { recallGuestName, rememberGuestName } from './guest_name';
 import { joinOrAccountRequired } from './join';
@@ -16,15 +17,23 @@ const RULES = { display_name: 'validation.guestName.rules' } as const;
 
 export interface RoomAccessPageProps {
   slug: string;
+  /** The room's title, host and kind of key, from the server's 403; null when it sent none. */
+  door: RoomDoor | null;
   /** From a "link with key" (`#key=…`): prefilled, and sent at once for logged-in people. */
   initialKey: string | null;
   loggedIn: boolean;
   onJoined(room: Room): void;
 }
 
-/** The 403 page of a private room, with the form that lets the visitor in: key, and a name for guests. */
-export function RoomAccessPage({ slug, initialKey, loggedIn, onJoined }: RoomAccessPageProps) {
+/**
+ * The door of a private room: an invitation, not an error. The room's title and host, what to enter
+ * (its password or access key, with a "show" toggle), and a name for guests. The server answers the
+ * page itself with 403; the person sees no error code.
+ */
+export function RoomAccessPage({ slug, door, initialKey, loggedIn, onJoined }: RoomAccessPageProps) {
   const { t } = useI18n();
+  useDocumentTitle(door ? door.title : t('room.private.title'));
+  const [shown, setShown] = useState(false);
   const { rooms } = useServices();
   const announce = useAnnounce();
   const form = useForm(ORDER, RULES);
@@ -63,17 +72,25 @@ export function RoomAccessPage({ slug, initialKey, loggedIn, onJoined }: RoomAcc
     submit(key);
   }
 
+  const kind = door?.protected_by;
+  const keyLabel = kind === 'password' ? t('field.roomPassword') : kind === 'access_key' ? t('field.accessKey') : t('field.roomKey');
+  const body = kind === 'password' ? t('room.door.password') : kind === 'access_key' ? t('room.door.accessKey') : t('room.private.body');
   return (
-    <ForbiddenPage title={t('room.private.title')} body={t('room.private.body')}>
+    <section className="room-door card">
+      <p className="room-door-badge">{t('room.door.badge')}</p>
+      <PageHeading>{door ? door.title : t('room.private.title')}</PageHeading>
+      {door && <p className="room-door-host">{t('room.door.host', { name: door.host.display_name })}</p>}
+      <p className="room-door-body">{body}</p>
       {accountRequired ? (
         <AccountRequired slug={slug} />
       ) : (
         <form className="access-form" noValidate aria-label={t('room.private.form')} onSubmit={onSubmit}>
           <TextField
             ref={form.bind('key')}
-            label={t('field.roomKey')}
+            label={keyLabel}
             hint={t('field.roomKey.hint')}
             name="room_key"
+            type={shown ? 'text' : 'password'}
             autoComplete="off"
             autoCapitalize="none"
             autoCorrect="off"
@@ -86,9 +103,16 @@ export function RoomAccessPage({ slug, initialKey, loggedIn, onJoined }: RoomAcc
               form.clearField('key');
             }}
           />
+          <label className="room-door-show">
+            <input type="checkbox" checked={shown} onChange={(e) => setShown(e.target.checked)} />
+            {t(kind === 'access_key' ? 'room.door.showKey' : 'room.door.showPassword')}
+          </label>
           <JoinFormEnd form={form} guestName={loggedIn ? null : { value: name, set: setName }} />
         </form>
       )}
-    </ForbiddenPage>
+      <p className="room-door-home">
+        <Link to="/">{t('errors.backHome')}</Link>
+      </p>
+    </section>
   );
 }

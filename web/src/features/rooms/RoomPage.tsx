@@ -69,7 +69,7 @@ export function RoomPage() {
     case 'not_found':
       return <NotFoundPage title={t('room.notFound.title')} body={t('room.notFound.body')} />;
     case 'private':
-      return <RoomAccessPage slug={slug} initialKey={hashKey} loggedIn={loggedIn} onJoined={onJoined} />;
+      return <RoomAccessPage slug={slug} door={load.door} initialKey={hashKey} loggedIn={loggedIn} onJoined={onJoined} />;
     case 'failed':
       return (
         <section className="room-message card">

@@ -109,20 +109,39 @@ describe('share panel', () => {
   });
 });
 
-describe('room access (403)', () => {
-  it('a guest gets the key field, prefilled from the link, and a name field', () => {
-    const html = render(<RoomAccessPage slug="abcdefghjk" initialKey="k7m2-x9pq" loggedIn={false} onJoined={noop} />);
-    expect(html).toContain('<p class="error-code" aria-hidden="true">403</p>');
-    expect(html).toContain('>This room is private</h1>');
+describe('the door of a private room', () => {
+  const door = { title: 'Secret screening', host: { display_name: 'Olga Owner' }, protected_by: 'password' } as const;
+
+  it('invites a guest in: title, host, "enter the password", a hidden field with a show toggle, a name; no error code', () => {
+    const html = render(<RoomAccessPage slug="abcdefghjk" door={door} initialKey={null} loggedIn={false} onJoined={noop} />);
+    expect(html).toContain('>Secret screening</h1>');
+    expect(html).toContain('Hosted by Olga Owner');
+    expect(html).toContain('This room is private — enter the password to join.');
+    expect(html).not.toContain('403');
     expect(html).toMatch(/<form class="access-form" noValidate="" aria-label="Join the private room">/);
-    expect(labelled(html, 'Password or access key')).toBe(true);
-    expect(html).toMatch(/name="room_key" value="k7m2-x9pq"/);
+    expect(labelled(html, 'Room password')).toBe(true);
+    expect(html).toMatch(/<input type="password"[^>]*name="room_key"/);
+    expect(html).toMatch(/<label class="room-door-show"><input type="checkbox"\/>Show password<\/label>/);
     expect(labelled(html, 'Your name')).toBe(true);
     expect(html).toContain('Go to the home page');
   });
 
-  it('a logged-in visitor is not asked for a name', () => {
-    const html = render(<RoomAccessPage slug="abcdefghjk" initialKey={null} loggedIn onJoined={noop} />, { user: ada });
+  it('an access-key room asks for its access key, prefilled from the link; in Russian too', () => {
+    const html = render(
+      <RoomAccessPage slug="abcdefghjk" door={{ ...door, protected_by: 'access_key' }} initialKey="k7m2-x9pq" loggedIn={false} onJoined={noop} />,
+    );
+    expect(labelled(html, 'Access key')).toBe(true);
+    expect(html).toMatch(/<input type="password"[^>]*name="room_key" value="k7m2-x9pq"/);
+    expect(html).toContain('Show access key');
+    const ru = render(<RoomAccessPage slug="abcdefghjk" door={door} initialKey={null} loggedIn={false} onJoined={noop} />, { locale: 'ru' });
+    expect(ru).toContain('Ведущий: Olga Owner');
+    expect(ru).toContain('Это закрытая комната — чтобы войти, введите пароль.');
+    expect(ru).toContain('Показать пароль');
+  });
+
+  it('without the door (an older server) it still asks for the password or access key; a logged-in visitor gives no name', () => {
+    const html = render(<RoomAccessPage slug="abcdefghjk" door={null} initialKey={null} loggedIn onJoined={noop} />, { user: ada });
+    expect(html).toContain('>This room is private</h1>');
     expect(labelled(html, 'Password or access key')).toBe(true);
     expect(html).not.toContain('Your name');
   });

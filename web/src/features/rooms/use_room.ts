@@ -2,13 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useServices } from '../../app/services';
 import { ApiError } from '../../core/api';
 import { errorText, type ErrorText } from '../../core/error_text';
-import type { Room } from '../../core/rooms_api';
+import { parseRoomDoor, type Room, type RoomDoor } from '../../core/rooms_api';
 
 export type RoomLoad =
   | { kind: 'loading' }
   | { kind: 'not_found' }
-  /** 403 `room_private`: private, and this visitor has no grant yet. */
-  | { kind: 'private' }
+  /** 403 `room_private`: private, and this visitor has no grant yet; the door when the server sent it. */
+  | { kind: 'private'; door: RoomDoor | null }
   | { kind: 'failed'; error: ErrorText }
   | { kind: 'room'; room: Room };
 
@@ -41,7 +41,7 @@ export function useRoom(slug: string, who: string | null) {
       (e: unknown) => {
         if (ctl.signal.aborted || mine !== generation.current) return;
         if (e instanceof ApiError && (e.code === 'room_not_found' || e.status === 404)) show({ kind: 'not_found' });
-        else if (e instanceof ApiError && e.code === 'room_private') show({ kind: 'private' });
+        else if (e instanceof ApiError && e.code === 'room_private') show({ kind: 'private', door: parseRoomDoor(e.body) });
         else show({ kind: 'failed', error: errorText(e) });
       },
     );
