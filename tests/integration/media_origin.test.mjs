@@ -74,6 +74,19 @@ describe('media origin', () => {
       }
     });
 
+    it("the room page's link preview shows the poster frame (og:image), and only a public room's", async () => {
+      const page = await get(k, `/r/${pub.room.slug}`);
+      assert.equal(page.status, 200);
+      const image = page.text.match(/<meta property="og:image" content="([^"]+)"/)?.[1];
+      assert.equal(image, `${k.url}${pub.files.poster}`);
+      const r = await fetchBytes(k, new URL(image).pathname);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), 'image/jpeg');
+      const privPage = await get(k, `/r/${priv.room.slug}`, { cookie: owner.cookie });
+      assert.equal(privPage.status, 200, 'its owner opens it');
+      assert.doesNotMatch(privPage.text, /og:image|og:title/, 'no preview of a private room');
+    });
+
     it('Cache-Control: immutable for segments and the poster, public max-age=60 for finished playlists', async () => {
       for (const name of ['segment', 'poster']) {
         const r = await fetchBytes(k, pub.files[name]);
