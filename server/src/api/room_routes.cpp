@@ -159,6 +159,35 @@ void addRoomRoutes(http::Router& router, RoomRoutesDeps deps, const RoomRoutesOp
     return Response::json(200, boost::json::object{{"rooms", std::move(out)}});
   });
 
+  // "My rooms": every room the signed-in person created or was let into, private ones included.
+  router.add("GET", "/api/v1/me/rooms", [&, origin, media](const Request& req, const RouteParams&) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto list = rooms.mine(*user);
+    if (!list) return Response::error(list.error());
+    boost::json::array out;
+    for (const auto& v : *list) out.push_back(roomJson(v, origin(req), media));
+    return Response::json(200, boost::json::object{{"rooms", std::move(out)}});
+  });
+
+  // The owner gives a private room a new password, or a new access key (shown once, like at
+  // creation). Whoever is already in stays in.
+  router.add("POST", "/api/v1/rooms/{slug}/key", [&, origin, media](const Request& req,
+                                                                     const RouteParams& p) {
+    auto user = currentUser(req, accounts);
+    if (!user) return Response::error(user.error());
+    auto body = parseObject(req);
+    if (!body) return Response::error(body.error());
+    auto password = optionalString(*body, "password");
+    if (!password) return Response::error(password.error());
+    auto rotated = rooms.rotateKey(p.get("slug"), *user, *password);
+    if (!rotated) return Response::error(rotated.error());
+    const std::string url = origin(req) + "/r/" + rotated->view.room.slug;
+    boost::json::object out{{"url", url}, {"room", roomJson(rotated->view, origin(req), media)}};
+    if (rotated->access_key) out["access_key"] = *rotated->access_key;
+    return Response::json(200, out);
+  });
+
   router.add("GET", "/api/v1/rooms/{slug}", [&, origin, media](const Request& req, const RouteParams& p) {
     auto ctx = resolveVisitor(req, accounts, guests, false);
     auto view = rooms.view(p.get("slug"), ctx.visitor);

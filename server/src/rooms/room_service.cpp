@@ -122,23 +122,11 @@ Result<CreatedRoom> RoomService::create(const accounts::User& owner, const Creat
   room.created_at = now;
   std::optional<std::string> access_key;
   if (req.visibility == "private") {
-    std::string secret;
-    if (req.password && !req.password->empty()) {
-      const long n = common::utf8Length(*req.password);
-      if (n < static_cast<long>(kRoomPasswordMin) || n > static_cast<long>(kRoomPasswordMax)) {
-        return invalid("password", "The room password must be 6–128 characters long.");
-      }
-      room.key_kind = "password";
-      secret = *req.password;
-    } else {
-      const std::string raw = common::randomString(random_, kSlugAlphabet, kAccessKeyLength);
-      access_key = formatAccessKey(raw);
-      room.key_kind = "access_key";
-      secret = raw;
-    }
-    auto hash = hasher_.hash(secret);
-    if (!hash) return hash.error();
-    room.key_hash = std::move(hash).value();
+    auto key = newKey(req.password);
+    if (!key) return key.error();
+    room.key_kind = std::move(key->kind);
+    room.key_hash = std::move(key->hash);
+    access_key = std::move(key->access_key);
   }
 
   for (int attempt = 0; attempt < kSlugAttempts; ++attempt) {
@@ -156,6 +144,65 @@ Result<CreatedRoom> RoomService::create(const accounts::User& owner, const Creat
   }
   return Error::make(ErrorKind::kUnavailable, "slug_exhausted",
                      "Could not find a free short link for the room. Please try again.");
+}
+
+Result<RoomService::NewKey> RoomService::newKey(const std::optional<std::string>& password) {
+  NewKey key;
+  std::string secret;
+  if (password && !password->empty()) {
+    const long n = common::utf8Length(*password);
+    if (n < static_cast<long>(kRoomPasswordMin) || n > static_cast<long>(kRoomPasswordMax)) {
+      return invalid("password", "The room password must be 6–128 characters long.");
+    }
+    key.kind = "password";
+    secret = *password;
+  } else {
+    const std::string raw = common::randomString(random_, kSlugAlphabet, kAccessKeyLength);
+    key.access_key = formatAccessKey(raw);
+    key.kind = "access_key";
+    secret = raw;
+  }
+  auto hash = hasher_.hash(secret);
+  if (!hash) return hash.error();
+  key.hash = std::move(hash).value();
+  return key;
+}
+
+Result<std::vector<RoomView>> RoomService::mine(const accounts::User& user) {
+  const Visitor visitor{user, {}};
+  auto rooms = store_.rooms().listForUser(user.id, visitor.principal(), kMineMax);
+  if (!rooms) return rooms.error();
+  std::vector<RoomView> views;
+  views.reserve(rooms->size());
+  for (auto& room : *rooms) {
+    std::string display_name;
+    auto access = hasAccess(room, visitor, display_name);
+    if (!access) return access.error();
+    views.push_back(viewOf(std::move(room), visitor, *access, std::move(display_name)));
+  }
+  return views;
+}
+
+Result<CreatedRoom> RoomService::rotateKey(std::string_view slug, const accounts::User& user,
+                                           const std::optional<std::string>& password) {
+  auto room = loadOwned(slug, user);
+  if (!room) return room.error();
+  if (room->visibility != "private") {
+    return Error::make(ErrorKind::kConflict, "room_public",
+                       "This room is public: it has no password or access key to change.");
+  }
+  if (room->status == "ended") {
+    return Error::make(ErrorKind::kConflict, "room_ended",
+                       "This room has ended: nobody can join it any more, so it needs no new key.");
+  }
+  auto key = newKey(password);
+  if (!key) return key.error();
+  if (auto r = store_.rooms().setKey(room->id, key->kind, key->hash); !r) return r.error();
+  room->key_kind = key->kind;
+  room->key_hash = key->hash;
+  const Visitor visitor{user, {}};
+  return CreatedRoom{viewOf(std::move(room).value(), visitor, true, user.display_name),
+                     std::move(key->access_key)};
 }
 
 Result<RoomRecord> RoomService::load(std::string_view slug) {

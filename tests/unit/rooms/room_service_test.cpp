@@ -115,6 +115,51 @@ TEST_F(RoomServiceTest, APrivateRoomsDoorShowsItsTitleHostAndKindOfKeyOnly) {
   EXPECT_EQ(service_->door(create(publicRoom()).view.room.slug).error().kind, ErrorKind::kNotFound);
 }
 
+TEST_F(RoomServiceTest, TheOwnerGivesAPrivateRoomANewKeyAndWhoeverIsInStaysIn) {
+  auto r = publicRoom();
+  r.visibility = "private";
+  auto c = create(r);
+  const auto slug = c.view.room.slug;
+  ASSERT_TRUE(service_->join(slug, guest("g1"), {*c.access_key, "Gus"}, "ip").ok());
+  EXPECT_EQ(service_->rotateKey(slug, other_, std::nullopt).error().code, "not_owner");
+  auto rotated = service_->rotateKey(slug, owner_, std::nullopt);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+  ASSERT_TRUE(rotated->access_key.has_value());
+  EXPECT_NE(*rotated->access_key, *c.access_key);
+  EXPECT_EQ(service_->join(slug, guest("g2"), {*c.access_key, "Old"}, "ip").error().code,
+            "wrong_room_key");
+  EXPECT_TRUE(service_->join(slug, guest("g3"), {*rotated->access_key, "New"}, "ip").ok());
+  EXPECT_TRUE(service_->view(slug, guest("g1"))->joined) << "Gus keeps his grant";
+  // A password instead: checked like at creation.
+  EXPECT_EQ(service_->rotateKey(slug, owner_, std::string("123")).error().field, "password");
+  auto pw = service_->rotateKey(slug, owner_, std::string("popcorn-42"));
+  ASSERT_TRUE(pw.ok());
+  EXPECT_FALSE(pw->access_key.has_value());
+  EXPECT_EQ(pw->view.room.key_kind, "password");
+  EXPECT_TRUE(service_->join(slug, guest("g4"), {"popcorn-42", "Pam"}, "ip").ok());
+  EXPECT_EQ(service_->rotateKey(create(publicRoom()).view.room.slug, owner_, std::nullopt).error().code,
+            "room_public");
+}
+
+TEST_F(RoomServiceTest, MyRoomsAreTheOnesICreatedOrWasLetInto) {
+  auto priv = publicRoom();
+  priv.visibility = "private";
+  auto theirs = service_->create(other_, priv).value();
+  auto mine = create(publicRoom());
+  service_->create(other_, publicRoom()).value();  // never visited
+  const Visitor me{owner_, {}};
+  ASSERT_TRUE(service_->join(theirs.view.room.slug, me, {*theirs.access_key, ""}, "ip").ok());
+  auto list = service_->mine(owner_);
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  ASSERT_EQ(list->size(), 2u);
+  // Newest first.
+  EXPECT_EQ((*list)[0].room.slug, mine.view.room.slug);
+  EXPECT_TRUE((*list)[0].is_owner);
+  EXPECT_EQ((*list)[1].room.slug, theirs.view.room.slug);
+  EXPECT_FALSE((*list)[1].is_owner);
+  EXPECT_TRUE((*list)[1].joined);
+}
+
 TEST_F(RoomServiceTest, KeyIsStoredOnlyAsArgon2idHash) {
   auto r = publicRoom();
   r.visibility = "private";

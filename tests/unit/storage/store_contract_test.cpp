@@ -259,6 +259,40 @@ TEST_P(StoreContractTest, APurgedRoomGoesWithEverythingOfItAndItsFilmOnlyWhenNoO
   EXPECT_TRUE(store_->assets().find("running1").ok());
 }
 
+// "My rooms": what a person owns or has a grant for, private ones included, newest first.
+TEST_P(StoreContractTest, AUsersRoomsAreTheOnesTheyOwnOrHaveAGrantFor) {
+  auto anna = makeUser("Anna");
+  auto bo = makeUser("Bo");
+  auto room = [&](const std::string& slug, const UserRecord& owner, const std::string& visibility) {
+    return store_->rooms()
+        .create({slug, owner.id, "T " + slug, "", "https://v.test/a.mp4", visibility,
+                 visibility == "private" ? "access_key" : "", visibility == "private" ? "h0" : "",
+                 std::nullopt, 120, "live", fromUnixMillis(0)})
+        .value();
+  };
+  auto annas = room("slugmine01", anna, "private");
+  auto bos = room("slugmine02", bo, "private");
+  room("slugmine03", bo, "public");  // Anna never came
+  auto visited = room("slugmine04", bo, "public");
+  const std::string principal = "user:" + std::to_string(anna.id);
+  ASSERT_TRUE(store_->rooms().putGrant({bos.id, principal, "Anna", fromUnixMillis(1)}).ok());
+  ASSERT_TRUE(store_->rooms().putGrant({visited.id, principal, "Anna", fromUnixMillis(2)}).ok());
+  ASSERT_TRUE(store_->rooms().putGrant({annas.id, "guest:abc", "Gus", fromUnixMillis(3)}).ok());
+  auto mine = store_->rooms().listForUser(anna.id, principal, 10);
+  ASSERT_TRUE(mine.ok()) << mine.error().message;
+  std::vector<std::string> slugs;
+  for (const auto& r : *mine) slugs.push_back(r.slug);
+  EXPECT_EQ(slugs, (std::vector<std::string>{"slugmine04", "slugmine02", "slugmine01"}));
+  EXPECT_EQ(store_->rooms().listForUser(anna.id, principal, 1)->size(), 1u);
+
+  ASSERT_TRUE(store_->rooms().setKey(annas.id, "password", "h1").ok());
+  auto rekeyed = store_->rooms().findBySlug("slugmine01").value();
+  EXPECT_EQ(rekeyed.key_kind, "password");
+  EXPECT_EQ(rekeyed.key_hash, "h1");
+  EXPECT_TRUE(store_->rooms().findGrant(annas.id, "guest:abc").ok()) << "grants stay";
+  EXPECT_EQ(store_->rooms().setKey(999999, "password", "h").error().kind, ErrorKind::kNotFound);
+}
+
 TEST_P(StoreContractTest, RoomsEndedBeforeACutoffAreListedOldestEndFirst) {
   auto u = makeUser("Anna");
   auto make = [&](const std::string& slug, std::optional<std::int64_t> ended_ms) {

@@ -43,6 +43,16 @@ class RoomService {
   // The door of a private room (title, host, how it is protected). kNotFound for an unknown slug
   // or a room that is not private.
   Result<RoomDoor> door(std::string_view slug);
+  // The rooms `user` created or was let into (any visibility and status), newest first, at most
+  // kMineMax.
+  Result<std::vector<RoomView>> mine(const accounts::User& user);
+  // A new key for a private room (its owner only): `password` when given (6–128 characters), else
+  // a generated access key, returned once. Whoever is already in keeps their grant. kConflict
+  // "room_public" for a public room.
+  Result<CreatedRoom> rotateKey(std::string_view slug, const accounts::User& user,
+                                const std::optional<std::string>& password);
+
+  static constexpr int kMineMax = 200;
   // Grants `visitor` entry. Private rooms need the right key (kForbidden "wrong_room_key",
   // kRateLimited per IP and per room). Guests need a display name and guests_allowed
   // (kUnauthenticated "account_required"). Ended or cancelled rooms refuse (kConflict "room_ended").
@@ -94,6 +104,12 @@ class RoomService {
   void onEnded(std::function<void(const storage::RoomRecord& room)> listener);
 
  private:
+  struct NewKey {
+    std::string kind;  // "password" | "access_key"
+    std::string hash;
+    std::optional<std::string> access_key;  // when generated
+  };
+  Result<NewKey> newKey(const std::optional<std::string>& password);
   Result<storage::RoomRecord> load(std::string_view slug);
   Result<storage::RoomRecord> loadOwned(std::string_view slug, const accounts::User& user);
   RoomView viewOf(storage::RoomRecord room, const Visitor& visitor, bool joined,

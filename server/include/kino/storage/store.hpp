@@ -64,6 +64,13 @@ class RoomRepository {
   // Rewrites the mutable fields (title, description, starts_at, duration, status, ended_reason,
   // live_at, ended_at, last_active_at) of the room with `room.id`.
   virtual Result<void> update(const RoomRecord& room) = 0;
+  // Rooms `user_id` owns or `principal` has a grant for (any visibility and status), newest first,
+  // at most `limit` ("my rooms").
+  virtual Result<std::vector<RoomRecord>> listForUser(std::int64_t user_id, std::string_view principal,
+                                                      int limit) = 0;
+  // Replaces a private room's key (its kind, "password" or "access_key", and its hash). Grants
+  // already given stay. kNotFound when there is no such room.
+  virtual Result<void> setKey(std::int64_t room_id, std::string_view kind, std::string_view hash) = 0;
   // Rooms whose stored status is "scheduled" or "live" (the lifecycle sweeper reads these).
   virtual Result<std::vector<RoomRecord>> listOpen(int limit) = 0;
   // Ended rooms whose ended_at is before `cutoff`, oldest end first, at most `limit` (retention).

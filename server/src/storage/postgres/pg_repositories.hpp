@@ -62,6 +62,9 @@ class PgRooms final : public RoomRepository {
   Result<RoomRecord> findBySlug(std::string_view slug) override;
   Result<std::vector<RoomRecord>> listPublic(std::string_view status, int limit) override;
   Result<void> update(const RoomRecord& room) override;
+  Result<std::vector<RoomRecord>> listForUser(std::int64_t user_id, std::string_view principal,
+                                              int limit) override;
+  Result<void> setKey(std::int64_t room_id, std::string_view kind, std::string_view hash) override;
   Result<std::vector<RoomRecord>> listOpen(int limit) override;
   Result<std::vector<RoomRecord>> listEndedBefore(common::TimePoint cutoff, int limit) override;
   Result<std::vector<std::string>> purge(std::int64_t room_id) override;

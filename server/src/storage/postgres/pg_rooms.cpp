@@ -153,6 +153,27 @@ Result<void> PgRooms::update(const RoomRecord& r) {
   });
 }
 
+Result<std::vector<RoomRecord>> PgRooms::listForUser(std::int64_t user_id,
+                                                     std::string_view principal, int limit) {
+  return db_.transact<std::vector<RoomRecord>>(
+      "list rooms of a user", [&](pqxx::work& tx) -> Result<std::vector<RoomRecord>> {
+        return allRooms(tx.exec_params(
+            std::string(kRoomColumns) +
+                " WHERE r.owner_id = $1 OR EXISTS (SELECT 1 FROM room_grants g"
+                " WHERE g.room_id = r.id AND g.principal = $2) ORDER BY r.id DESC LIMIT $3",
+            user_id, std::string(principal), limit));
+      });
+}
+
+Result<void> PgRooms::setKey(std::int64_t room_id, std::string_view kind, std::string_view hash) {
+  return db_.transact<void>("set room key", [&](pqxx::work& tx) -> Result<void> {
+    auto res = tx.exec_params("UPDATE rooms SET key_kind = $1, key_hash = $2 WHERE id = $3",
+                              std::string(kind), std::string(hash), room_id);
+    if (res.affected_rows() == 0) return notFound("room");
+    return success();
+  });
+}
+
 Result<void> PgRooms::putGrant(const GrantRecord& g) {
   return db_.transact<void>("put grant", [&](pqxx::work& tx) -> Result<void> {
     tx.exec_params(

@@ -366,6 +366,28 @@ class SqliteRooms final : public RoomRepository {
     return success();
   }
 
+  Result<std::vector<RoomRecord>> listForUser(std::int64_t user_id, std::string_view principal,
+                                              int limit) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "SELECT " + std::string(kRoomColumns) +
+                           " WHERE r.owner_id = ? OR EXISTS (SELECT 1 FROM room_grants g"
+                           " WHERE g.room_id = r.id AND g.principal = ?) ORDER BY r.id DESC LIMIT ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare list rooms of a user");
+    s.bind(1, user_id).bind(2, principal).bind(3, std::int64_t{limit});
+    return readAll(s);
+  }
+
+  Result<void> setKey(std::int64_t room_id, std::string_view kind, std::string_view hash) override {
+    common::MutexLock lock(c_.mu);
+    Statement s(c_.db, "UPDATE rooms SET key_kind = ?, key_hash = ? WHERE id = ?");
+    if (!s.ok()) return toError(c_.db, s.prepareCode(), "prepare set room key");
+    s.bind(1, kind).bind(2, hash).bind(3, room_id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE) return toError(c_.db, rc, "set room key");
+    if (sqlite3_changes(c_.db) == 0) return notFound("room");
+    return success();
+  }
+
   Result<void> putGrant(const GrantRecord& g) override {
     common::MutexLock lock(c_.mu);
     Statement s(c_.db,
