@@ -199,6 +199,30 @@ describe('web app: rooms', { concurrency: false }, () => {
     assert.equal(await p.getByLabel('Access key', { exact: true }).count(), 0);
   });
 
+  it('A finds the private room under My rooms, gets its link again and gives it a new access key; the old key is refused', { timeout: TEST_MS }, async () => {
+    const p = A.page;
+    await p.goto(`${k.url}/`);
+    await p.getByRole('link', { name: 'My rooms' }).click();
+    await h1(p, 'My rooms').waitFor();
+    const live = p.getByRole('region', { name: /Live now/ });
+    const card = live.getByRole('listitem').filter({ hasText: privateTitle });
+    await card.getByText('Private', { exact: true }).waitFor();
+    await card.getByText('You host').waitFor();
+    assert.equal(await card.getByLabel('Short link').inputValue(), privateRoom.url, 'the link, shown again');
+    await card.getByRole('button', { name: `New access key: ${privateTitle}` }).click();
+    const fresh = await card.getByLabel('Access key', { exact: true }).inputValue();
+    assert.match(fresh, /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
+    assert.notEqual(fresh, privateRoom.key);
+    await shots(p, 'my-rooms');
+
+    // The old key no longer opens the room for a newcomer; the new one does.
+    const join = (key) => D.context.request.post(`${k.url}/api/v1/rooms/${new URL(privateRoom.url).pathname.split('/').pop()}/join`, {
+      headers: { 'X-Kino-CSRF': '1' }, data: { key, display_name: 'Dora' },
+    });
+    assert.equal((await join(privateRoom.key)).status(), 403);
+    assert.equal((await join(fresh)).status(), 200);
+  });
+
   it('an unknown room shows the 404 page with a room sentence', { timeout: TEST_MS }, async () => {
     await C.page.goto(`${k.url}/r/zzzzzzzzzz`);
     await h1(C.page, 'Room not found').waitFor();

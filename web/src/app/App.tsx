@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../features/errors/ErrorBoundary';
 import { ForbiddenPage } from '../features/errors/ForbiddenPage';
 import { NotFoundPage } from '../features/errors/NotFoundPage';
 import { HomePage } from '../features/home/HomePage';
+import { MyRoomsPage } from '../features/my_rooms/MyRoomsPage';
 import { CreateRoomPage } from '../features/rooms/CreateRoomPage';
 import { RoomPage } from '../features/rooms/RoomPage';
 import { Layout } from '../ui/Layout';
@@ -18,6 +19,7 @@ export function AppRoutes() {
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
       <Route path="/new" element={<CreateRoomPage />} />
+      <Route path="/my" element={<MyRoomsPage />} />
       <Route path="/r/:slug" element={<RoomPage />} />
       <Route path="/403" element={<ForbiddenPage />} />
       <Route path="*" element={<NotFoundPage />} />

@@ -24,7 +24,7 @@ const unusedApi: KinoApi = {
 };
 
 const notHere = () => Promise.reject(new Error('not in this test'));
-const unusedRooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, remove: notHere, ingest: notHere, retryIngest: notHere, archive: notHere, transcript: notHere };
+const unusedRooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, mine: notHere, rotateKey: notHere, remove: notHere, ingest: notHere, retryIngest: notHere, archive: notHere, transcript: notHere };
 
 function services(opts: { user?: User | null; locale?: Locale } = {}): Services {
   const session = createSessionStore(unusedApi);

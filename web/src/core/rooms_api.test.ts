@@ -146,6 +146,25 @@ describe('rooms API requests', () => {
     expect(header(calls[1], 'X-Kino-CSRF')).toBe('1');
   });
 
+  it('mine reads my rooms; rotateKey POSTs a password or nothing, with the CSRF header, and returns a generated key', async () => {
+    const { fetch, calls } = fakeFetch(
+      json(200, { rooms: [wireRoom] }),
+      json(200, { url: 'http://k/r/abcdefghjk', room: wireRoom, access_key: 'k7m2-x9pq-aaaa-bbbb' }),
+      json(200, { url: 'http://k/r/abcdefghjk', room: wireRoom }),
+    );
+    const api = createRoomsApi({ fetch });
+    expect((await api.mine()).map((r) => r.slug)).toEqual(['abcdefghjk']);
+    expect(calls[0]!.url).toBe('/api/v1/me/rooms');
+    const rotated = await api.rotateKey('abcdefghjk', null);
+    expect(rotated.access_key).toBe('k7m2-x9pq-aaaa-bbbb');
+    expect(calls[1]!.url).toBe('/api/v1/rooms/abcdefghjk/key');
+    expect(calls[1]!.init.method).toBe('POST');
+    expect(header(calls[1], 'X-Kino-CSRF')).toBe('1');
+    expect(body(calls[1])).toEqual({});
+    expect((await api.rotateKey('abcdefghjk', 'new-popcorn')).access_key).toBeUndefined();
+    expect(body(calls[2])).toEqual({ password: 'new-popcorn' });
+  });
+
   it('encodes a hostile slug instead of letting it change the path', async () => {
     const { fetch, calls } = fakeFetch(json(404, { error: { code: 'room_not_found', message: 'no' } }));
     await rejection(createRoomsApi({ fetch }).get('../me?x=1'));

@@ -165,6 +165,13 @@ export interface RoomsApi {
   update(slug: string, patch: RoomPatch, signal?: AbortSignal): Promise<Room>;
   /** Owner only: cancels a scheduled room or ends a live one. */
   end(slug: string, signal?: AbortSignal): Promise<Room>;
+  /** My rooms: every room the signed-in person created or was let into, newest first (401 when signed out). */
+  mine(signal?: AbortSignal): Promise<Room[]>;
+  /**
+   * Owner only: a private room's new password (when given) or new access key (in the result, shown
+   * this once). The old one stops working; whoever is in stays in.
+   */
+  rotateKey(slug: string, password: string | null, signal?: AbortSignal): Promise<CreatedRoom>;
   /** Owner only: deletes the room, its chat and (when no other room shows it) its film, for good. */
   remove(slug: string, signal?: AbortSignal): Promise<void>;
   /** The video's preparation, with its history. */
@@ -356,6 +363,19 @@ export function createRoomsApi(opts: ApiOptions | { transport: Transport }): Roo
       const created: CreatedRoom = { room, url: str(body.url) ? body.url : room.url };
       if (str(body.access_key) && body.access_key !== '') created.access_key = body.access_key;
       return created;
+    },
+    async mine(signal) {
+      const body = await json(await send('GET', '/api/v1/me/rooms', undefined, signal));
+      if (!isRecord(body) || !Array.isArray(body.rooms)) throw bad('room list');
+      return body.rooms.map(parseRoom);
+    },
+    async rotateKey(slug, password, signal) {
+      const body = await json(await send('POST', `${base(slug)}/key`, password ? { password } : {}, signal));
+      if (!isRecord(body)) throw bad('response');
+      const room = parseRoom(body.room);
+      const rotated: CreatedRoom = { room, url: str(body.url) ? body.url : room.url };
+      if (str(body.access_key) && body.access_key !== '') rotated.access_key = body.access_key;
+      return rotated;
     },
     async join(slug, input, signal) {
       const payload: JoinInput = {};

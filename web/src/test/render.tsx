@@ -10,7 +10,7 @@ import { createSessionStore } from '../core/session';
 
 const notHere = () => Promise.reject(new Error('not in this test'));
 const api: KinoApi = { register: notHere, login: notHere, logout: () => Promise.resolve(), me: () => Promise.resolve(null) };
-const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, remove: notHere, ingest: notHere, retryIngest: notHere, archive: notHere, transcript: notHere };
+const rooms: RoomsApi = { list: notHere, get: notHere, create: notHere, join: notHere, update: notHere, end: notHere, mine: notHere, rotateKey: notHere, remove: notHere, ingest: notHere, retryIngest: notHere, archive: notHere, transcript: notHere };
 
 /** Services whose every API call rejects; `user` is signed in, English unless `locale`. */
 export function testServices(opts: { user?: User | undefined; locale?: Locale } = {}): Services {

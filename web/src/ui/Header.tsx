@@ -46,6 +46,9 @@ export function Header() {
             {session.user.display_name}
           </span>
         </span>
+        <Link className={buttonClass('ghost')} to="/my" aria-current={location.pathname === '/my' ? 'page' : undefined}>
+          {t('nav.myRooms')}
+        </Link>
         <Button variant="ghost" busy={loggingOut} onClick={logout}>
           {loggingOut ? t('nav.loggingOut') : t('nav.logout')}
         </Button>

@@ -26,7 +26,7 @@ struct AppPagesDeps {
 
 // The app's pages besides /r/<slug> and /403 (the routes of web/src/app/App.tsx: keep in step;
 // tests/integration/app_pages.test.mjs checks every route there answers 200).
-inline constexpr std::string_view kAppPaths[] = {"/", "/login", "/register", "/new"};
+inline constexpr std::string_view kAppPaths[] = {"/", "/login", "/register", "/new", "/my"};
 
 // The history fallback's answer for a request. Blocks on the store (room pages).
 http::AppPageFn appPages(AppPagesDeps deps);

@@ -2,11 +2,11 @@ import { useEffect } from 'react';
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../app/services';
 import { roomPath, type CreatedRoom } from '../../core/rooms_api';
-import { linkWithKey } from '../../core/share';
 import { formatDateTime } from '../../core/time';
 import { Button, buttonClass } from '../../ui/Button';
 import { CopyField } from '../../ui/CopyField';
 import { PageHeading } from '../../ui/PageHeading';
+import { KeyShare } from './KeyShare';
 import { ShareIngest } from './media/ShareIngest';
 import './media/media.css';
 
@@ -34,27 +34,7 @@ export function SharePanel({ created, onAnother }: { created: CreatedRoom; onAno
           : t('share.lead')}
       </p>
       <CopyField label={t('share.shortLink')} what={t('share.shortLink.what')} value={url} copiedMessage={t('share.linkCopied')} />
-      {key && (
-        <div className="share-key">
-          <div className="key-warning" role="note">
-            <svg className="key-warning-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-              <path d="M10 2.5 18 17H2z" />
-              <path d="M10 8v4M10 14.5v.5" />
-            </svg>
-            <p>
-              <strong>{t('share.keyWarning.title')}</strong> {t('share.keyWarning.body')}
-            </p>
-          </div>
-          <CopyField label={t('share.accessKey')} what={t('share.accessKey.what')} value={key} copiedMessage={t('share.keyCopied')} className="copy-key" />
-          <CopyField
-            label={t('share.linkWithKey')}
-            what={t('share.linkWithKey.what')}
-            value={linkWithKey(url, key)}
-            copiedMessage={t('share.linkCopied')}
-            hint={t('share.linkWithKey.hint')}
-          />
-        </div>
-      )}
+      {key && <KeyShare url={url} accessKey={key} />}
       {room.protected_by === 'password' && <p className="share-note">{t('share.passwordNote')}</p>}
       <ShareIngest room={room} />
       <div className="share-actions">
