@@ -28,7 +28,9 @@ export interface RoomLiveProps {
 
 /**
  * A live room: the player (or the video's progress) with the video call under it, the chat and the
- * people in the room. The call is independent: when it is unavailable the rest works as before.
+ * people in the room. The call is independent: when it is unavailable the rest works as before. On a
+ * phone the chat and people tabs come right under the player and the call after them, its tiles a
+ * strip (live.css): watching and chatting at once, without scrolling past the call.
  */
 export function RoomLive({ room, onChange, socket, state, playback = null, call = null }: RoomLiveProps) {
   const { t } = useI18n();
@@ -48,9 +50,11 @@ export function RoomLive({ room, onChange, socket, state, playback = null, call 
       <div className="room-live-grid">
         <div className="room-stage">
           <PlayerRegion room={room} playback={playback} />
-          <CallPanel call={call} supported={callSupported()} participants={state.participants} selfId={state.participantId} selfName={selfName} ready={state.ready} />
         </div>
         <RoomPanels room={room} socket={socket} state={state} compact={compact} />
+        <div className="room-call">
+          <CallPanel call={call} supported={callSupported()} participants={state.participants} selfId={state.participantId} selfName={selfName} ready={state.ready} />
+        </div>
         {(room.description || room.is_owner) && (
           <div className="room-info">
             {room.description && <p className="room-description">{room.description}</p>}
