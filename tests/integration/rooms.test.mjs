@@ -342,15 +342,18 @@ describe('GET /api/v1/rooms/{slug}', () => {
     }
   });
 
-  it('answers 403 room_private for a private room without a grant (anonymous or another user)', async () => {
-    const keyed = await createRoom(k, owner.cookie, { visibility: 'private' });
-    const pw = await createRoom(k, owner.cookie, { visibility: 'private', password: 'letmein!' });
+  it('answers 403 room_private for a private room without a grant (anonymous or another user), with only its door', async () => {
+    const keyed = await createRoom(k, owner.cookie, { visibility: 'private', description: 'Secret plans' });
+    const pw = await createRoom(k, owner.cookie, { visibility: 'private', password: 'letmein!', description: 'Secret plans' });
     const stranger = await registerUser(k);
-    for (const { room } of [keyed, pw]) {
+    for (const [{ room }, kind] of [[keyed, 'access_key'], [pw, 'password']]) {
       for (const cookie of [undefined, stranger.cookie]) {
         const res = await get(k, `/api/v1/rooms/${room.slug}`, { cookie });
         assertError(res, 403, 'room_private');
-        assert.ok(!res.text.includes(room.title), 'a 403 does not reveal the title');
+        // The door invites the visitor in (title, host, kind of key) and shows nothing else.
+        assert.deepEqual(res.json.door, { title: room.title, host: { display_name: room.owner.display_name }, protected_by: kind });
+        assert.deepEqual(Object.keys(res.json).sort(), ['door', 'error']);
+        for (const hidden of ['Secret plans', VIDEO_URL, 'media', 'participants']) assert.ok(!res.text.includes(hidden), `no ${hidden}`);
       }
     }
   });
