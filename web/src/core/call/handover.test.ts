@@ -8,11 +8,8 @@ const person = (id: string, member: string, on = false) => ({ id, member_id: mem
 const video = (mid: string, framesDecoded: number) => ({ type: 'inbound-rtp', mid, kind: 'video', framesDecoded, bytesReceived: framesDecoded * 100 });
 const audio = (mid: string, bytesReceived: number) => ({ type: 'inbound-rtp', mid, kind: 'audio', bytesReceived });
 
-/**
- * In the call as p1 (member m1) with Bea (p2, member m2, camera and microphone on) subscribed, our
- * camera published; then the socket drops.
- */
-async function inCallThenDropped() {
+/** In the call as p1 (member m1) with Bea (p2) subscribed; our camera on, its publish not answered yet. */
+async function inCallPublishing() {
   const s = setup();
   s.ch.hello({ snapshot: { participants: [person('p1', 'm1'), person('p2', 'm2', true)] } });
   s.ch.frame({ type: 'media.ready' });
@@ -20,6 +17,15 @@ async function inCallThenDropped() {
   await flush();
   await s.call.setDevice('camera', true);
   await flush();
+  return s;
+}
+
+/**
+ * In the call as p1 (member m1) with Bea (p2, member m2, camera and microphone on) subscribed, our
+ * camera published; then the socket drops.
+ */
+async function inCallThenDropped() {
+  const s = await inCallPublishing();
   s.ch.frame({ type: 'media.answer', jsep: { type: 'answer', sdp: 'pub answer' } });
   await flush();
   const old = { sub: s.sub(), pub: s.pub(), stream: s.call.getView().remote.get('p2')! };
@@ -165,13 +171,7 @@ describe('call handover across a reconnect', () => {
   });
 
   it('a publish Janus had not answered yet is closed at the drop, not kept', async () => {
-    const s = setup();
-    s.ch.hello({ snapshot: { participants: [person('p1', 'm1'), person('p2', 'm2', true)] } });
-    s.ch.frame({ type: 'media.ready' });
-    s.ch.frame(offer('o1 0:audio 1:video', [['0', 'audio', 'p2'], ['1', 'video', 'p2']]));
-    await flush();
-    await s.call.setDevice('camera', true);
-    await flush();
+    const s = await inCallPublishing();
     const pub1 = s.pub();
     s.ch.drop();
     expect(pub1.closed).toBe(true);

@@ -6,6 +6,7 @@ import type { Room, RoomDoor } from '../../core/rooms_api';
 import { PageHeading } from '../../ui/PageHeading';
 import { TextField } from '../../ui/TextField';
 import { useForm, type FieldErrorKeys } from '../../ui/use_form';
+import '../errors/errors.css';
 import { AccountRequired } from './AccountRequired';
 import { recallGuestName, rememberGuestName } from './guest_name';
 import { joinOrAccountRequired } from './join';
@@ -76,7 +77,7 @@ export function RoomAccessPage({ slug, door, initialKey, loggedIn, onJoined }: R
   const keyLabel = kind === 'password' ? t('field.roomPassword') : kind === 'access_key' ? t('field.accessKey') : t('field.roomKey');
   const body = kind === 'password' ? t('room.door.password') : kind === 'access_key' ? t('room.door.accessKey') : t('room.private.body');
   return (
-    <section className="room-door card">
+    <section className="error-page room-door card">
       <p className="room-door-badge">{t('room.door.badge')}</p>
       <PageHeading>{door ? door.title : t('room.private.title')}</PageHeading>
       {door && <p className="room-door-host">{t('room.door.host', { name: door.host.display_name })}</p>}
