@@ -36,6 +36,10 @@ describe('translate', () => {
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
     for (const [k, v] of Object.entries(ru)) expect(v, k).not.toBe('');
   });
+  it('leaving a room and logging out read differently in every language', () => {
+    for (const locale of ['en', 'ru'] as const) expect(translate(locale, 'room.leave')).not.toBe(translate(locale, 'nav.logout'));
+    expect(translate('ru', 'room.leave')).toBe('Покинуть комнату');
+  });
   it('placeholders match between languages', () => {
     const names = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
     for (const k of Object.keys(en) as Array<keyof typeof en>) expect(names(ru[k]), k).toEqual(names(en[k]));

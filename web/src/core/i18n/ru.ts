@@ -181,7 +181,7 @@ export const ru: Record<MessageKey, string> = {
   'room.hostedBy': 'Ведущий: {name}',
   'room.watching': 'Смотрят: {count}',
   'room.share': 'Поделиться',
-  'room.leave': 'Выйти',
+  'room.leave': 'Покинуть комнату',
   'room.ownerTools': 'Инструменты ведущего',
   'room.edit': 'Изменить',
   'room.cancel': 'Отменить показ',

@@ -182,6 +182,12 @@ describe('joined room', () => {
     expect(html).toMatch(/<button[^>]*>Leave<\/button>/);
   });
 
+  it('in Russian, leaving the room and logging out are two different words', () => {
+    const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada, locale: 'ru' });
+    expect(html).toMatch(/<button[^>]*>Покинуть комнату<\/button>/);
+    expect(html).not.toMatch(/<button[^>]*>Выйти<\/button>/);
+  });
+
   it('live: a labelled Player region titled with the room and the video\'s progress; chat and people beside it; the owner can end it', () => {
     const media = { ...room.media, state: 'downloading' as const, percent: 45.2, eta_s: 100 };
     const html = render(<RoomView room={{ ...room, status: 'live', is_owner: true, media }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
