@@ -150,8 +150,9 @@ describe('lobby', () => {
     const html = render(<RoomLobby room={room} onChange={noop} refresh={noopAsync} initialNow={now} />);
     expect(html).toMatch(/<h2 id="([^"]+)" class="lobby-title">Starts in<\/h2><div class="countdown" role="timer" aria-labelledby="\1">/);
     const text = html.replace(/<[^>]+>/g, '');
-    expect(text).toContain('02 days03 hours04 minutes05 seconds');
-    expect(html).toContain('<time dateTime="2026-12-01T18:00:00Z">Tuesday, December 1, 2026 at 6:00 PM UTC</time>');
+    expect(text).toContain('2 days3 hours4 minutes5 seconds');
+    expect(html).toContain('<time dateTime="2026-12-01T18:00:00Z">Tuesday, December 1, 2026 at 6:00 PM UTC</time></p>');
+    expect(text).not.toContain('(UTC)');
     expect(html).toMatch(/<a class="btn btn-secondary" href="\/api\/v1\/rooms\/abcdefghjk\/calendar.ics" download="">.*Add to calendar<\/a>/);
     expect(html).toContain('Expected length: 95 min');
     expect(html).not.toContain('Cancel room');
@@ -169,6 +170,18 @@ describe('lobby', () => {
     expect(html).toContain('До начала');
     expect(html).toContain('Добавить в календарь');
     expect(html).toContain('1 декабря 2026');
+    const text = html.replace(/<[^>]+>/g, '');
+    expect(text).toContain('2 дня3 часа4 минуты5 секунд');
+  });
+
+  it('says one day, not "01 days", and declines Russian words by number', () => {
+    const start = Date.parse(room.starts_at!);
+    const left = (d: number, h: number, m: number, s: number) => start - (((d * 24 + h) * 60 + m) * 60 + s) * 1000;
+    const text = (at: number, locale: 'en' | 'ru') =>
+      render(<RoomLobby room={room} onChange={noop} refresh={noopAsync} initialNow={at} />, { locale }).replace(/<[^>]+>/g, '');
+    expect(text(left(1, 1, 1, 1), 'en')).toContain('1 day1 hour1 minute1 second');
+    expect(text(left(1, 21, 22, 11), 'ru')).toContain('1 день21 час22 минуты11 секунд');
+    expect(text(left(5, 2, 0, 3), 'ru')).toContain('5 дней2 часа0 минут3 секунды');
   });
 });
 
