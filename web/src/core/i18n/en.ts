@@ -16,6 +16,7 @@ export const en = {
   'home.title': 'Watch together',
   'home.lead': 'Pick a film, share one link, and watch in sync with friends, with chat and a video call built in.',
   'home.create': 'Create a room',
+  'home.watchLive': 'See the rooms live now',
   'home.live.title': 'Live now',
   'home.live.emptyTitle': 'No one is watching right now',
   'home.live.emptyBody': 'Create a room and be the first: friends join with a single link.',
