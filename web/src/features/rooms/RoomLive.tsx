@@ -51,10 +51,9 @@ export function RoomLive({ room, onChange, socket, state, playback = null, call 
           <CallPanel call={call} supported={callSupported()} participants={state.participants} selfId={state.participantId} selfName={selfName} ready={state.ready} />
         </div>
         <RoomPanels room={room} socket={socket} state={state} compact={compact} />
-        {(room.description || room.is_owner) && (
+        {room.is_owner && (
           <div className="room-info">
-            {room.description && <p className="room-description">{room.description}</p>}
-            {room.is_owner && <OwnerActions room={room} onChange={onChange} />}
+            <OwnerActions room={room} onChange={onChange} />
           </div>
         )}
       </div>

@@ -68,7 +68,6 @@ export function RoomLobby({ room, onChange, refresh, initialNow }: RoomLobbyProp
         </p>
       )}
       <p className="lobby-length">{t('lobby.length', { minutes: room.duration_minutes })}</p>
-      {room.description && <p className="room-description">{room.description}</p>}
       <div className="lobby-actions">
         <a className={buttonClass('secondary')} href={calendarUrl(room.slug)} download>
           <svg className="btn-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">

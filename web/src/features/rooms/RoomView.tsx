@@ -23,7 +23,7 @@ export interface RoomViewProps {
   onSignedOut(room: Room): void;
 }
 
-/** A room this visitor has joined (or any ended room): the header, then the lobby, the player, or the ending. */
+/** A room this visitor has joined (or any ended room): the header (title, facts, description), then the lobby, the player, or the ending. */
 export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps) {
   const { t } = useI18n();
   const announce = useAnnounce();
@@ -59,6 +59,7 @@ export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps
         <div className="room-header-main">
           <PageHeading className="room-title">{room.title}</PageHeading>
           <RoomFacts room={room} withStart={false} people={live && state.ready ? state.members.length : undefined} />
+          {room.description && <p className="room-description">{room.description}</p>}
         </div>
         {room.status !== 'ended' && (
           <div className="room-header-actions">

@@ -195,6 +195,15 @@ describe('joined room', () => {
     expect(html).toMatch(/<button[^>]*>Leave<\/button>/);
   });
 
+  it('the description sits with the title in the header, in the lobby and live', () => {
+    for (const status of ['scheduled', 'live'] as const) {
+      const html = render(<RoomView room={{ ...room, status }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
+      const header = /<header class="room-header">(.*?)<\/header>/.exec(html)?.[1] ?? '';
+      expect(header, status).toMatch(/<div class="room-header-main"><h1[^>]*>Friday film<\/h1>.*<p class="room-description">Bring snacks<\/p><\/div>/);
+      expect(html.split('Bring snacks').length - 1, status).toBe(1);
+    }
+  });
+
   it('in Russian, leaving the room and logging out are two different words', () => {
     const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada, locale: 'ru' });
     expect(html).toMatch(/<button[^>]*>Покинуть комнату<\/button>/);
