@@ -47,6 +47,9 @@ export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps
   useEffect(() => {
     if (live && socketStatus === 'signed_out') onSignedOut(room);
   }, [live, socketStatus, room, onSignedOut]);
+  // Who is here: the channel's members once it is up; before that the count the room was read with,
+  // which may not include this visitor yet (a host opening their room read "0 watching").
+  const people = live ? (state.ready ? state.members.length : Math.max(room.participants, 1)) : undefined;
   // The hello carries the room as the server sees it: a status that moved on is re-read.
   const heardStatus = socketStatus === 'ended' ? null : state.room?.status;
   useEffect(() => {
@@ -58,7 +61,7 @@ export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps
       <header className="room-header">
         <div className="room-header-main">
           <PageHeading className="room-title">{room.title}</PageHeading>
-          <RoomFacts room={room} withStart={false} people={live && state.ready ? state.members.length : undefined} />
+          <RoomFacts room={room} withStart={false} people={people} />
           {room.description && <p className="room-description">{room.description}</p>}
         </div>
         {room.status !== 'ended' && (

@@ -186,11 +186,16 @@ describe('lobby', () => {
 });
 
 describe('joined room', () => {
-  it('has a header with title, status, people count, Share and Leave', () => {
+  it('has a header with title, status, Share and Leave; the people count only once the room is live', () => {
     const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(html).toContain('>Friday film</h1>');
     expect(html).toContain('<span class="badge badge-scheduled">Scheduled</span>');
-    expect(html).toContain('3 watching');
+    expect(html).not.toContain('watching');
+    expect(html).not.toContain('data-testid="room-people"');
+    const live = render(<RoomView room={{ ...room, status: 'live' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
+    expect(live).toContain('3 watching');
+    const alone = render(<RoomView room={{ ...room, status: 'live', is_owner: true, participants: 0 }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
+    expect(alone).toContain('1 watching'); // the host, before their channel is up
     expect(html).toMatch(/<button[^>]*>.*Share<\/button>/);
     expect(html).toMatch(/<button[^>]*>Leave<\/button>/);
   });
