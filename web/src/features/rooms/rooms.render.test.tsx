@@ -136,6 +136,27 @@ describe('joining a public room', () => {
     expect(labelled(html, 'Your name')).toBe(true);
     expect(html).toMatch(/<button type="submit"[^>]*>Join room<\/button>/);
   });
+  it('a guest at a scheduled room sees title, description and countdown before the name form', () => {
+    const now = Date.parse(room.starts_at!) - ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000;
+    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn={false} onJoined={noop} onEnded={noop} initialNow={now} />);
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const order = ['Friday film', 'Bring snacks', 'Starts in', '2 days 3 hours 4 minutes 5 seconds', 'Starts Tuesday, December 1, 2026 at 6:00 PM UTC', 'Enter your name to join.'];
+    const at = order.map((s) => text.indexOf(s));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(html).toMatch(/<h2 id="([^"]+)" class="lobby-title">Starts in<\/h2><div class="countdown" role="timer" aria-labelledby="\1">/);
+    expect(unnamedControls(html)).toEqual([]);
+  });
+
+  it('speaks Russian to a guest at a scheduled room', () => {
+    const now = Date.parse(room.starts_at!) - 5 * 24 * 3600 * 1000;
+    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn={false} onJoined={noop} onEnded={noop} initialNow={now} />, { locale: 'ru' });
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('До начала');
+    expect(text).toContain('5 дней 0 часов 0 минут 0 секунд');
+    expect(text.indexOf('До начала')).toBeLessThan(text.indexOf('Введите имя, чтобы войти.'));
+  });
+
   it('a logged-in visitor joins without a form', () => {
     const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn onJoined={noop} onEnded={noop} />, { user: ada });
     expect(html).toContain('Joining the room…');
