@@ -10,6 +10,7 @@ import { createSessionStore } from '../core/session';
 import { ErrorBoundary } from '../features/errors/ErrorBoundary';
 import { ForbiddenPage } from '../features/errors/ForbiddenPage';
 import { ServerErrorPage } from '../features/errors/ServerErrorPage';
+import { unnamedControls } from '../test/accessible_names';
 import { Layout } from '../ui/Layout';
 import { AppRoutes } from './App';
 import { ServicesProvider, type Services } from './services';
@@ -51,11 +52,20 @@ describe('home', () => {
     const html = await render('/', services({ user: null }));
     expect(html).toContain('<h1 class="page-heading" tabindex="-1" data-page-heading="">Watch together</h1>');
     expect(html).toMatch(/<a[^>]*href="\/login\?next=%2Fnew"[^>]*>.*Create a room<\/a>/);
-    expect(html).toMatch(/<section class="home-section home-section-live card" aria-labelledby="([^"]+)" aria-busy="true"><h2 id="\1"[^>]*>.*Live now<\/h2><p class="loading" role="status">/);
+    expect(html).toMatch(/<section id="live-now" tabindex="-1" class="home-section home-section-live card" aria-labelledby="([^"]+)" aria-busy="true"><h2 id="\1"[^>]*>.*Live now<\/h2><p class="loading" role="status">/);
     expect(html).toMatch(/aria-busy="true"><h2 id="[^"]+" class="section-title">Upcoming<\/h2><p class="loading" role="status">/);
     expect(html).toContain('>Log in</a>');
     expect(html).toContain('>Register</a>');
     expect(html).not.toContain('data-testid="current-user"');
+  });
+
+  it('the hero\'s play button is a named link to the live rooms, and every control has a name', async () => {
+    const html = await render('/', services({ user: null }));
+    expect(html).toMatch(/<a class="hero-screen" href="#live-now" aria-label="See the rooms live now"><span class="hero-play" aria-hidden="true"><\/span><\/a>/);
+    expect(html).toContain('<section id="live-now"');
+    expect(unnamedControls(html)).toEqual([]);
+    const ru = await render('/', services({ user: null, locale: 'ru' }));
+    expect(ru).toContain('aria-label="Посмотреть, какие комнаты сейчас в эфире"');
   });
 
   it('logged in: "Create a room" goes to /new and the header shows the name and Log out', async () => {

@@ -17,6 +17,26 @@ describe('splitLinks', () => {
     ]);
   });
 
+  it('links a bare www. address as https, with sentence punctuation outside', () => {
+    expect(splitLinks('go to www.example.org, or www.kino.test/r/abc!')).toEqual([
+      { kind: 'text', text: 'go to ' },
+      { kind: 'link', text: 'www.example.org', href: 'https://www.example.org/' },
+      { kind: 'text', text: ', or ' },
+      { kind: 'link', text: 'www.kino.test/r/abc', href: 'https://www.kino.test/r/abc' },
+      { kind: 'text', text: '!' },
+    ]);
+    expect(splitLinks('https://www.example.org.')).toEqual([
+      { kind: 'link', text: 'https://www.example.org', href: 'https://www.example.org/' },
+      { kind: 'text', text: '.' },
+    ]);
+  });
+
+  it('leaves www. without a real host, or glued to a word, as text', () => {
+    for (const s of ['www.<script>alert(1)</script>', 'www.', 'www.x', 'awww.example.org', 'www..org', 'www.example']) {
+      expect(splitLinks(s), s).toEqual([{ kind: 'text', text: s }]);
+    }
+  });
+
   it('keeps balanced brackets and drops an unbalanced closing one', () => {
     expect(splitLinks('(https://en.wikipedia.org/wiki/Film_(genre))')).toEqual([
       { kind: 'text', text: '(' },

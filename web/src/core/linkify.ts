@@ -1,9 +1,12 @@
-// Splits chat text into plain text and http(s) links, for rendering as React text nodes and <a>
-// elements. Nothing else in a message is ever interpreted: no HTML, no other URL schemes.
+// Splits chat text into plain text and http(s) links (and bare `www.host.tld` addresses, linked as
+// https), for rendering as React text nodes and <a> elements. Nothing else in a message is ever
+// interpreted: no HTML, no other URL schemes.
 
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+const CANDIDATE = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
+/** A bare address's host: `www.` then at least one more label and a top-level domain. */
+const WWW_HOST = /^www\.(?:[a-z0-9-]+\.)+[a-z0-9-]{2,}$/i;
 const TRAILING = /[.,;:!?'"»”’]$/;
 
 /** Drops punctuation that ends a sentence rather than the link, and an unbalanced closing bracket. */
@@ -43,6 +46,12 @@ export function safeHref(s: string): string | null {
   return u.href;
 }
 
+/** The https target of a bare `www.` address with a plausible host, else null. */
+function wwwHref(s: string): string | null {
+  const href = safeHref(`https://${s}`);
+  return href && WWW_HOST.test(new URL(href).hostname) ? href : null;
+}
+
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let plain = '';
@@ -50,7 +59,7 @@ export function splitLinks(text: string): TextPart[] {
   for (const m of text.matchAll(CANDIDATE)) {
     const start = m.index ?? 0;
     const link = trimLink(m[0]);
-    const href = safeHref(link);
+    const href = /^www\./i.test(link) ? wwwHref(link) : safeHref(link);
     if (!href) continue;
     plain += text.slice(at, start);
     if (plain) parts.push({ kind: 'text', text: plain });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatDateTime, formatTime, localInputToUtc, remaining, timeZoneName, toRfc3339, utcToLocalInput } from './time';
+import { formatDateTime, formatDateTimeWithZone, formatTime, localInputToUtc, remaining, timeZoneName, toRfc3339, utcToLocalInput } from './time';
 
 const originalTz = process.env.TZ;
 function inZone(zone: string) {
@@ -140,5 +140,17 @@ describe('formatters', () => {
     } finally {
       made.mockRestore();
     }
+  });
+});
+
+describe('formatDateTimeWithZone', () => {
+  it('names the zone once when the formatted time already ends with it', () => {
+    expect(formatDateTimeWithZone('2026-12-01T20:00:00Z', 'en', 'UTC')).toBe('Tuesday, December 1, 2026 at 8:00 PM UTC');
+  });
+  it('adds the place when the formatted time shows only an offset', () => {
+    expect(formatDateTimeWithZone('2026-12-01T20:00:00Z', 'en', 'Europe/Berlin')).toBe('Tuesday, December 1, 2026 at 9:00 PM GMT+1 (Europe/Berlin)');
+  });
+  it('is empty for no time', () => {
+    expect(formatDateTimeWithZone(null, 'en', 'UTC')).toBe('');
   });
 });

@@ -129,6 +129,17 @@ export function formatDateTime(iso: string | null | undefined, locale: string, t
   return formatter('long', LONG, locale, timeZone).format(t);
 }
 
+/**
+ * `formatDateTime` followed by the zone's name when the short zone it prints is not that name already:
+ * "… 8:00 PM UTC", "… 9:00 PM GMT+1 (Europe/Berlin)". `zone` defaults to the runtime's zone.
+ */
+export function formatDateTimeWithZone(iso: string | null | undefined, locale: string, zone?: string): string {
+  const formatted = formatDateTime(iso, locale, zone);
+  if (!formatted) return '';
+  const name = zone ?? timeZoneName();
+  return formatted.endsWith(name) ? formatted : `${formatted} (${name})`;
+}
+
 /** A compact form for cards: "Sat, 1 Dec, 18:30". */
 export function formatShortDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '';

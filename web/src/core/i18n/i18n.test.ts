@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { en } from './en';
 import { ru } from './ru';
-import { createI18n, pickLocale, STORAGE_KEY, translate } from './index';
+import { createI18n, pickLocale, pluralForm, STORAGE_KEY, translate } from './index';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));
@@ -35,6 +35,10 @@ describe('translate', () => {
   it('Russian has every English key, and no empty strings', () => {
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
     for (const [k, v] of Object.entries(ru)) expect(v, k).not.toBe('');
+  });
+  it('leaving a room and logging out read differently in every language', () => {
+    for (const locale of ['en', 'ru'] as const) expect(translate(locale, 'room.leave')).not.toBe(translate(locale, 'nav.logout'));
+    expect(translate('ru', 'room.leave')).toBe('Покинуть комнату');
   });
   it('placeholders match between languages', () => {
     const names = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
@@ -81,5 +85,22 @@ describe('createI18n', () => {
     expect(i18n.getLocale()).toBe('ru');
     i18n.setLocale('en');
     expect(i18n.getLocale()).toBe('en');
+  });
+});
+
+describe('pluralForm', () => {
+  it('picks the Russian form by number', () => {
+    const days = translate('ru', 'countdown.days');
+    expect([1, 2, 5, 11, 21, 22, 25, 0].map((n) => `${n} ${pluralForm('ru', days, n)}`)).toEqual([
+      '1 день', '2 дня', '5 дней', '11 дней', '21 день', '22 дня', '25 дней', '0 дней',
+    ]);
+  });
+  it('picks the English form by number', () => {
+    const days = translate('en', 'countdown.days');
+    expect([1, 2, 0].map((n) => `${n} ${pluralForm('en', days, n)}`)).toEqual(['1 day', '2 days', '0 days']);
+  });
+  it('falls back to other, then to the last form', () => {
+    expect(pluralForm('ru', 'one=x|other=y', 5)).toBe('y');
+    expect(pluralForm('ru', 'one=x|few=z', 5)).toBe('z');
   });
 });

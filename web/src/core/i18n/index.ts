@@ -37,6 +37,20 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
   );
 }
 
+/**
+ * The form of a counted word for `count` in `locale`. `forms` lists the language's plural categories,
+ * "one=день|few=дня|many=дней|other=дня"; a category it lacks falls back to `other`, then to the last form.
+ */
+export function pluralForm(locale: Locale, forms: string, count: number): string {
+  const byCategory = new Map<string, string>();
+  for (const form of forms.split('|')) {
+    const eq = form.indexOf('=');
+    if (eq > 0) byCategory.set(form.slice(0, eq), form.slice(eq + 1));
+  }
+  const category = new Intl.PluralRules(locale).select(count);
+  return byCategory.get(category) ?? byCategory.get('other') ?? forms.slice(forms.lastIndexOf('=') + 1);
+}
+
 export interface I18nStore {
   getLocale(): Locale;
   /** Switches the language and remembers it in storage. */

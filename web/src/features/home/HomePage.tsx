@@ -2,7 +2,7 @@ import { Link } from 'react-router-dom';
 import { useDocumentTitle, useI18n, useSession } from '../../app/services';
 import { buttonClass } from '../../ui/Button';
 import { PageHeading } from '../../ui/PageHeading';
-import { LiveNowSection } from './LiveNowSection';
+import { LIVE_ROOMS_ID, LiveNowSection } from './LiveNowSection';
 import { UpcomingSection } from './UpcomingSection';
 import './home.css';
 
@@ -27,11 +27,11 @@ export function HomePage() {
             {t('home.create')}
           </Link>
         </div>
-        <div className="hero-art" aria-hidden="true">
-          <div className="hero-screen">
-            <span className="hero-play" />
-          </div>
-          <div className="hero-seats">
+        <div className="hero-art">
+          <a className="hero-screen" href={`#${LIVE_ROOMS_ID}`} aria-label={t('home.watchLive')}>
+            <span className="hero-play" aria-hidden="true" />
+          </a>
+          <div className="hero-seats" aria-hidden="true">
             <span />
             <span />
             <span />

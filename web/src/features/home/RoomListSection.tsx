@@ -7,6 +7,8 @@ import { RoomCard } from './RoomCard';
 import type { RoomListState } from './use_room_list';
 
 export interface RoomListSectionProps {
+  /** The section element's id, for links to it (it also takes focus when one is followed). */
+  id?: string;
   status: ListStatus;
   title: ReactNode;
   emptyIcon: ReactNode;
@@ -17,7 +19,7 @@ export interface RoomListSectionProps {
 }
 
 /** One home-page list: loading, a failure with what to do, the empty state, or the cards. */
-export function RoomListSection({ status, title, emptyIcon, emptyTitle, emptyBody, state, onRetry }: RoomListSectionProps) {
+export function RoomListSection({ id: sectionId, status, title, emptyIcon, emptyTitle, emptyBody, state, onRetry }: RoomListSectionProps) {
   const { t } = useI18n();
   const id = useId();
   let body;
@@ -42,7 +44,7 @@ export function RoomListSection({ status, title, emptyIcon, emptyTitle, emptyBod
     );
   }
   return (
-    <section className={`home-section home-section-${status} card`} aria-labelledby={id} aria-busy={state.rooms === null && !state.error}>
+    <section id={sectionId} tabIndex={sectionId ? -1 : undefined} className={`home-section home-section-${status} card`} aria-labelledby={id} aria-busy={state.rooms === null && !state.error}>
       <h2 id={id} className="section-title">
         {title}
       </h2>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/services';
-import type { MessageKey } from '../../core/i18n';
+import { pluralForm, type MessageKey } from '../../core/i18n';
 import { remaining, type Remaining } from '../../core/time';
 
 const PARTS: ReadonlyArray<[keyof Remaining & ('days' | 'hours' | 'minutes' | 'seconds'), MessageKey]> = [
@@ -28,7 +28,7 @@ export function useCountdownNow(targetMs: number, initialNow?: number): number {
 
 /** Days, hours, minutes and seconds to the start. A role="timer" region: screen readers do not read every tick. */
 export function Countdown({ now, startMs, labelledBy }: { now: number; startMs: number; labelledBy: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const r = remaining(now, startMs);
   if (r.done) {
     return (
@@ -41,8 +41,8 @@ export function Countdown({ now, startMs, labelledBy }: { now: number; startMs: 
     <div className="countdown" role="timer" aria-labelledby={labelledBy}>
       {PARTS.map(([part, label]) => (
         <div className="countdown-part" key={part}>
-          <span className="countdown-value">{String(r[part]).padStart(2, '0')}</span>{' '}
-          <span className="countdown-unit">{t(label)}</span>
+          <span className="countdown-value">{r[part]}</span>{' '}
+          <span className="countdown-unit">{pluralForm(locale, t(label), r[part])}</span>
         </div>
       ))}
     </div>

@@ -32,6 +32,8 @@ export function PeopleIcon() {
 /**
  * The room's status, host, people count and (when scheduled, unless the lobby shows it anyway) start
  * time, in one line that wraps. `people` is the live presence count when the room's socket has it.
+ * The count is shown for a live room only: presence is counted on the live room's realtime channel,
+ * which a lobby does not open, so a scheduled room would always read "0 watching", its host included.
  */
 export function RoomFacts({ room, withStart = true, people }: { room: Room; withStart?: boolean; people?: number | undefined }) {
   const { t, locale } = useI18n();
@@ -39,7 +41,7 @@ export function RoomFacts({ room, withStart = true, people }: { room: Room; with
     <div className="room-facts">
       <StatusBadge status={room.status} />
       <span className="room-fact">{t('room.hostedBy', { name: room.owner.display_name })}</span>
-      {room.status !== 'ended' && (
+      {room.status === 'live' && (
         <span className="room-fact" data-testid="room-people">
           <PeopleIcon />
           {t('room.watching', { count: people ?? room.participants })}

@@ -1,12 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useAnnounce, useI18n, useServices } from '../../app/services';
 import { errorText, type ErrorText } from '../../core/error_text';
 import { checkGuestName } from '../../core/room_validation';
 import type { Room } from '../../core/rooms_api';
+import { formatDateTimeWithZone } from '../../core/time';
 import { LoadError, Loading } from '../../ui/LoadState';
 import { PageHeading } from '../../ui/PageHeading';
 import { useForm } from '../../ui/use_form';
 import { AccountRequired } from './AccountRequired';
+import { Countdown, useCountdownNow } from './Countdown';
 import { recallGuestName, rememberGuestName } from './guest_name';
 import { isRoomEnded, joinOrAccountRequired } from './join';
 import { JoinFormEnd } from './JoinFormEnd';
@@ -21,13 +23,35 @@ export interface RoomJoinProps {
   onJoined(room: Room): void;
   /** The room ended before the join went through (409 `room_ended`): re-read it to show the ending. */
   onEnded(): void;
+  /** For server-side renders in tests. */
+  initialNow?: number;
+}
+
+/** A scheduled room's countdown and local start time, shown before anything is asked of the visitor. */
+function StartsIn({ startsAt, initialNow }: { startsAt: string; initialNow?: number | undefined }) {
+  const { t, locale } = useI18n();
+  const headingId = useId();
+  const startMs = Date.parse(startsAt);
+  const now = useCountdownNow(startMs, initialNow);
+  return (
+    <div className="join-starts">
+      <h2 id={headingId} className="lobby-title">
+        {t('lobby.startsIn')}
+      </h2>
+      <Countdown now={now} startMs={startMs} labelledBy={headingId} />
+      <p className="lobby-when">
+        {t('lobby.startsAt')} <time dateTime={startsAt}>{formatDateTimeWithZone(startsAt, locale)}</time>
+      </p>
+    </div>
+  );
 }
 
 /**
- * A public room this visitor has not joined yet. Logged-in people join silently; guests give the name
- * others will see. A server that admits accounts only says so, with the way to log in.
+ * A public room this visitor has not joined yet: its title, facts, description and (when scheduled)
+ * the countdown come first. Logged-in people join silently; guests give the name others will see. A
+ * server that admits accounts only says so, with the way to log in.
  */
-export function RoomJoin({ room, loggedIn, onJoined, onEnded }: RoomJoinProps) {
+export function RoomJoin({ room, loggedIn, onJoined, onEnded, initialNow }: RoomJoinProps) {
   const { t } = useI18n();
   const { rooms } = useServices();
   const announce = useAnnounce();
@@ -101,7 +125,9 @@ export function RoomJoin({ room, loggedIn, onJoined, onEnded }: RoomJoinProps) {
   return (
     <section className="room-join card">
       <PageHeading>{room.title}</PageHeading>
-      <RoomFacts room={room} />
+      <RoomFacts room={room} withStart={false} />
+      {room.description && <p className="room-description">{room.description}</p>}
+      {room.status === 'scheduled' && room.starts_at && <StartsIn startsAt={room.starts_at} initialNow={initialNow} />}
       {body}
     </section>
   );

@@ -55,10 +55,9 @@ export function RoomLive({ room, onChange, socket, state, playback = null, call 
         <div className="room-call">
           <CallPanel call={call} supported={callSupported()} participants={state.participants} selfId={state.participantId} selfName={selfName} ready={state.ready} />
         </div>
-        {(room.description || room.is_owner) && (
+        {room.is_owner && (
           <div className="room-info">
-            {room.description && <p className="room-description">{room.description}</p>}
-            {room.is_owner && <OwnerActions room={room} onChange={onChange} />}
+            <OwnerActions room={room} onChange={onChange} />
           </div>
         )}
       </div>

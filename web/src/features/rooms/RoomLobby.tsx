@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../../app/services';
 import { calendarUrl, type Room } from '../../core/rooms_api';
-import { formatDateTime, timeZoneName } from '../../core/time';
+import { formatDateTimeWithZone } from '../../core/time';
 import { buttonClass } from '../../ui/Button';
 import { Countdown, useCountdownNow } from './Countdown';
 import { EditRoomForm } from './EditRoomForm';
@@ -64,12 +64,10 @@ export function RoomLobby({ room, onChange, refresh, initialNow }: RoomLobbyProp
       <Countdown now={now} startMs={startMs} labelledBy={headingId} />
       {room.starts_at && (
         <p className="lobby-when">
-          {t('lobby.startsAt')} <time dateTime={room.starts_at}>{formatDateTime(room.starts_at, locale)}</time>{' '}
-          <span className="lobby-zone">({timeZoneName()})</span>
+          {t('lobby.startsAt')} <time dateTime={room.starts_at}>{formatDateTimeWithZone(room.starts_at, locale)}</time>
         </p>
       )}
       <p className="lobby-length">{t('lobby.length', { minutes: room.duration_minutes })}</p>
-      {room.description && <p className="room-description">{room.description}</p>}
       <div className="lobby-actions">
         <a className={buttonClass('secondary')} href={calendarUrl(room.slug)} download>
           <svg className="btn-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">

@@ -3,7 +3,6 @@ import { useNavigate } from 'react-router-dom';
 import { useAnnounce, useI18n } from '../../app/services';
 import type { Room } from '../../core/rooms_api';
 import { Button } from '../../ui/Button';
-import { copyText } from '../../ui/clipboard';
 import { PageHeading } from '../../ui/PageHeading';
 import { usePolling } from '../../ui/use_polling';
 import { useRoomSocket } from './live/use_room_socket';
@@ -11,6 +10,7 @@ import { RoomEnded } from './RoomEnded';
 import { RoomFacts } from './RoomFacts';
 import { RoomLive } from './RoomLive';
 import { RoomLobby } from './RoomLobby';
+import { ShareButton } from './ShareButton';
 
 /** Rooms change on their own (start, end); re-read now and then (the realtime channel carries chat and people). */
 const REFRESH_MS = 30_000;
@@ -23,7 +23,7 @@ export interface RoomViewProps {
   onSignedOut(room: Room): void;
 }
 
-/** A room this visitor has joined (or any ended room): the header, then the lobby, the player, or the ending. */
+/** A room this visitor has joined (or any ended room): the header (title, facts, description), then the lobby, the player, or the ending. */
 export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps) {
   const { t } = useI18n();
   const announce = useAnnounce();
@@ -47,32 +47,26 @@ export function RoomView({ room, onChange, refresh, onSignedOut }: RoomViewProps
   useEffect(() => {
     if (live && socketStatus === 'signed_out') onSignedOut(room);
   }, [live, socketStatus, room, onSignedOut]);
+  // Who is here: the channel's members once it is up; before that the count the room was read with,
+  // which may not include this visitor yet (a host opening their room read "0 watching").
+  const people = live ? (state.ready ? state.members.length : Math.max(room.participants, 1)) : undefined;
   // The hello carries the room as the server sees it: a status that moved on is re-read.
   const heardStatus = socketStatus === 'ended' ? null : state.room?.status;
   useEffect(() => {
     if (live && heardStatus && heardStatus !== 'live') void refresh();
   }, [live, heardStatus, refresh]);
 
-  async function share() {
-    if (await copyText(room.url)) announce(t('share.linkCopied'));
-    else announce(t('share.copyFailedUrl', { url: room.url }), 'alert');
-  }
-
   return (
     <div className="room">
       <header className="room-header">
         <div className="room-header-main">
           <PageHeading className="room-title">{room.title}</PageHeading>
-          <RoomFacts room={room} withStart={false} people={live && state.ready ? state.members.length : undefined} />
+          <RoomFacts room={room} withStart={false} people={people} />
+          {room.description && <p className="room-description">{room.description}</p>}
         </div>
         {room.status !== 'ended' && (
           <div className="room-header-actions">
-            <Button variant="secondary" onClick={share}>
-              <svg className="btn-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-                <path d="M8.5 11.5a3.5 3.5 0 0 0 5 0l2.5-2.5a3.5 3.5 0 0 0-5-5l-1 1M11.5 8.5a3.5 3.5 0 0 0-5 0L4 11a3.5 3.5 0 0 0 5 5l1-1" />
-              </svg>
-              {t('room.share')}
-            </Button>
+            <ShareButton url={room.url} />
             <Button variant="ghost" onClick={() => navigate('/')}>
               {t('room.leave')}
             </Button>

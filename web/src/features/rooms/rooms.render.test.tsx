@@ -155,6 +155,27 @@ describe('joining a public room', () => {
     expect(labelled(html, 'Your name')).toBe(true);
     expect(html).toMatch(/<button type="submit"[^>]*>Join room<\/button>/);
   });
+  it('a guest at a scheduled room sees title, description and countdown before the name form', () => {
+    const now = Date.parse(room.starts_at!) - ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000;
+    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn={false} onJoined={noop} onEnded={noop} initialNow={now} />);
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const order = ['Friday film', 'Bring snacks', 'Starts in', '2 days 3 hours 4 minutes 5 seconds', 'Starts Tuesday, December 1, 2026 at 6:00 PM UTC', 'Enter your name to join.'];
+    const at = order.map((s) => text.indexOf(s));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(html).toMatch(/<h2 id="([^"]+)" class="lobby-title">Starts in<\/h2><div class="countdown" role="timer" aria-labelledby="\1">/);
+    expect(unnamedControls(html)).toEqual([]);
+  });
+
+  it('speaks Russian to a guest at a scheduled room', () => {
+    const now = Date.parse(room.starts_at!) - 5 * 24 * 3600 * 1000;
+    const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn={false} onJoined={noop} onEnded={noop} initialNow={now} />, { locale: 'ru' });
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('До начала');
+    expect(text).toContain('5 дней 0 часов 0 минут 0 секунд');
+    expect(text.indexOf('До начала')).toBeLessThan(text.indexOf('Введите имя, чтобы войти.'));
+  });
+
   it('a logged-in visitor joins without a form', () => {
     const html = render(<RoomJoin room={{ ...room, joined: false }} loggedIn onJoined={noop} onEnded={noop} />, { user: ada });
     expect(html).toContain('Joining the room…');
@@ -169,8 +190,9 @@ describe('lobby', () => {
     const html = render(<RoomLobby room={room} onChange={noop} refresh={noopAsync} initialNow={now} />);
     expect(html).toMatch(/<h2 id="([^"]+)" class="lobby-title">Starts in<\/h2><div class="countdown" role="timer" aria-labelledby="\1">/);
     const text = html.replace(/<[^>]+>/g, '');
-    expect(text).toContain('02 days03 hours04 minutes05 seconds');
-    expect(html).toContain('<time dateTime="2026-12-01T18:00:00Z">Tuesday, December 1, 2026 at 6:00 PM UTC</time>');
+    expect(text).toContain('2 days3 hours4 minutes5 seconds');
+    expect(html).toContain('<time dateTime="2026-12-01T18:00:00Z">Tuesday, December 1, 2026 at 6:00 PM UTC</time></p>');
+    expect(text).not.toContain('(UTC)');
     expect(html).toMatch(/<a class="btn btn-secondary" href="\/api\/v1\/rooms\/abcdefghjk\/calendar.ics" download="">.*Add to calendar<\/a>/);
     expect(html).toContain('Expected length: 95 min');
     expect(html).not.toContain('Cancel room');
@@ -188,17 +210,49 @@ describe('lobby', () => {
     expect(html).toContain('До начала');
     expect(html).toContain('Добавить в календарь');
     expect(html).toContain('1 декабря 2026');
+    const text = html.replace(/<[^>]+>/g, '');
+    expect(text).toContain('2 дня3 часа4 минуты5 секунд');
+  });
+
+  it('says one day, not "01 days", and declines Russian words by number', () => {
+    const start = Date.parse(room.starts_at!);
+    const left = (d: number, h: number, m: number, s: number) => start - (((d * 24 + h) * 60 + m) * 60 + s) * 1000;
+    const text = (at: number, locale: 'en' | 'ru') =>
+      render(<RoomLobby room={room} onChange={noop} refresh={noopAsync} initialNow={at} />, { locale }).replace(/<[^>]+>/g, '');
+    expect(text(left(1, 1, 1, 1), 'en')).toContain('1 day1 hour1 minute1 second');
+    expect(text(left(1, 21, 22, 11), 'ru')).toContain('1 день21 час22 минуты11 секунд');
+    expect(text(left(5, 2, 0, 3), 'ru')).toContain('5 дней2 часа0 минут3 секунды');
   });
 });
 
 describe('joined room', () => {
-  it('has a header with title, status, people count, Share and Leave', () => {
+  it('has a header with title, status, Share and Leave; the people count only once the room is live', () => {
     const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
     expect(html).toContain('>Friday film</h1>');
     expect(html).toContain('<span class="badge badge-scheduled">Scheduled</span>');
-    expect(html).toContain('3 watching');
+    expect(html).not.toContain('watching');
+    expect(html).not.toContain('data-testid="room-people"');
+    const live = render(<RoomView room={{ ...room, status: 'live' }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
+    expect(live).toContain('3 watching');
+    const alone = render(<RoomView room={{ ...room, status: 'live', is_owner: true, participants: 0 }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada });
+    expect(alone).toContain('1 watching'); // the host, before their channel is up
     expect(html).toMatch(/<button[^>]*>.*Share<\/button>/);
     expect(html).toMatch(/<button[^>]*>Leave<\/button>/);
+  });
+
+  it('the description sits with the title in the header, in the lobby and live', () => {
+    for (const status of ['scheduled', 'live'] as const) {
+      const html = render(<RoomView room={{ ...room, status }} onChange={noop} refresh={noopAsync} onSignedOut={noop} />);
+      const header = /<header class="room-header">(.*?)<\/header>/.exec(html)?.[1] ?? '';
+      expect(header, status).toMatch(/<div class="room-header-main"><h1[^>]*>Friday film<\/h1>.*<p class="room-description">Bring snacks<\/p><\/div>/);
+      expect(html.split('Bring snacks').length - 1, status).toBe(1);
+    }
+  });
+
+  it('in Russian, leaving the room and logging out are two different words', () => {
+    const html = render(<RoomView room={room} onChange={noop} refresh={noopAsync} onSignedOut={noop} />, { user: ada, locale: 'ru' });
+    expect(html).toMatch(/<button[^>]*>Покинуть комнату<\/button>/);
+    expect(html).not.toMatch(/<button[^>]*>Выйти<\/button>/);
   });
 
   it('live: a labelled Player region titled with the room and the video\'s progress; chat and people beside it; the owner can end it', () => {

@@ -1,7 +1,7 @@
 import { splitLinks } from '../../../core/linkify';
 
 /**
- * A message's text as React text nodes, with http(s) links as safe anchors. Never HTML: whatever the
+ * A message’s text as React text nodes, with http(s) and bare www. links as safe anchors. Never HTML: whatever the
  * text contains (tags, scripts, other URL schemes) is shown as the characters it is.
  */
 export function ChatText({ text }: { text: string }) {

@@ -74,6 +74,16 @@ describe('chat log', () => {
     expect(html).toContain('<a href="https://example.com/t?a=1&amp;b=2" rel="noopener noreferrer nofollow" target="_blank">https://example.com/t?a=1&amp;b=2</a><span>.</span>');
   });
 
+  it('links a bare www. address like an https link, and leaves www.<script> as escaped text', () => {
+    const html = log({ ...base, timeline: [
+      { kind: 'message', key: 'm1', seq: 1, message: msg(1, 'see www.example.org.') },
+      { kind: 'message', key: 'm2', seq: 2, message: msg(2, 'www.<script>window.__xss=1</script>') },
+    ] });
+    expect(html).toContain('<span>see </span><a href="https://www.example.org/" rel="noopener noreferrer nofollow" target="_blank">www.example.org</a><span>.</span>');
+    expect(html).toContain('<span>www.&lt;script&gt;window.__xss=1&lt;/script&gt;</span>');
+    expect(html).not.toMatch(/<script\b/);
+  });
+
   it('shows author and local time once per run of messages, and quiet join/leave lines', () => {
     const timeline: RoomSocketState['timeline'] = [
       { kind: 'joined', key: 'e1', seq: 1, memberId: 'u8', name: 'Bo' },

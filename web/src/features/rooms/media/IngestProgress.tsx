@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../app/services';
 import type { MessageKey } from '../../../core/i18n';
 import { MEDIA_STEPS, mediaStep, progressPieces, type Media } from '../../../core/media';
@@ -36,10 +36,15 @@ export function IngestProgress({ media, isOwner, onRetry, retrying, retryError, 
         ? t('media.queued.body')
         : t(place === 'share' ? 'media.share.body' : 'media.working.body');
 
-  // The CSP forbids style attributes; a style set from script is fine.
-  useEffect(() => {
+  // One number drives the text and the bar: the fill is set to `value` after every render (also when
+  // the bar is shown anew), and a fill that shrinks (the next step starts at 0) jumps instead of sliding
+  // down under a text that already says 0%. The CSP forbids style attributes; a style set from script is fine.
+  const [last, setLast] = useState({ value, grows: true });
+  if (last.value !== value) setLast({ value, grows: value > last.value });
+  const grows = last.value === value ? last.grows : value > last.value;
+  useLayoutEffect(() => {
     fill.current?.style.setProperty('--progress', `${value}%`);
-  }, [value]);
+  });
 
   const retryButton = isOwner && (
     <Button variant="secondary" busy={retrying} onClick={onRetry}>
@@ -64,7 +69,7 @@ export function IngestProgress({ media, isOwner, onRetry, retrying, retryError, 
             aria-valuenow={value}
             aria-valuetext={sentence}
           >
-            <div className="ingest-fill" ref={fill} />
+            <div className="ingest-fill" ref={fill} data-grows={grows} />
           </div>
           {note && <p className="ingest-note">{note}</p>}
         </>
