@@ -368,6 +368,11 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
 
   function onError(code: string) {
     switch (code) {
+      case 'media_disabled':
+        // This server has no video chat: say so once, never poll (a new hello asks again).
+        teardown();
+        store.set({ status: 'off' });
+        return;
       case 'media_unavailable':
         // While joining: the media server is off or down. In the call: it went away under us.
         if (joined()) send({ type: 'media.leave' });
