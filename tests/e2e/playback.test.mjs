@@ -201,7 +201,7 @@ describe('web app: shared playback', { concurrency: false }, () => {
     await expectAgreement('paused', 'after the second Space');
   });
 
-  it('host only: a guest’s action is refused with a visible message; the host still controls', { timeout: TEST_MS }, async () => {
+  it('host only: a guest’s shared controls are disabled with the reason shown, a shortcut is refused with a visible message; the host still controls', { timeout: TEST_MS }, async () => {
     await controls(A.page).getByRole('button', { name: 'Playback settings' }).click();
     const settings = controls(A.page).getByRole('group', { name: 'Playback settings' });
     await settings.getByRole('radio', { name: 'Host only' }).check();
@@ -212,7 +212,15 @@ describe('web app: shared playback', { concurrency: false }, () => {
     await player(B.page).getByText('Only the host controls playback in this room.').waitFor();
 
     const before = await agreement();
-    await controls(B.page).getByRole('button', { name: 'Play', exact: true }).click();
+    for (const c of [
+      controls(B.page).getByRole('button', { name: 'Play', exact: true }),
+      controls(B.page).getByRole('slider', { name: 'Position' }),
+      controls(B.page).getByRole('slider', { name: 'Room volume' }),
+      controls(B.page).getByRole('button', { name: 'Mute for everyone' }),
+    ]) assert.equal(await c.isDisabled(), true, `${c} is disabled for a guest`);
+    assert.equal(await controls(B.page).getByRole('button', { name: 'Mute for me' }).isDisabled(), false);
+    await B.page.locator('body').click({ position: { x: 5, y: 5 } });
+    await B.page.keyboard.press('Space');
     await B.page.getByRole('alert').filter({ hasText: 'Only the host can control playback in this room.' }).waitFor();
     await shots(B.page, 'playback-refused');
     const afterRefusal = await expectAgreement('paused', 'after the refusal');

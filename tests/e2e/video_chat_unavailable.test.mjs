@@ -1,7 +1,8 @@
 // End-to-end: video chat with its media server down. Kino runs with media mode "external" pointed at a
 // closed loopback port (no Janus answers there), so /readyz says "degraded". A room still works: the
 // player region and the chat are there, a message goes through, and the video-call area says
-// "Video chat is unavailable…". No media flows, so this runs on loopback without a network namespace.
+// "Video chat is unavailable…". With video chat turned off in the config instead, the call area says so
+// and offers no device buttons. No media flows, so this runs on loopback without a network namespace.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -65,5 +66,26 @@ describe('video chat: media server down', () => {
     await input.press('Enter');
     await b.getByRole('region', { name: 'Messages' }).getByText('Still here without video').waitFor();
     assert.deepEqual(pageErrors, [], 'uncaught page errors');
+  });
+});
+
+describe('video chat: turned off on this server', () => {
+  it('the call area says it is turned off, with no device buttons and no tiles', { timeout: TEST_MS }, async () => {
+    const off = await startKino({ timeoutMs: 30_000 }); // KINO_MEDIA_MODE=off
+    try {
+      const offRoom = await callRoom(browser, off.url, 1, { title: 'No video chat', prefix: 'offmedia' });
+      const page = await offRoom.people[0].context.newPage();
+      page.setDefaultTimeout(STEP_MS);
+      page.on('pageerror', (err) => pageErrors.push(`off: ${err}`));
+      await page.goto(offRoom.url);
+      const call = page.getByRole('region', { name: 'Video call' });
+      await call.getByRole('status').filter({ hasText: /^\s*Video chat is turned off on this server/ }).waitFor();
+      assert.equal(await call.getByRole('button').count(), 0, 'no Microphone, Camera or Devices buttons');
+      assert.equal(await call.locator('[data-testid="call-tile"]').count(), 0);
+      assert.equal(await call.getByText('Video chat is unavailable').count(), 0, 'off is not "unavailable, reconnecting"');
+      assert.deepEqual(pageErrors, [], 'uncaught page errors');
+    } finally {
+      await off.stop();
+    }
   });
 });

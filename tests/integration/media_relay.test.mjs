@@ -199,7 +199,7 @@ describe('video-call relay without Janus', () => {
       const a = await connect(off, room.slug, { cookie: owner.cookie });
       a.send({ type: 'media.join' });
       const e = await a.waitFor((f) => f.type === 'error');
-      assert.equal(e.code, 'media_unavailable');
+      assert.equal(e.code, 'media_disabled');
       assert.match(e.message, /turned off/);
     } finally {
       await off.stop();

@@ -146,7 +146,7 @@ void RoomActor::Impl::applyMedia(Effects& fx) {
     if (it == outlets.end()) continue;
     if (!media) {
       it->second->deliver(std::make_shared<const std::string>(errorFrame(
-          "media_unavailable",
+          "media_disabled",
           "Video chat is turned off on this server. Chat and the film work as usual.")));
       continue;
     }

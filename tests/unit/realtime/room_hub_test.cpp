@@ -13,6 +13,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "fakes/fake_clock.hpp"
@@ -26,10 +28,23 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 struct CountingOutlet : Outlet {
-  void deliver(Frame) override { ++frames; }
+  void deliver(Frame f) override {
+    {
+      std::lock_guard lock(mu);
+      if (f) texts.push_back(*f);
+    }
+    ++frames;
+  }
   void close(int, std::string) override { ++closes; }
+  bool saw(std::string_view needle) {
+    std::lock_guard lock(mu);
+    return std::any_of(texts.begin(), texts.end(),
+                       [&](const std::string& t) { return t.find(needle) != std::string::npos; });
+  }
   std::atomic<int> frames{0};
   std::atomic<int> closes{0};
+  std::mutex mu;
+  std::vector<std::string> texts;
 };
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -208,6 +223,20 @@ TEST_F(RoomHubTest, EndingARoomReachesItsOpenConnections) {
   hub_->endRoom(id, {"owner_ended", "2026-12-05T20:00:00Z"});
   EXPECT_TRUE(eventually([&] { return outlet->closes == 1; }));
   hub_->endRoom(id + 1000, {"owner_ended", ""});  // a room without an actor: nothing to do
+}
+
+TEST_F(RoomHubTest, MediaJoinOnAServerWithoutVideoChatSaysItIsTurnedOffNotDown) {
+  makeHub(0ms);  // HubOptions.media = nullptr: video chat is off on this server
+  const auto id = makeRoom(4);
+  auto outlet = std::make_shared<CountingOutlet>();
+  auto actor = hub_->acquire(id, slugOf(4));
+  ASSERT_TRUE(actor.ok());
+  (*actor)->connect(visitor(1), outlet);
+  ASSERT_TRUE(eventually([&] { return outlet->frames >= 1; }));
+  (*actor)->receive(1, R"({"type":"media.join"})");
+  ASSERT_TRUE(eventually([&] { return outlet->saw("\"code\":\"media_disabled\""); }));
+  EXPECT_TRUE(outlet->saw("turned off on this server"));
+  EXPECT_FALSE(outlet->saw("media_unavailable")) << "off is not down: clients would poll";
 }
 
 // The reported leak: every room ever opened kept its actor and a 1 s timer until shutdown.

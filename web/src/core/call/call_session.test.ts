@@ -50,6 +50,16 @@ describe('call session: joining', () => {
     expect(ch.of('media.join')).toHaveLength(waits.length + 2);
   });
 
+  it('media_disabled: says video chat is off and never polls', async () => {
+    const { call, ch } = setup();
+    ch.hello();
+    ch.frame({ type: 'error', code: 'media_disabled', message: 'Video chat is turned off on this server.' });
+    expect(call.getView().status).toBe('off');
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(ch.of('media.join')).toHaveLength(1);
+    expect(call.getView().status).toBe('off');
+  });
+
   it('a join that gets no answer counts as unavailable and is retried', async () => {
     const { call, ch } = setup();
     ch.hello();

@@ -8,6 +8,7 @@
 //   a call whose media server died to another one), then less often (`CALL.retryStepsMs`, then every
 //   `CALL.retryMs`), and soon again once a join succeeded. Joining is with
 //   camera and microphone off: nothing asks for a device until the person turns one on.
+//   `media_disabled` (this server has no video chat) is final: status `off`, no retries.
 // - A socket drop (or a new hello) hands the call over (handover.ts): the old connections keep playing
 //   until everyone flows in the call joined on the next socket, then close. `media.closed` closes both
 //   at once and clears the remote streams. Devices that were on stay on and are published again after
@@ -368,6 +369,11 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
 
   function onError(code: string) {
     switch (code) {
+      case 'media_disabled':
+        // This server has no video chat: say so once, never poll (a new hello asks again).
+        teardown();
+        store.set({ status: 'off' });
+        return;
       case 'media_unavailable':
         // While joining: the media server is off or down. In the call: it went away under us.
         if (joined()) send({ type: 'media.leave' });

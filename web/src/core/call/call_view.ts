@@ -6,9 +6,10 @@ import { NO_DEVICES, type DeviceKind, type DeviceLists, type DeviceProblem } fro
 
 /**
  * `connecting`: joining (or the socket is reconnecting); `joined`: in the call; `unavailable`: the
- * media server is off or gone (chat and the film go on), retried by itself.
+ * media server is down or gone (chat and the film go on), retried by itself; `off`: this server has
+ * no video chat at all (`media_disabled`), not retried.
  */
-export type CallStatus = 'connecting' | 'joined' | 'unavailable';
+export type CallStatus = 'connecting' | 'joined' | 'unavailable' | 'off';
 
 export interface LocalDevice {
   /** The person wants it on (the toggle is pressed); true while it starts. */

@@ -20,6 +20,8 @@ export interface DeviceChoice {
 export interface DeviceLists {
   cameras: readonly DeviceChoice[];
   mics: readonly DeviceChoice[];
+  /** True when the browser listed its devices and none of them is a microphone (unknown = absent). */
+  noMic?: boolean;
 }
 
 export const NO_DEVICES: DeviceLists = { cameras: [], mics: [] };
@@ -83,10 +85,12 @@ export async function capture(devices: MediaDevicesLike | null, kind: DeviceKind
 /** The cameras and microphones, without the placeholders browsers list before permission (no id). */
 export function deviceLists(infos: readonly DeviceInfoLike[]): DeviceLists {
   const pick = (kind: string) => infos.filter((d) => d.kind === kind && d.deviceId !== '').map((d) => ({ id: d.deviceId, label: d.label }));
-  return { cameras: pick('videoinput'), mics: pick('audioinput') };
+  const lists: DeviceLists = { cameras: pick('videoinput'), mics: pick('audioinput') };
+  // Before any permission a browser lists each kind it has once, without an id: none at all = no microphone.
+  return infos.some((d) => d.kind === 'audioinput') ? lists : { ...lists, noMic: true };
 }
 
 export function sameDevices(a: DeviceLists, b: DeviceLists): boolean {
   const same = (x: readonly DeviceChoice[], y: readonly DeviceChoice[]) => x.length === y.length && x.every((d, i) => d.id === y[i]?.id && d.label === y[i]?.label);
-  return same(a.cameras, b.cameras) && same(a.mics, b.mics);
+  return same(a.cameras, b.cameras) && same(a.mics, b.mics) && a.noMic === b.noMic;
 }

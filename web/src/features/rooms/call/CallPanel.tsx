@@ -31,19 +31,27 @@ export interface CallPanelProps {
 
 function statusKey(view: CallView, ready: boolean, supported: boolean): MessageKey | null {
   if (!supported) return 'call.unsupported';
+  if (view.status === 'off') return 'call.off';
   if (view.status === 'unavailable') return 'call.unavailable';
   if (view.status === 'connecting' || !ready) return 'call.connecting';
   return null;
 }
 
-/** The room's video call: a tile per person (you first), the call's status, and the controls. */
+/**
+ * The room's video call: a video tile per camera that is on (you first), everyone else as a compact
+ * list of names with their microphone state, the call's status, and the controls. When this server has
+ * no video chat it says so and shows nothing else.
+ */
 export function CallPanel({ call, supported, participants, selfId, selfName, ready }: CallPanelProps) {
   const { t } = useI18n();
   const view = useCallView(call);
   useCallDebug(call);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [unblock, setUnblock] = useState(0);
-  const tiles = ready ? callTiles({ participants, selfId, selfName, view }) : [];
+  const off = view.status === 'off';
+  const everyone = ready && !off ? callTiles({ participants, selfId, selfName, view }) : [];
+  const tiles = everyone.filter((tile) => tile.camera);
+  const people = everyone.filter((tile) => !tile.camera);
   const status = statusKey(view, ready, supported);
   // Small tiles get a small simulcast layer; the server keeps the choice for later offers.
   const qualities = tileQualities(tiles);
@@ -99,7 +107,15 @@ export function CallPanel({ call, supported, participants, selfId, selfName, rea
           ))}
         </ul>
       )}
-      {actions && <CallControls view={view} actions={actions} />}
+      {people.length > 0 && (
+        <ul className="call-people" aria-label={t('call.people')}>
+          {people.map((tile) => (
+            <CallTile key={tile.id} tile={tile} compact unblock={unblock} onSoundBlocked={() => setSoundBlocked(true)} />
+          ))}
+        </ul>
+      )}
+      {actions && !off && view.devices.noMic && !view.mic.live && <p className="call-notice call-notice-quiet call-nomic">{t('call.noMic')}</p>}
+      {actions && !off && <CallControls view={view} actions={actions} />}
     </section>
   );
 }

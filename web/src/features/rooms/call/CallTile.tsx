@@ -41,16 +41,18 @@ function StreamAudio({ stream, unblock, onBlocked }: StreamAudioProps) {
 
 export interface CallTileProps {
   tile: TileModel;
+  /** A person without a camera: one line (mic state and name) in the people list, not a video tile. */
+  compact?: boolean;
   unblock: number;
   onSoundBlocked(): void;
 }
 
 /** One person in the call: their video (or initials), name, muted-microphone mark and speaking ring. */
-export function CallTile({ tile, unblock, onSoundBlocked }: CallTileProps) {
+export function CallTile({ tile, unblock, onSoundBlocked, compact = false }: CallTileProps) {
   const { t } = useI18n();
-  const classes = ['call-tile'];
-  if (tile.featured) classes.push('call-tile-featured');
-  if (tile.self) classes.push('call-tile-self');
+  const classes = [compact ? 'call-person' : 'call-tile'];
+  if (!compact && tile.featured) classes.push('call-tile-featured');
+  if (!compact && tile.self) classes.push('call-tile-self');
   return (
     <li
       className={classes.join(' ')}
@@ -61,18 +63,23 @@ export function CallTile({ tile, unblock, onSoundBlocked }: CallTileProps) {
       data-mic={tile.mic ? 'on' : 'off'}
       data-talking={tile.talking ? 'true' : 'false'}
     >
-      {tile.camera && <StreamVideo stream={tile.stream} mirrored={tile.self} />}
-      {/* Camera off, or on but its video not here yet: the initials. */}
-      {(!tile.camera || !tile.stream) && (
+      {!compact && tile.camera && <StreamVideo stream={tile.stream} mirrored={tile.self} />}
+      {/* Camera on but its video not here yet: the initials. */}
+      {!compact && (!tile.camera || !tile.stream) && (
         <span className={tile.camera ? 'call-avatar call-avatar-waiting' : 'call-avatar'} aria-hidden="true">
           {initials(tile.name)}
         </span>
       )}
       {!tile.self && tile.stream && <StreamAudio stream={tile.stream} unblock={unblock} onBlocked={onSoundBlocked} />}
-      <span className="call-tile-label">
+      <span className={compact ? 'call-person-label' : 'call-tile-label'}>
         {!tile.mic && (
           <span className="call-tile-muted" role="img" aria-label={t('call.micOff')}>
             <CallIcon name="micOff" className="call-tile-icon" />
+          </span>
+        )}
+        {compact && tile.mic && (
+          <span className="call-person-mic" role="img" aria-label={t('call.micOn')}>
+            <CallIcon name="mic" className="call-tile-icon" />
           </span>
         )}
         <span className="call-tile-name">{tile.name}</span>

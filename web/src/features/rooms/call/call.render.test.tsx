@@ -68,7 +68,7 @@ describe('call grid', () => {
     expect(tileHtml(html, 'p3')).not.toContain('<video');
   });
 
-  it('one person: the Video call region with your own tile, camera off (initials) and muted', () => {
+  it('one person, camera off: the Video call region with no video tile, only your name and muted mark in the compact people list', () => {
     const html = panel();
     expect(html).toContain('<section class="call" aria-label="Video call">');
     const [tag] = tiles(html);
@@ -78,12 +78,14 @@ describe('call grid', () => {
     expect(attr(tag!, 'data-camera')).toBe('off');
     expect(attr(tag!, 'data-mic')).toBe('off');
     expect(attr(tag!, 'data-talking')).toBe('false');
+    expect(tag).toContain('class="call-person"');
     const mine = tileHtml(html, 'p1');
-    expect(mine).toContain('<span class="call-avatar" aria-hidden="true">AL</span>');
+    expect(mine).not.toContain('call-avatar'); // no big empty tile
     expect(mine).toContain('role="img" aria-label="Microphone off"');
     expect(mine).toContain('<span class="call-tile-name">Ada Lovelace</span>');
     expect(mine).not.toContain('<video');
-    expect(html).toContain('data-size="l"');
+    expect(html).not.toContain('call-grid');
+    expect(html).toContain('<ul class="call-people" aria-label="In the room, camera off">');
   });
 
   it('five people: remote camera on plays a video, camera off shows initials, mic on has no muted mark, the speaker is featured', () => {
@@ -107,14 +109,16 @@ describe('call grid', () => {
     };
     const html = panel({ view, participants });
     const tags = tiles(html);
-    expect(tags.map((t) => attr(t, 'data-participant-id'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    // Video tiles for the three cameras that are on, then the two without a camera in the people list.
+    expect(tags.map((t) => attr(t, 'data-participant-id'))).toEqual(['p1', 'p2', 'p5', 'p3', 'p4']);
     expect(tags.map((t) => `${attr(t, 'data-camera')}/${attr(t, 'data-mic')}/${attr(t, 'data-talking')}/${attr(t, 'data-self')}`)).toEqual([
       'on/off/false/true',
       'on/on/true/false',
+      'on/off/false/false',
       'off/off/false/false',
       'off/on/false/false',
-      'on/off/false/false',
     ]);
+    expect(tags.map((t) => attr(t, 'class'))).toEqual(['call-tile call-tile-self', 'call-tile call-tile-featured', 'call-tile', 'call-person', 'call-person']);
     expect(html).toContain('data-size="m"');
     // You: your mirrored preview.
     expect(tileHtml(html, 'p1')).toContain('<video class="call-video call-video-mirrored"');
@@ -124,22 +128,24 @@ describe('call grid', () => {
     expect(bo).toContain('<audio autoPlay=""></audio>');
     expect(bo).not.toContain('Microphone off');
     expect(tags[1]).toContain('class="call-tile call-tile-featured"');
-    // Cy: camera off.
-    expect(tileHtml(html, 'p3')).toContain('<span class="call-avatar" aria-hidden="true">CT</span>');
+    // Cy: camera off: a name with the muted mark, no tile.
+    expect(tileHtml(html, 'p3')).not.toContain('call-avatar');
     expect(tileHtml(html, 'p3')).not.toContain('<video');
     expect(tileHtml(html, 'p3')).toContain('aria-label="Microphone off"');
-    // Dee: camera off, mic on, no stream yet: no sound element.
+    // Dee: camera off, mic on, no stream yet: no sound element; the mic shown as on.
     expect(tileHtml(html, 'p4')).not.toContain('<audio');
     expect(tileHtml(html, 'p4')).not.toContain('Microphone off');
+    expect(tileHtml(html, 'p4')).toContain('aria-label="Microphone on"');
   });
 
-  it('thirty people: thirty tiles, smallest size, unique ids', () => {
+  it('thirty people, nine other cameras on (yours off): thirty entries with unique ids, nine video tiles sized for nine', () => {
     const participants = Array.from({ length: 30 }, (_, i) => person(i + 1, { camera: i % 3 === 0, mic: i % 2 === 0 }));
     const html = panel({ participants });
     const ids = tiles(html).map((t) => attr(t, 'data-participant-id'));
     expect(ids).toHaveLength(30);
     expect(new Set(ids).size).toBe(30);
-    expect(html).toContain('data-size="xs"');
+    expect(tiles(html).filter((t) => attr(t, 'class')?.startsWith('call-tile'))).toHaveLength(9);
+    expect(html).toContain('data-size="s"');
     expect(tiles(html).filter((t) => attr(t, 'data-self') === 'true')).toHaveLength(1);
   });
 
@@ -171,6 +177,27 @@ describe('call notices', () => {
     expect(html).toContain('aria-label="Call controls"');
     const ru = statusText(panel({ view: { ...IDLE_CALL, status: 'unavailable' } }, 'ru'))!;
     expect(ru.startsWith('Видеозвонок сейчас недоступен')).toBe(true);
+  });
+
+  it('turned off on this server: says so in English and Russian, with no device buttons and no names', () => {
+    const html = panel({ view: { ...IDLE_CALL, status: 'off' } });
+    expect(statusText(html)).toBe('Video chat is turned off on this server. Chat and the film work as usual.');
+    expect(html).not.toContain('aria-label="Call controls"');
+    expect(html).not.toContain('<button');
+    expect(tiles(html)).toEqual([]);
+    const ru = panel({ view: { ...IDLE_CALL, status: 'off' } }, 'ru');
+    expect(statusText(ru)).toBe('Видеозвонки на этом сервере выключены. Чат и фильм работают как обычно.');
+    expect(ru).not.toContain('<button');
+  });
+
+  it('no microphone on this device: a note before any click, in English and Russian; none when one is listed', () => {
+    const noMic: CallView = { ...joined, devices: { cameras: [{ id: 'cam1', label: '' }], mics: [], noMic: true } };
+    expect(panel({ view: noMic })).toContain('No microphone found on this device. You can still watch, listen and chat; plug one in to talk.');
+    expect(panel({ view: noMic }, 'ru')).toContain('На этом устройстве нет микрофона.');
+    const withMic: CallView = { ...joined, devices: { cameras: [], mics: [{ id: 'mic1', label: '' }] } };
+    expect(panel({ view: withMic })).not.toContain('No microphone found');
+    // Before the browser listed its devices nothing is claimed.
+    expect(panel()).not.toContain('No microphone found');
   });
 
   it('connecting shows progress; joined shows nothing', () => {

@@ -86,6 +86,7 @@ export function VideoPlayer({ src, poster, title, playback = null }: VideoPlayer
     setVolume: (volume) => void playback?.control('volume', { volume }),
     setRate: (rate) => void playback?.control('rate', { rate }),
     setPersonal: (volume) => playback?.setPersonalVolume(volume),
+    setPersonalMuted: (muted) => playback?.setPersonalMuted(muted),
     setPolicy: (patch) => void playback?.setPolicy(patch),
   };
 
@@ -143,7 +144,6 @@ export function VideoPlayer({ src, poster, title, playback = null }: VideoPlayer
         )}
       </div>
       <PlayerControls view={view} media={media} actions={actions} fullscreen={fullscreen} onHelp={() => setHelp(true)} />
-      {view.policy.control === 'host' && !view.isOwner && view.ready && <p className="player-note">{t('player.hostOnly')}</p>}
       <ShortcutsDialog open={help} onClose={closeHelp} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 import { useI18n } from '../../../app/services';
 import type { BufferingPolicy, ControlPolicy, PlaybackPolicy } from '../../../core/sync/playback_session';
 import { RadioGroup } from '../../../ui/RadioGroup';
@@ -25,14 +25,18 @@ export interface PolicySettingsProps {
   open: boolean;
   policy: PlaybackPolicy;
   onChange(patch: Partial<PlaybackPolicy>): void;
-  onClose(): void;
+  /** The panel's element (for closing it on a press outside). */
+  panelRef?: RefObject<HTMLDivElement | null>;
 }
 
 /** A choice shows at once; the server's answer (room.policy) replaces it, or it lapses after this. */
 const PENDING_MS = 3_000;
 
-/** The host's playback rules: who may control playback, and what happens while someone buffers. */
-export function PolicySettings({ id, open, policy, onChange, onClose }: PolicySettingsProps) {
+/**
+ * The host's playback rules: who may control playback, and what happens while someone buffers. Shown
+ * under the controls (never over the video); PlayerControls closes it on Escape and a press outside.
+ */
+export function PolicySettings({ id, open, policy, onChange, panelRef }: PolicySettingsProps) {
   const { t } = useI18n();
   const [pending, setPending] = useState<Partial<PlaybackPolicy>>({});
   const [policySeen, setPolicySeen] = useState(policy);
@@ -51,18 +55,7 @@ export function PolicySettings({ id, open, policy, onChange, onClose }: PolicySe
     onChange(patch);
   };
   return (
-    <div
-      id={id}
-      className="player-settings"
-      role="group"
-      aria-label={t('player.settings')}
-      hidden={!open}
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape') return;
-        e.preventDefault();
-        onClose();
-      }}
-    >
+    <div ref={panelRef} id={id} className="player-settings" role="group" aria-label={t('player.settings')} hidden={!open}>
       <RadioGroup<ControlPolicy>
         legend={t('player.policy.control')}
         name={`${id}-control`}

@@ -9,6 +9,8 @@ export interface SeekBarProps {
   buffered: readonly [number, number][];
   /** A seek the person committed (released the thumb, or a key). */
   onSeek(position: number): void;
+  /** Seeking is the host's alone: disabled, described by the element with this id. */
+  lockedBy?: string | undefined;
 }
 
 /** Custom properties from script: the CSP forbids style attributes, not CSSOM. */
@@ -22,7 +24,7 @@ function place(el: HTMLElement | null, props: Record<string, string>) {
  * buffered ranges and the played part. Dragging previews locally; the seek is sent on release. Arrow
  * keys jump 5 s, Page Up/Down 30 s, Home/End to the ends.
  */
-export function SeekBar({ current, duration, buffered, onSeek }: SeekBarProps) {
+export function SeekBar({ current, duration, buffered, onSeek, lockedBy }: SeekBarProps) {
   const { t } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState<number | null>(null);
@@ -73,7 +75,8 @@ export function SeekBar({ current, duration, buffered, onSeek }: SeekBarProps) {
         max={max}
         step="any"
         value={shown}
-        disabled={!known}
+        disabled={!known || lockedBy !== undefined}
+        aria-describedby={lockedBy}
         aria-label={t('player.seek')}
         aria-valuetext={t('player.timeOf', { current: formatClock(shown), duration: formatClock(max) })}
         onChange={(e) => setDraft(Number(e.currentTarget.value))}

@@ -11,9 +11,13 @@ export interface VolumeControlsProps {
   muted: boolean;
   onVolume(volume: number): void;
   onMute(muted: boolean): void;
-  /** This person's own volume (multiplies the room's, stays on this device). */
+  /** This person's own volume and mute (multiply the room's, stay on this device, sent to nobody). */
   personal: number;
+  personalMuted: boolean;
   onPersonal(volume: number): void;
+  onPersonalMute(muted: boolean): void;
+  /** The shared controls are the host's alone: shown disabled, described by the element with this id. */
+  lockedBy?: string | undefined;
 }
 
 /** Sends a dragged value now and then, and the last one for sure; shows the drag meanwhile. */
@@ -53,22 +57,49 @@ function useThrottledValue(value: number, send: (v: number) => void) {
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
-export function VolumeControls({ volume, muted, onVolume, onMute, personal, onPersonal }: VolumeControlsProps) {
+/**
+ * Two groups: mine (the speaker icon and "My volume", like any video site's: only this device) and the
+ * room's (labelled as everyone's: a slider and a "Mute for everyone" button).
+ */
+export function VolumeControls({ volume, muted, onVolume, onMute, personal, personalMuted, onPersonal, onPersonalMute, lockedBy }: VolumeControlsProps) {
   const { t } = useI18n();
   const id = useId();
   const shared = useThrottledValue(volume, onVolume);
+  const locked = lockedBy !== undefined;
+  const describe = (hint: string) => (locked ? `${hint} ${lockedBy}` : hint);
   return (
     <div className="player-volume">
-      <div className="player-volume-group">
+      <div className="player-volume-group" data-testid="my-volume">
         <button
           type="button"
           className="player-btn"
-          aria-label={muted ? t('player.unmute') : t('player.mute')}
-          aria-pressed={muted}
-          onClick={() => onMute(!muted)}
+          aria-label={personalMuted ? t('player.unmuteMine') : t('player.muteMine')}
+          aria-pressed={personalMuted}
+          onClick={() => onPersonalMute(!personalMuted)}
         >
-          <Icon name={muted || volume === 0 ? 'muted' : 'volume'} />
+          <Icon name={personalMuted || personal === 0 ? 'muted' : 'volume'} />
         </button>
+        <span className="player-slider">
+          <label htmlFor={`${id}-mine`} className="visually-hidden">
+            {t('player.myVolume')}
+          </label>
+          <input
+            id={`${id}-mine`}
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={personal}
+            aria-valuetext={pct(personal)}
+            title={t('player.myVolume')}
+            onChange={(e) => onPersonal(Number(e.currentTarget.value))}
+          />
+        </span>
+      </div>
+      <div className="player-volume-group player-volume-shared" role="group" aria-label={t('player.forEveryone')} data-testid="room-volume">
+        <span className="player-volume-tag" aria-hidden="true">
+          {t('player.forEveryone')}
+        </span>
         <span className="player-slider">
           <label htmlFor={`${id}-room`} className="visually-hidden">
             {t('player.volume')}
@@ -80,29 +111,26 @@ export function VolumeControls({ volume, muted, onVolume, onMute, personal, onPe
             max={1}
             step={0.05}
             value={shared.shown}
+            disabled={locked}
             aria-valuetext={pct(shared.shown)}
-            aria-describedby={`${id}-hint`}
-            title={t('player.volume')}
+            aria-describedby={describe(`${id}-hint`)}
             onChange={(e) => shared.change(Number(e.currentTarget.value))}
           />
         </span>
+        <button
+          type="button"
+          className="player-btn player-btn-text"
+          aria-pressed={muted}
+          aria-describedby={describe(`${id}-hint`)}
+          disabled={locked}
+          onClick={() => onMute(!muted)}
+        >
+          {muted ? t('player.unmute') : t('player.mute')}
+        </button>
         <span id={`${id}-hint`} className="visually-hidden">
           {t('player.volumeHint')}
         </span>
       </div>
-      <span className="player-slider">
-        <label htmlFor={`${id}-mine`}>{t('player.myVolume')}</label>
-        <input
-          id={`${id}-mine`}
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={personal}
-          aria-valuetext={pct(personal)}
-          onChange={(e) => onPersonal(Number(e.currentTarget.value))}
-        />
-      </span>
     </div>
   );
 }

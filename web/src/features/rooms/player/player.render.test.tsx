@@ -1,5 +1,6 @@
 // Server-side renders of the shared player's controls (no DOM): every control has a name (EN and RU),
 // the host alone gets the settings, the buffered ranges are drawn, the shortcut list.
+import { readFileSync } from 'node:fs';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../../core/i18n';
@@ -24,7 +25,7 @@ const view: PlaybackView = {
   blocked: false,
   buffering: false,
 };
-const actions: PlayerActions = { toggle: noop, seekTo: noop, setMuted: noop, setVolume: noop, setRate: noop, setPersonal: noop, setPolicy: noop };
+const actions: PlayerActions = { toggle: noop, seekTo: noop, setMuted: noop, setVolume: noop, setRate: noop, setPersonal: noop, setPersonalMuted: noop, setPolicy: noop };
 const media = { currentTime: 75, duration: 3730, buffered: [[0, 90], [600, 700]] as [number, number][], waiting: false };
 const controls = (v: PlaybackView, locale: Locale = 'en') =>
   render(<PlayerControls view={v} media={media} actions={actions} fullscreen={{ supported: true, active: false, toggle: noop }} onHelp={noop} />, locale);
@@ -81,10 +82,76 @@ describe('player controls', () => {
     expect(host).toContain('Others continue');
   });
 
+  it('the playback settings panel sits in the flow under the controls, never over the video', () => {
+    const css = readFileSync(new URL('./player.css', import.meta.url), 'utf8');
+    const rules = [...css.matchAll(/\.player-settings\s*\{([^}]*)\}/g)].map((m) => m[1]!);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) expect(r).not.toMatch(/position:\s*(absolute|fixed)/);
+    const host = controls({ ...view, isOwner: true });
+    // After the bar, inside the controls group (the video is above the group).
+    expect(host.indexOf('class="player-settings"')).toBeGreaterThan(host.indexOf('class="player-bar"'));
+  });
+
   it('offers the speeds, including one set elsewhere', () => {
     const html = controls({ ...view, state: { ...view.state!, rate: 1.1 } });
     expect(html).toContain('<option value="1.1" selected="">1.1×</option>');
     expect(controls(view, 'ru')).toContain('>1,5×</option>');
+  });
+});
+
+describe('volume: mine and the room\'s', () => {
+  it('the speaker icon mutes me; the room\'s volume and mute sit apart, tagged "For everyone", in English and Russian', () => {
+    const html = controls(view);
+    expect(html).toMatch(/<button[^>]*aria-label="Mute for me"[^>]*aria-pressed="false"/);
+    const mine = html.slice(html.indexOf('data-testid="my-volume"'), html.indexOf('player-volume-shared'));
+    expect(mine).toContain('aria-label="Mute for me"');
+    expect(mine).toContain('My volume');
+    expect(mine).not.toContain('everyone');
+    const room = html.slice(html.indexOf('player-volume-shared'));
+    expect(room).toContain('role="group" aria-label="For everyone"');
+    expect(room).toContain('>For everyone</span>');
+    expect(room).toContain('Room volume');
+    expect(room).toMatch(/<button[^>]*aria-pressed="false"[^>]*>Mute for everyone<\/button>/);
+    expect(controls({ ...view, personal: { volume: 0.5, muted: true } })).toMatch(/<button[^>]*aria-label="Unmute for me"[^>]*aria-pressed="true"/);
+    const ru = controls(view, 'ru');
+    expect(ru).toContain('aria-label="Выключить звук у меня"');
+    expect(ru).toContain('>Для всех</span>');
+    expect(ru).toContain('>Выключить звук у всех</button>');
+  });
+});
+
+describe('host only, as a guest', () => {
+  const hostOnly: PlaybackView = { ...view, policy: { control: 'host', buffering: 'catch_up' } };
+  /** Each control's name and whether it is disabled. */
+  const states = (html: string) => Object.fromEntries(namedControls(html).map((c) => [c.name, / disabled=""/.test(c.tag)]));
+
+  it('play, position, room volume, mute for everyone and speed are disabled with the reason shown; my own sound stays mine', () => {
+    const html = controls(hostOnly);
+    const noteId = /<p id="([^"]+)" class="player-note">Only the host controls playback in this room.<\/p>/.exec(html)?.[1];
+    expect(noteId).toBeTruthy();
+    expect(states(html)).toMatchObject({
+      Pause: true,
+      Position: true,
+      'Room volume': true,
+      'Mute for everyone': true,
+      Speed: true,
+      'Mute for me': false,
+      'My volume': false,
+      'Keyboard shortcuts': false,
+    });
+    // Each disabled control points at the reason.
+    const described = [...html.matchAll(/<(?:button|input|select)[^>]* disabled=""[^>]*>/g)].map((m) => m[0]);
+    expect(described.length).toBe(5);
+    for (const tag of described) expect(tag).toMatch(new RegExp(`aria-describedby="[^"]*${noteId}`));
+    expect(controls(hostOnly, 'ru')).toContain('>В этой комнате воспроизведением управляет только ведущий.</p>');
+  });
+
+  it('the host, and everyone in an open room, keep every control enabled and see no note', () => {
+    for (const v of [{ ...hostOnly, isOwner: true }, view]) {
+      const html = controls(v);
+      expect(Object.values(states(html)).some(Boolean)).toBe(false);
+      expect(html).not.toContain('player-note');
+    }
   });
 });
 
