@@ -7,6 +7,15 @@ withFakeClock();
 const person = (id: string, member: string, on = false) => ({ id, member_id: member, name: member, camera: on, mic: on });
 const video = (mid: string, framesDecoded: number) => ({ type: 'inbound-rtp', mid, kind: 'video', framesDecoded, bytesReceived: framesDecoded * 100 });
 const audio = (mid: string, bytesReceived: number) => ({ type: 'inbound-rtp', mid, kind: 'audio', bytesReceived });
+type Stat = ReturnType<typeof video> | ReturnType<typeof audio>;
+
+/** The new subscriber reads `first`, then `then` a poll later (a stream that keeps flowing, or not). */
+async function twoReads(sub: { stats: unknown[] }, first: Stat[], then: Stat[]) {
+  sub.stats = first;
+  await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+  sub.stats = then;
+  await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+}
 
 /** In the call as p1 (member m1) with Bea (p2) subscribed; our camera on, its publish not answered yet. */
 async function inCallPublishing() {
@@ -63,11 +72,13 @@ describe('call handover across a reconnect', () => {
     expect(s.count('publisher')).toBe(2); // we publish again on the new join, the old one still sending
 
     // Her audio arrives first: not enough for someone whose camera was on.
-    sub2.stats = [audio('0', 1200), video('1', 0)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+    await twoReads(sub2, [audio('0', 1200), video('1', 0)], [audio('0', 2400), video('1', 0)]);
+    expect(s.call.getView().remote.get('p6')).toBe(s.old.stream);
+    // A few frames, then nothing more: a stream that stalls right away is not switched to.
+    await twoReads(sub2, [audio('0', 3600), video('1', 3)], [audio('0', 4800), video('1', 3)]);
     expect(s.call.getView().remote.get('p6')).toBe(s.old.stream);
 
-    sub2.stats = [audio('0', 2400), video('1', 3)];
+    sub2.stats = [audio('0', 6000), video('1', 9)];
     await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
     v = s.call.getView();
     expect(v.remote.get('p6')).not.toBe(s.old.stream);
@@ -94,8 +105,7 @@ describe('call handover across a reconnect', () => {
     s.ch.frame(offer('o2 0:audio', [['0', 'audio', 'p6']]));
     await flush();
     expect(s.call.getView().carried.get('p6')).toEqual({ camera: false, mic: true });
-    s.sub().stats = [audio('0', 800)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+    await twoReads(s.sub(), [audio('0', 800)], [audio('0', 1600)]);
     expect(s.call.getView().carried.size).toBe(0);
     expect(oldSub.closed).toBe(true);
   });
@@ -108,9 +118,8 @@ describe('call handover across a reconnect', () => {
       { participant_id: 'p2', kind: 'video', framesDecoded: 500, bytesReceived: 50000 },
       { participant_id: 'p2', kind: 'audio', bytesReceived: 9000 },
     ]);
-    sub2.stats = [video('1', 4)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
-    expect(await s.call.inboundStats()).toEqual([{ participant_id: 'p6', kind: 'video', framesDecoded: 4, bytesReceived: 400 }]);
+    await twoReads(sub2, [video('1', 4)], [video('1', 8)]);
+    expect(await s.call.inboundStats()).toEqual([{ participant_id: 'p6', kind: 'video', framesDecoded: 8, bytesReceived: 800 }]);
   });
 
   it('ends after CALL.handoverMaxMs even when the new call never flows', async () => {
@@ -134,8 +143,7 @@ describe('call handover across a reconnect', () => {
     expect(s.call.getView().remote.get('p7')).toBe(s.old.stream);
     s.ch.frame(offer('o2 0:audio 1:video', [['0', 'audio', 'p7'], ['1', 'video', 'p7']]));
     await flush();
-    s.sub().stats = [video('1', 2)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+    await twoReads(s.sub(), [video('1', 2)], [video('1', 5)]);
     expect(s.old.sub.closed).toBe(true);
   });
 
@@ -164,8 +172,7 @@ describe('call handover across a reconnect', () => {
     expect(sub2.closed).toBe(true);
     expect(s.old.sub.closed).toBe(false);
     const sub3 = await rejoined(s);
-    sub3.stats = [video('1', 1)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+    await twoReads(sub3, [video('1', 1)], [video('1', 4)]);
     expect(s.call.getView().remote.get('p6')!.getTracks()).toEqual(sub3.transceivers.map((t) => t.receiver.track));
     expect(s.old.sub.closed).toBe(true);
   });

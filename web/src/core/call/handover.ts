@@ -1,8 +1,8 @@
 // Make-before-break across a reconnect (docs/protocol.md, "Clusters"): when the room socket drops, the
 // call's connections to Janus are not closed. Janus keeps the sessions of a Kino node that went away
 // for a while (`reclaim_session_timeout`), so the old connections go on carrying everyone's audio and
-// video while the next socket joins the call again. Until a person's stream in the new call shows
-// frames, their tile plays the old one; participant ids belong to a socket, so the old stream is found
+// video while the next socket joins the call again. Until a person's stream in the new call keeps
+// showing frames, their tile plays the old one; participant ids belong to a socket, so the old stream is found
 // by member id. Then the old connections are closed: the subscriber when every person it carried is
 // flowing in the new call (or `CALL.handoverMaxMs` has passed), our old publisher a little later (the
 // others switch over to our new one on their own clock).
@@ -28,6 +28,8 @@ export class Handover {
   remote: Map<string, MediaStreamLike>;
   /** New participant ids whose stream in the new call shows frames (for good: no going back). */
   private readonly flowing = new Set<string>();
+  /** New participant id → frames decoded (or audio bytes) at the last read, while not flowing yet. */
+  private progress = new Map<string, number>();
   /** Old participant ids whose stream is on a tile now. */
   private shown = new Set<string>();
   /** The new socket had its hello: the roster holds the new participants. */
@@ -57,6 +59,7 @@ export class Handover {
   dropped(): void {
     this.rejoined = false;
     this.flowing.clear();
+    this.progress.clear();
   }
 
   /** `live` (the new call's streams) with the old stream on every tile whose new one is not flowing yet. */
@@ -75,20 +78,30 @@ export class Handover {
     return { remote, carried };
   }
 
-  /** Reads the new call's stats: who flows there now. True when something changed. */
+  /**
+   * Reads the new call's stats: who flows there now. Someone whose camera was on flows once their
+   * video has decoded frames in two reads in a row (a stream that just started often stalls while
+   * its simulcast layers settle); anyone else once their audio kept arriving. True when something
+   * changed.
+   */
   notice(stats: readonly InboundStat[], roster: Roster): boolean {
     let changed = false;
+    const seen = new Map<string, number>();
     for (const [id, person] of roster.others()) {
       if (this.flowing.has(id)) continue;
       const mine = stats.filter((s) => s.participant_id === id);
-      // Someone whose camera was on is flowing once their video decodes; anyone else once audio arrives.
       const wantVideo = this.oldStreamOf(person.member)?.entry.camera ?? person.camera;
-      const ok = wantVideo ? mine.some((s) => s.kind === 'video' && (s.framesDecoded ?? 0) > 0) : mine.some((s) => s.bytesReceived > 0);
-      if (ok) {
+      const progress = wantVideo
+        ? Math.max(0, ...mine.filter((s) => s.kind === 'video').map((s) => s.framesDecoded ?? 0))
+        : Math.max(0, ...mine.map((s) => s.bytesReceived));
+      const before = this.progress.get(id) ?? 0;
+      if (progress > 0) seen.set(id, progress);
+      if (before > 0 && progress > before) {
         this.flowing.add(id);
         changed = true;
       }
     }
+    this.progress = seen;
     return changed;
   }
 
