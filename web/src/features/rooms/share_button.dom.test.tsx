@@ -2,23 +2,18 @@
 // The room header's Share button in a live DOM: a click copies the link, the button reads "Copied"
 // and the status region says so; after SHARE_COPIED_MS (fake timers) it reads "Share" again.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServicesProvider } from '../../app/services';
+import { domRootPerTest } from '../../test/dom_root';
 import { testServices } from '../../test/render';
 import { LiveRegion } from '../../ui/LiveRegion';
 import { SHARE_COPIED_MS, ShareButton } from './ShareButton';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-
-let host: HTMLDivElement;
-let root: Root;
+const dom = domRootPerTest();
 
 function show(copy: (text: string) => Promise<boolean>, locale: 'en' | 'ru' = 'en') {
   act(() => {
-    root.render(
+    dom.root.render(
       <ServicesProvider services={testServices({ locale })}>
         <ShareButton url="http://kino.test/r/abc" copy={copy} />
         <LiveRegion />
@@ -27,19 +22,14 @@ function show(copy: (text: string) => Promise<boolean>, locale: 'en' | 'ru' = 'e
   });
 }
 
-const button = () => host.querySelector('button')!;
-const status = () => host.querySelector('[role="status"]')?.textContent;
-const alert = () => host.querySelector('[role="alert"]')?.textContent;
+const button = () => dom.host.querySelector('button')!;
+const status = () => dom.host.querySelector('[role="status"]')?.textContent;
+const alert = () => dom.host.querySelector('[role="alert"]')?.textContent;
 
 beforeEach(() => {
   vi.useFakeTimers();
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
 });
 afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
   vi.useRealTimers();
 });
 

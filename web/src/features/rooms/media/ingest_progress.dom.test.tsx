@@ -2,25 +2,20 @@
 // The preparation bar in a live DOM: the percent in the text and the width of the fill are one number,
 // through step changes (each step starts again at 0) and a bar that is shown anew.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServicesProvider } from '../../../app/services';
 import type { Media, MediaState } from '../../../core/media';
+import { domRootPerTest } from '../../../test/dom_root';
 import { testServices } from '../../../test/render';
 import { IngestProgress } from './IngestProgress';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-
-let host: HTMLDivElement;
-let root: Root;
+const dom = domRootPerTest();
 const services = testServices();
 
 function show(state: MediaState, percent: number) {
   const media: Media = { state, percent, eta_s: null, error: state === 'failed' ? 'gone' : null, playable: false, duration_s: null };
   act(() => {
-    root.render(
+    dom.root.render(
       <ServicesProvider services={services}>
         <IngestProgress media={media} isOwner onRetry={() => {}} retrying={false} retryError={null} place="room" />
       </ServicesProvider>,
@@ -30,23 +25,14 @@ function show(state: MediaState, percent: number) {
 
 /** What the person sees: the percent in the sentence, and the fill's width and whether it slides. */
 function seen() {
-  const fill = host.querySelector<HTMLElement>('.ingest-fill');
+  const fill = dom.host.querySelector<HTMLElement>('.ingest-fill');
   return {
-    text: /(\d+)%/.exec(host.querySelector('.ingest-text')?.textContent ?? '')?.[1] ?? null,
+    text: /(\d+)%/.exec(dom.host.querySelector('.ingest-text')?.textContent ?? '')?.[1] ?? null,
     width: fill?.style.getPropertyValue('--progress') ?? null,
     slides: fill?.dataset.grows === 'true',
   };
 }
 
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
 
 describe('ingest progress', () => {
   it('the next step starts at 0%: the bar jumps to 0 with the text instead of sliding down under it', () => {
@@ -63,7 +49,7 @@ describe('ingest progress', () => {
   it('a bar shown again after a failure starts at the number its text says', () => {
     show('downloading', 20);
     show('failed', 0);
-    expect(host.querySelector('.ingest-fill')).toBeNull();
+    expect(dom.host.querySelector('.ingest-fill')).toBeNull();
     show('queued', 0);
     show('downloading', 0);
     expect(seen()).toMatchObject({ text: '0', width: '0%' });
