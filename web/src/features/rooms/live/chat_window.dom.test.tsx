@@ -74,7 +74,8 @@ afterEach(() => {
   host.remove();
 });
 
-describe('chat log with a long history', () => {
+// Renders thousands of rows in jsdom: seconds of CPU on a busy 2-core machine, so a longer timeout.
+describe('chat log with a long history', { timeout: 30_000 }, () => {
   const history = Array.from({ length: HELD }, (_, i) => entry(i + 1));
 
   it('renders only the newest messages while the store holds 5,000, and stays a log', () => {
