@@ -131,7 +131,7 @@ void JanusRelay::Impl::broadcastTalking(const Room& room, std::uint64_t feed, bo
     auto it = peers.find(conn);
     if (it != peers.end() && it->second.feed == feed) participant = it->second.who.participant_id;
   }
-  if (participant.empty()) return;
+  if (participant.empty() || stopped) return;
   const auto frame = frameOf({{"type", "media.talking"}, {"participant_id", participant}, {"talking", talking}});
   for (ConnId conn : room.peers) {
     if (auto it = peers.find(conn); it != peers.end()) it->second.who.outlet->deliver(frame);

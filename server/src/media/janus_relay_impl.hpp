@@ -157,9 +157,13 @@ struct JanusRelay::Impl : std::enable_shared_from_this<Impl> {
     auto it = peers.find(conn);
     return it != peers.end() && it->second.generation == generation ? &it->second : nullptr;
   }
-  void send(const Peer& p, const json::object& frame) { p.who.outlet->deliver(relay_detail::frameOf(frame)); }
+  // A stopped relay (the node shuts down) tells its participants nothing: the failures of calls the
+  // stop cut off are not theirs, and their media goes on under Janus while they hand over.
+  void send(const Peer& p, const json::object& frame) {
+    if (!stopped) p.who.outlet->deliver(relay_detail::frameOf(frame));
+  }
   void fail(const Peer& p, std::string_view code, std::string_view message) {
-    p.who.outlet->deliver(relay_detail::errorOf(code, message));
+    if (!stopped) p.who.outlet->deliver(relay_detail::errorOf(code, message));
   }
   void spawn(awaitable<void> work) {
     asio::co_spawn(strand, std::move(work), log::LogFailure{"janus_relay"});

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL } from './call_types';
+import { STEADY_READS } from './handover';
 import { flush, offer, setup, withFakeClock } from './call_fakes';
 
 withFakeClock();
@@ -9,13 +10,15 @@ const video = (mid: string, framesDecoded: number) => ({ type: 'inbound-rtp', mi
 const audio = (mid: string, bytesReceived: number) => ({ type: 'inbound-rtp', mid, kind: 'audio', bytesReceived });
 type Stat = ReturnType<typeof video> | ReturnType<typeof audio>;
 
-/** The new subscriber reads `first`, then `then` a poll later (a stream that keeps flowing, or not). */
-async function twoReads(sub: { stats: unknown[] }, first: Stat[], then: Stat[]) {
-  sub.stats = first;
-  await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
-  sub.stats = then;
-  await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+/** The new subscriber's stats in successive reads, one poll apart (a stream that keeps flowing, or not). */
+async function reads(sub: { stats: unknown[] }, ...each: Stat[][]) {
+  for (const stats of each) {
+    sub.stats = stats;
+    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+  }
 }
+/** A video stream on mid 1 that keeps decoding long enough to switch to (from `from` frames on). */
+const steadyVideo = (from = 1) => Array.from({ length: STEADY_READS + 1 }, (_, i) => [video('1', from + 3 * i)]);
 
 /** In the call as p1 (member m1) with Bea (p2) subscribed; our camera on, its publish not answered yet. */
 async function inCallPublishing() {
@@ -72,14 +75,13 @@ describe('call handover across a reconnect', () => {
     expect(s.count('publisher')).toBe(2); // we publish again on the new join, the old one still sending
 
     // Her audio arrives first: not enough for someone whose camera was on.
-    await twoReads(sub2, [audio('0', 1200), video('1', 0)], [audio('0', 2400), video('1', 0)]);
+    await reads(sub2, [audio('0', 1200), video('1', 0)], [audio('0', 2400), video('1', 0)], [audio('0', 3600), video('1', 0)]);
     expect(s.call.getView().remote.get('p6')).toBe(s.old.stream);
-    // A few frames, then nothing more: a stream that stalls right away is not switched to.
-    await twoReads(sub2, [audio('0', 3600), video('1', 3)], [audio('0', 4800), video('1', 3)]);
+    // Frames for a moment, then nothing more: a stream that stalls right after it started is not switched to.
+    await reads(sub2, [video('1', 3)], [video('1', 6)], [video('1', 6)], [video('1', 6)]);
     expect(s.call.getView().remote.get('p6')).toBe(s.old.stream);
 
-    sub2.stats = [audio('0', 6000), video('1', 9)];
-    await vi.advanceTimersByTimeAsync(CALL.handoverPollMs);
+    await reads(sub2, ...steadyVideo(7));
     v = s.call.getView();
     expect(v.remote.get('p6')).not.toBe(s.old.stream);
     expect(v.remote.get('p6')!.getTracks()).toEqual(sub2.transceivers.map((t) => t.receiver.track));
@@ -105,7 +107,7 @@ describe('call handover across a reconnect', () => {
     s.ch.frame(offer('o2 0:audio', [['0', 'audio', 'p6']]));
     await flush();
     expect(s.call.getView().carried.get('p6')).toEqual({ camera: false, mic: true });
-    await twoReads(s.sub(), [audio('0', 800)], [audio('0', 1600)]);
+    await reads(s.sub(), ...Array.from({ length: STEADY_READS + 1 }, (_, i) => [audio('0', 800 * (i + 1))]));
     expect(s.call.getView().carried.size).toBe(0);
     expect(oldSub.closed).toBe(true);
   });
@@ -118,8 +120,9 @@ describe('call handover across a reconnect', () => {
       { participant_id: 'p2', kind: 'video', framesDecoded: 500, bytesReceived: 50000 },
       { participant_id: 'p2', kind: 'audio', bytesReceived: 9000 },
     ]);
-    await twoReads(sub2, [video('1', 4)], [video('1', 8)]);
-    expect(await s.call.inboundStats()).toEqual([{ participant_id: 'p6', kind: 'video', framesDecoded: 8, bytesReceived: 800 }]);
+    await reads(sub2, ...steadyVideo(4));
+    const last = 4 + 3 * STEADY_READS;
+    expect(await s.call.inboundStats()).toEqual([{ participant_id: 'p6', kind: 'video', framesDecoded: last, bytesReceived: last * 100 }]);
   });
 
   it('ends after CALL.handoverMaxMs even when the new call never flows', async () => {
@@ -143,7 +146,7 @@ describe('call handover across a reconnect', () => {
     expect(s.call.getView().remote.get('p7')).toBe(s.old.stream);
     s.ch.frame(offer('o2 0:audio 1:video', [['0', 'audio', 'p7'], ['1', 'video', 'p7']]));
     await flush();
-    await twoReads(s.sub(), [video('1', 2)], [video('1', 5)]);
+    await reads(s.sub(), ...steadyVideo(2));
     expect(s.old.sub.closed).toBe(true);
   });
 
@@ -172,7 +175,7 @@ describe('call handover across a reconnect', () => {
     expect(sub2.closed).toBe(true);
     expect(s.old.sub.closed).toBe(false);
     const sub3 = await rejoined(s);
-    await twoReads(sub3, [video('1', 1)], [video('1', 4)]);
+    await reads(sub3, ...steadyVideo());
     expect(s.call.getView().remote.get('p6')!.getTracks()).toEqual(sub3.transceivers.map((t) => t.receiver.track));
     expect(s.old.sub.closed).toBe(true);
   });

@@ -23,13 +23,16 @@ export interface Composed {
   carried: Map<string, Carried>;
 }
 
+/** Reads (CALL.handoverPollMs apart) in a row a new stream must move in before its tile switches to it. */
+export const STEADY_READS = 3;
+
 export class Handover {
   /** Old participant id → stream, as the old subscriber last grouped them (it may still update them). */
   remote: Map<string, MediaStreamLike>;
   /** New participant ids whose stream in the new call shows frames (for good: no going back). */
   private readonly flowing = new Set<string>();
-  /** New participant id → frames decoded (or audio bytes) at the last read, while not flowing yet. */
-  private progress = new Map<string, number>();
+  /** New participant id → frames decoded (or audio bytes) at the last read and reads in a row it moved. */
+  private progress = new Map<string, { count: number; reads: number }>();
   /** Old participant ids whose stream is on a tile now. */
   private shown = new Set<string>();
   /** The new socket had its hello: the roster holds the new participants. */
@@ -80,25 +83,29 @@ export class Handover {
 
   /**
    * Reads the new call's stats: who flows there now. Someone whose camera was on flows once their
-   * video has decoded frames in two reads in a row (a stream that just started often stalls while
-   * its simulcast layers settle); anyone else once their audio kept arriving. True when something
-   * changed.
+   * video has kept decoding for `STEADY_READS` reads in a row (a stream that just started often
+   * stalls while its simulcast layers settle); anyone else once their audio kept arriving as long.
+   * True when something changed.
    */
   notice(stats: readonly InboundStat[], roster: Roster): boolean {
     let changed = false;
-    const seen = new Map<string, number>();
+    const seen = new Map<string, { count: number; reads: number }>();
     for (const [id, person] of roster.others()) {
       if (this.flowing.has(id)) continue;
       const mine = stats.filter((s) => s.participant_id === id);
       const wantVideo = this.oldStreamOf(person.member)?.entry.camera ?? person.camera;
-      const progress = wantVideo
+      const count = wantVideo
         ? Math.max(0, ...mine.filter((s) => s.kind === 'video').map((s) => s.framesDecoded ?? 0))
         : Math.max(0, ...mine.map((s) => s.bytesReceived));
-      const before = this.progress.get(id) ?? 0;
-      if (progress > 0) seen.set(id, progress);
-      if (before > 0 && progress > before) {
+      if (count === 0) continue;
+      const before = this.progress.get(id);
+      // Reads in a row in which it moved (the first sighting counts as none).
+      const reads = before && count > before.count ? before.reads + 1 : 0;
+      if (reads >= STEADY_READS) {
         this.flowing.add(id);
         changed = true;
+      } else {
+        seen.set(id, { count, reads });
       }
     }
     this.progress = seen;
