@@ -135,8 +135,7 @@ class LocalBus final : public Bus {
                    CursorKey{std::string(consumer), std::string(subject)});
   }
 
-  Result<JournalClaim> claimJournal(std::string_view subject,
-                                    std::chrono::milliseconds) override {
+  Result<JournalClaim> claimJournal(std::string_view subject, std::chrono::milliseconds) override {
     if (!journalSubject(subject)) return badSubject(subject);
     common::MutexLock lock(mu_);
     auto& journal = journals_[std::string(subject)];
@@ -173,6 +172,7 @@ class LocalBus final : public Bus {
   }
 
   bool healthy() const override { return true; }
+  std::uint64_t reconnects() const override { return 0; }
 
  private:
   static bool journalSubject(std::string_view subject) {

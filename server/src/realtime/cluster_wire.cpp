@@ -15,7 +15,7 @@ Error malformed(std::string_view what) {
 constexpr std::pair<ToOwner::Kind, std::string_view> kOwnerKinds[] = {
     {ToOwner::Kind::kConnect, "connect"}, {ToOwner::Kind::kFrame, "frame"},
     {ToOwner::Kind::kReject, "reject"},   {ToOwner::Kind::kLeave, "leave"},
-    {ToOwner::Kind::kEnd, "end"},
+    {ToOwner::Kind::kEnd, "end"},         {ToOwner::Kind::kLink, "link"},
 };
 
 // Field readers that fail (return false) on a missing or mistyped field.
@@ -35,6 +35,29 @@ bool connId(const json::object& o, ConnId& out) {
   std::int64_t v = 0;
   if (!i64(o, "conn", v) || v < 0) return false;
   out = static_cast<ConnId>(v);
+  return true;
+}
+
+void putLink(json::object& o, const LinkState& l) {
+  if (l.n != 0) o["n"] = static_cast<std::int64_t>(l.n);
+  o["have"] = static_cast<std::int64_t>(l.have);
+  if (l.resend) o["resend"] = true;
+  if (l.reply) o["reply"] = true;
+}
+// Absent fields are zero and false (a node from before the numbering sends none).
+bool getLink(const json::object& o, LinkState& l) {
+  for (auto [key, out] : {std::pair{"n", &l.n}, std::pair{"have", &l.have}}) {
+    if (const auto* v = o.if_contains(key)) {
+      if (!v->is_int64() || v->as_int64() < 0) return false;
+      *out = static_cast<std::uint64_t>(v->as_int64());
+    }
+  }
+  for (auto [key, out] : {std::pair{"resend", &l.resend}, std::pair{"reply", &l.reply}}) {
+    if (const auto* v = o.if_contains(key)) {
+      if (!v->is_bool()) return false;
+      *out = v->as_bool();
+    }
+  }
   return true;
 }
 
@@ -78,19 +101,24 @@ std::string encode(const ToOwner& m) {
       o["reason"] = m.end.reason;
       o["ended_at"] = m.end.ended_at;
       break;
+    case ToOwner::Kind::kLink:
+      break;
   }
+  putLink(o, m.link);
   return json::serialize(o);
 }
 
 std::string encode(const ToEdge& m) {
-  json::object o{{"kind", m.kind == ToEdge::Kind::kFrame ? "frame" : "close"},
+  constexpr std::string_view kKinds[] = {"frame", "close", "link"};
+  json::object o{{"kind", kKinds[static_cast<int>(m.kind)]},
                  {"conn", static_cast<std::int64_t>(m.conn)}};
   if (m.kind == ToEdge::Kind::kFrame) {
     o["text"] = m.text;
-  } else {
+  } else if (m.kind == ToEdge::Kind::kClose) {
     o["code"] = m.code;
     o["reason"] = m.reason;
   }
+  putLink(o, m.link);
   return json::serialize(o);
 }
 
@@ -110,6 +138,7 @@ Result<ToOwner> decodeToOwner(std::string_view text) {
   }
   if (!known) return malformed("an unknown kind");
   if (!str(o, "node", m.node) || !connId(o, m.conn)) return malformed("no node or conn");
+  if (!getLink(o, m.link)) return malformed("a bad n, have, resend or reply");
   switch (m.kind) {
     case ToOwner::Kind::kConnect: {
       Connect& c = m.connect;
@@ -148,6 +177,8 @@ Result<ToOwner> decodeToOwner(std::string_view text) {
         return malformed("a bad end");
       }
       break;
+    case ToOwner::Kind::kLink:
+      break;
   }
   return m;
 }
@@ -159,6 +190,11 @@ Result<ToEdge> decodeToEdge(std::string_view text) {
   ToEdge m;
   std::string kind;
   if (!str(o, "kind", kind) || !connId(o, m.conn)) return malformed("no kind or conn");
+  if (!getLink(o, m.link)) return malformed("a bad n, have, resend or reply");
+  if (kind == "link") {
+    m.kind = ToEdge::Kind::kLink;
+    return m;
+  }
   if (kind == "frame") {
     m.kind = ToEdge::Kind::kFrame;
     if (!str(o, "text", m.text)) return malformed("a frame without text");
@@ -198,9 +234,12 @@ std::string encodeJournalBatch(const std::vector<storage::NewMessage>& batch) {
   for (const auto& m : batch) {
     const auto us =
         std::chrono::duration_cast<std::chrono::microseconds>(m.sent_at.time_since_epoch());
-    out.push_back({{"room", m.room_id},      {"seq", m.seq},
-                   {"by", m.principal},      {"name", m.author_name},
-                   {"client_id", m.client_id}, {"text", m.text},
+    out.push_back({{"room", m.room_id},
+                   {"seq", m.seq},
+                   {"by", m.principal},
+                   {"name", m.author_name},
+                   {"client_id", m.client_id},
+                   {"text", m.text},
                    {"sent_us", us.count()}});
   }
   return json::serialize(out);

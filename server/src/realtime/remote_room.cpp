@@ -22,8 +22,13 @@ constexpr auto kWatchWhileUnheard = std::chrono::milliseconds(200);
 
 RemoteRoom::RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id,
                        storage::LeaseRecord owner)
-    : hub_(std::move(hub)), room_id_(room_id), owner_(std::move(owner)),
-      subject_(roomInbox(room_id)), strand_(asio::make_strand(hub_->io)), timer_(strand_) {}
+    : hub_(std::move(hub)),
+      room_id_(room_id),
+      owner_(std::move(owner)),
+      subject_(roomInbox(room_id)),
+      reconnects_seen_(hub_->options.cluster.bus->reconnects()),
+      strand_(asio::make_strand(hub_->io)),
+      timer_(strand_) {}
 
 RemoteRoom::~RemoteRoom() = default;
 
@@ -35,7 +40,7 @@ void RemoteRoom::publish(const ToOwner& m) {
 
 void RemoteRoom::connect(Connect c, std::shared_ptr<Outlet> outlet) {
   --pending;
-  ToOwner m{ToOwner::Kind::kConnect, hub_->node(), c.conn, c, {}, {}, {}};
+  ToOwner m{ToOwner::Kind::kConnect, hub_->node(), c.conn, c, {}, {}, {}, {}};
   {
     common::MutexLock lock(mu_);
     if (gone_) {
@@ -47,7 +52,8 @@ void RemoteRoom::connect(Connect c, std::shared_ptr<Outlet> outlet) {
       hub_->edge_outlets[c.conn] = {outlet, weak_from_this()};
     }
     const ConnId conn = c.conn;
-    conns_[conn] = Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false};
+    conns_[conn] =
+        Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false, {}, {}};
   }
   publish(m);
   watch(kWatchWhileUnheard);  // until the owner answers
@@ -68,21 +74,83 @@ void RemoteRoom::disconnect(ConnId conn) {
     common::MutexLock edge(hub_->edge_mu);
     hub_->edge_outlets.erase(conn);
   }
-  if (known) publish({ToOwner::Kind::kLeave, hub_->node(), conn, {}, {}, {}, {}});
+  if (known) publish({ToOwner::Kind::kLeave, hub_->node(), conn, {}, {}, {}, {}, {}});
   hub_->owner.forgetRelay(room_id_, this);
 }
 
 void RemoteRoom::receive(ConnId conn, std::string text) {
-  publish({ToOwner::Kind::kFrame, hub_->node(), conn, {}, std::move(text), {}, {}});
+  send(conn, {ToOwner::Kind::kFrame, hub_->node(), conn, {}, std::move(text), {}, {}, {}});
 }
 
 void RemoteRoom::reject(ConnId conn, FrameError error) {
-  publish({ToOwner::Kind::kReject, hub_->node(), conn, {}, {}, std::move(error), {}});
+  send(conn, {ToOwner::Kind::kReject, hub_->node(), conn, {}, {}, std::move(error), {}, {}});
 }
 
-void RemoteRoom::heard(ConnId conn) {
+void RemoteRoom::send(ConnId conn, ToOwner m) {
   common::MutexLock lock(mu_);
-  if (auto it = conns_.find(conn); it != conns_.end()) it->second.heard = true;
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return;  // closing
+  Relayed& r = it->second;
+  const std::uint64_t n = r.out.add(m);
+  m.link = {n, r.in.have(), false, false};
+  r.in.answered();
+  publish(m);  // under the lock: published in the order numbered
+}
+
+void RemoteRoom::link(ConnId conn, Relayed& r, bool resend, bool reply) {
+  ToOwner m{ToOwner::Kind::kLink,           hub_->node(), conn, {}, {}, {}, {},
+            {0, r.in.have(), resend, reply}};
+  r.in.answered();
+  publish(m);
+}
+
+bool RemoteRoom::fromOwner(const ToEdge& m) {
+  std::shared_ptr<Outlet> lost;
+  bool take = false;
+  {
+    common::MutexLock lock(mu_);
+    auto it = conns_.find(m.conn);
+    if (it == conns_.end()) return false;
+    Relayed& r = it->second;
+    r.heard = true;
+    r.out.acked(m.link.have);
+    if (m.kind == ToEdge::Kind::kLink) {
+      if (m.link.resend) {
+        if (auto again = r.out.after(m.link.have)) {
+          for (const auto& [n, sent] : *again) {
+            ToOwner copy = sent;
+            copy.link = {n, r.in.have(), false, false};
+            publish(copy);
+          }
+        } else {
+          lost = r.outlet;
+        }
+      }
+      if (m.link.reply) link(m.conn, r, /*resend=*/true, /*reply=*/false);
+    } else if (m.link.n == 0) {
+      take = true;  // not numbered: an owner from before the numbering, or its last word
+    } else {
+      switch (r.in.take(m.link.n)) {
+        case RelayReceiver::Verdict::kTake:
+          take = true;
+          if (r.in.owesAck()) link(m.conn, r, false, false);
+          break;
+        case RelayReceiver::Verdict::kGap:
+          log::info("relay_gap",
+                    {{"room", room_id_}, {"have", static_cast<std::int64_t>(r.in.have())}});
+          link(m.conn, r, /*resend=*/true, /*reply=*/false);
+          break;
+        case RelayReceiver::Verdict::kDuplicate:
+        case RelayReceiver::Verdict::kGapAsked:
+          break;
+      }
+    }
+  }
+  if (lost) {
+    log::warn("relay_lost", {{"room", room_id_}, {"conn", static_cast<std::int64_t>(m.conn)}});
+    lost->close(kCloseRoomMoved, "messages lost");
+  }
+  return take;
 }
 
 bool RemoteRoom::matches(const storage::LeaseRecord& owner) const {
@@ -97,8 +165,8 @@ bool RemoteRoom::unused() const {
 // The first look comes just after the lease the relay was made with runs out (a relay made for an
 // owner that has just died is let go as soon as that is known).
 void RemoteRoom::start() {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(owner_.expires_at -
-                                                                          hub_->clock.now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(owner_.expires_at - hub_->clock.now());
   watch(std::clamp(left + kExpiryMargin, kExpiryMargin, kWatchEvery));
 }
 
@@ -116,14 +184,15 @@ void RemoteRoom::watch(std::chrono::milliseconds wait) {
       if (ec || !watched) return;
       asio::post(watched->hub_->workers, [room = watched] {
         auto& h = *room->hub_;
-        auto lease = h.leaseCall(
-            [&](storage::LeaseRepository& leases) { return leases.find(roomLease(room->room_id_)); });
+        auto lease = h.leaseCall([&](storage::LeaseRepository& leases) {
+          return leases.find(roomLease(room->room_id_));
+        });
         // A store that cannot be reached says nothing about the owner: keep relaying. Nor does a
         // lease that ran out during a store outage (StoreReach): the owner renews it once it can.
         const auto now = h.clock.now();
-        const bool alive =
-            !lease ? lease.error().kind != ErrorKind::kNotFound
-                   : room->matches(*lease) && (lease->expires_at > now || !h.reach.expiryMeansGone(now));
+        const bool alive = !lease ? lease.error().kind != ErrorKind::kNotFound
+                                  : room->matches(*lease) &&
+                                        (lease->expires_at > now || !h.reach.expiryMeansGone(now));
         auto next = std::chrono::milliseconds(kWatchEvery);
         if (lease && alive && lease->expires_at > now) {
           next = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -147,11 +216,25 @@ void RemoteRoom::checked(bool owner_alive, std::chrono::milliseconds next_wait) 
     common::MutexLock lock(mu_);
     if (gone_) return;
     const auto now = std::chrono::steady_clock::now();
+    // After this node's bus reconnected, frames either way may have been lost: each side says how
+    // far it got and sends again what the other lacks. A gap that did not close is asked again.
+    const std::uint64_t seen = hub_->options.cluster.bus->reconnects();
+    const bool reconnected = seen != reconnects_seen_;
+    reconnects_seen_ = seen;
+    if (reconnected)
+      log::info("relay_repair",
+                {{"room", room_id_}, {"connections", static_cast<std::int64_t>(conns_.size())}});
     for (auto& [conn, r] : conns_) {
+      if (r.heard && reconnected) {
+        r.in.askedAgain();
+        link(conn, r, /*resend=*/true, /*reply=*/true);
+      } else if (r.heard && r.in.stuck()) {
+        link(conn, r, /*resend=*/true, /*reply=*/false);
+      }
       if (!r.heard) next_wait = std::min(next_wait, std::chrono::milliseconds(kWatchWhileUnheard));
       if (r.heard || now - r.sent < kResendConnectAfter) continue;
       r.sent = now;
-      resend.push_back({ToOwner::Kind::kConnect, hub_->node(), conn, r.connect, {}, {}, {}});
+      resend.push_back({ToOwner::Kind::kConnect, hub_->node(), conn, r.connect, {}, {}, {}, {}});
     }
   }
   for (const auto& m : resend) publish(m);

@@ -7,39 +7,10 @@
 
 #include "kino/common/log.hpp"
 #include "kino/realtime/protocol.hpp"
+#include "relay_outlet.hpp"
 #include "room_hub_impl.hpp"
 
 namespace kino::realtime {
-
-namespace {
-
-// Frames for a connection another node holds: sent to that node's inbox.
-class RelayOutlet final : public Outlet {
- public:
-  RelayOutlet(bus::Bus& bus, const std::string& edge, ConnId edge_conn)
-      : bus_(bus), subject_(nodeInbox(edge)), edge_conn_(edge_conn) {}
-
-  void deliver(Frame frame) override {
-    send({ToEdge::Kind::kFrame, edge_conn_, *frame, 1000, {}});
-  }
-  void close(int code, std::string reason) override {
-    send({ToEdge::Kind::kClose, edge_conn_, {}, code, std::move(reason)});
-  }
-
- private:
-  void send(const ToEdge& m) {
-    // At most once: a frame lost here is recovered by the client (resume, chat resend).
-    if (auto r = bus_.publish(subject_, encode(m)); !r) {
-      log::debug("relay_publish_failed", {{"subject", subject_}, {"message", r.error().message}});
-    }
-  }
-
-  bus::Bus& bus_;
-  std::string subject_;
-  ConnId edge_conn_;
-};
-
-}  // namespace
 
 // Drives RoomCore::tick about once a second, on the strand, until the actor is released; in a
 // cluster it also renews the room's lease.
@@ -49,6 +20,7 @@ void RoomActor::Impl::scheduleTick(const std::shared_ptr<RoomActor>& self) {
     if (ec || self->impl_->released) return;
     self->impl_->apply(self->impl_->core.tick(), self);
     if (self->impl_->lease) self->impl_->checkLease(self);
+    if (self->impl_->hub->clustered()) self->impl_->repairRelays();
     self->impl_->flushJournal(self);
     self->impl_->scheduleTick(self);
   });
@@ -145,9 +117,9 @@ void RoomActor::Impl::applyMedia(Effects& fx) {
     auto it = outlets.find(m.conn);
     if (it == outlets.end()) continue;
     if (!media) {
-      it->second->deliver(std::make_shared<const std::string>(errorFrame(
-          "media_disabled",
-          "Video chat is turned off on this server. Chat and the film work as usual.")));
+      it->second->deliver(std::make_shared<const std::string>(
+          errorFrame("media_disabled",
+                     "Video chat is turned off on this server. Chat and the film work as usual.")));
       continue;
     }
     media->signal({room_id, slug, m.conn, m.participant_id, it->second}, std::move(m.signal));
@@ -201,6 +173,7 @@ void RoomActor::Impl::stop(int code, const std::string& reason,
     for (std::size_t i = 0; i < fx.members_left.size(); ++i) hub->presence.left(slug);
   }
   outlets.clear();
+  relay_outlets.clear();
   relayed_conns.clear();
   relayed_from.clear();
   hub->owner.release(room_id, self.get(), /*force=*/true);
@@ -217,20 +190,30 @@ void RoomActor::Impl::relayed(ToOwner m, const std::shared_ptr<RoomActor>& self)
       const ConnId conn = hub->next_relayed++;
       relayed_conns[key] = conn;
       relayed_from[conn] = m.node;
-      outlets[conn] = std::make_shared<RelayOutlet>(*hub->options.cluster.bus, m.node, m.conn);
+      auto outlet = std::make_shared<RelayOutlet>(*hub->options.cluster.bus, m.node, m.conn);
+      relay_outlets[conn] = outlet;
+      outlets[conn] = std::move(outlet);
       m.connect.conn = conn;
       apply(core.connect(std::move(m.connect)), self);
       return;
     }
     case ToOwner::Kind::kFrame:
-      if (local != relayed_conns.end()) apply(core.receive(local->second, m.text), self);
+      if (local != relayed_conns.end() && takeRelayed(local->second, m)) {
+        apply(core.receive(local->second, m.text), self);
+      }
       return;
     case ToOwner::Kind::kReject:
-      if (local != relayed_conns.end()) apply(core.reject(local->second, m.error), self);
+      if (local != relayed_conns.end() && takeRelayed(local->second, m)) {
+        apply(core.reject(local->second, m.error), self);
+      }
+      return;
+    case ToOwner::Kind::kLink:
+      if (local != relayed_conns.end()) takeRelayed(local->second, m);
       return;
     case ToOwner::Kind::kLeave:
       if (local == relayed_conns.end()) return;
       outlets.erase(local->second);
+      relay_outlets.erase(local->second);
       relayed_from.erase(local->second);
       {
         const ConnId conn = local->second;
@@ -242,6 +225,25 @@ void RoomActor::Impl::relayed(ToOwner m, const std::shared_ptr<RoomActor>& self)
       apply(core.end(m.end), self);
       return;
   }
+}
+
+bool RoomActor::Impl::takeRelayed(ConnId conn, const ToOwner& m) {
+  auto it = relay_outlets.find(conn);
+  if (it == relay_outlets.end()) return true;
+  const bool take = it->second->fromEdge(m);
+  if (it->second->lost()) it->second->abandon();
+  return take;
+}
+
+void RoomActor::Impl::repairRelays() {
+  const std::uint64_t seen = hub->options.cluster.bus->reconnects();
+  const bool reconnected = bus_reconnects != seen;
+  bus_reconnects = seen;
+  if (reconnected) {
+    log::info("relay_repair", {{"room", room_id},
+                               {"connections", static_cast<std::int64_t>(relay_outlets.size())}});
+  }
+  for (auto& [conn, outlet] : relay_outlets) outlet->repair(reconnected);
 }
 
 void RoomActor::Impl::checkLease(const std::shared_ptr<RoomActor>& self) {
@@ -289,6 +291,7 @@ void RoomActor::Impl::leaseChecked(bool kept, const std::set<std::string>& dead_
     std::erase_if(relayed_conns, [conn](const auto& kv) { return kv.second == conn; });
     it = relayed_from.erase(it);
     outlets.erase(conn);
+    relay_outlets.erase(conn);
     apply(core.disconnect(conn), self);
   }
 }
@@ -297,16 +300,16 @@ RoomActor::RoomActor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RoomActor::~RoomActor() = default;
 
 void RoomActor::connect(Connect c, std::shared_ptr<Outlet> outlet) {
-  asio::post(impl_->strand, [self = shared_from_this(), c = std::move(c),
-                             outlet = std::move(outlet)]() mutable {
-    --self->impl_->pending;
-    if (self->impl_->released) {  // the lease was lost between acquire() and now
-      outlet->close(kCloseRoomMoved, "room moved");
-      return;
-    }
-    self->impl_->outlets[c.conn] = std::move(outlet);
-    self->impl_->apply(self->impl_->core.connect(std::move(c)), self);
-  });
+  asio::post(impl_->strand,
+             [self = shared_from_this(), c = std::move(c), outlet = std::move(outlet)]() mutable {
+               --self->impl_->pending;
+               if (self->impl_->released) {  // the lease was lost between acquire() and now
+                 outlet->close(kCloseRoomMoved, "room moved");
+                 return;
+               }
+               self->impl_->outlets[c.conn] = std::move(outlet);
+               self->impl_->apply(self->impl_->core.connect(std::move(c)), self);
+             });
 }
 
 void RoomActor::abandon() {

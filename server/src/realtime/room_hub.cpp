@@ -36,7 +36,7 @@ RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Stor
           }
         }
         if (!outlet) return;  // the socket went away meanwhile
-        if (relay) relay->heard(m->conn);
+        if (relay ? !relay->fromOwner(*m) : m->kind == ToEdge::Kind::kLink) return;
         if (m->kind == ToEdge::Kind::kFrame) {
           outlet->deliver(std::make_shared<const std::string>(std::move(m->text)));
         } else {
@@ -50,8 +50,8 @@ RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Stor
   }
   // Every node reports how many people are in the rooms it runs ("presence.<node>", each
   // heartbeat), so listings and the empty-room timeout count people on every node.
-  auto reports = shared_->options.cluster.bus->subscribe(
-      "presence.>", [weak](const bus::Message& message) {
+  auto reports =
+      shared_->options.cluster.bus->subscribe("presence.>", [weak](const bus::Message& message) {
         auto shared = weak.lock();
         if (!shared) return;
         const std::string node = message.subject.substr(std::string_view("presence.").size());
@@ -67,7 +67,7 @@ RoomHub::RoomHub(asio::io_context& io, asio::thread_pool& workers, storage::Stor
 
 RoomHub::~RoomHub() {
   shared_->journal_pool.join();  // its calls end within journal_wait
-  shared_->node_inbox.reset();  // their handlers do not run once these return
+  shared_->node_inbox.reset();   // their handlers do not run once these return
   shared_->presence_reports.reset();
 }
 
@@ -84,7 +84,8 @@ void RoomHub::startHeartbeat() {
         !r) {
       log::warn("node_heartbeat_failed", {{"message", r.error().message}});
     }
-    (void)s->options.cluster.bus->publish("presence." + s->node(), encodePresence(s->presence.local()));
+    (void)s->options.cluster.bus->publish("presence." + s->node(),
+                                          encodePresence(s->presence.local()));
     s->heartbeat.expires_after(s->ttl() / 3);
     s->heartbeat.async_wait([weak](boost::system::error_code ec) {
       auto again = weak.lock();
@@ -102,7 +103,8 @@ Result<std::uint64_t> RoomHub::replayJournal(std::int64_t room_id, const storage
   for (const auto& entry : claim->entries) {
     auto batch = decodeJournalBatch(entry.data);
     if (!batch) {
-      log::warn("chat_journal_entry_refused", {{"room", room_id}, {"message", batch.error().message}});
+      log::warn("chat_journal_entry_refused",
+                {{"room", room_id}, {"message", batch.error().message}});
       continue;
     }
     for (auto& m : *batch) {
@@ -159,8 +161,9 @@ Result<RoomSetup> RoomHub::load(std::int64_t room_id, const std::string& slug,
                           room->ended_at ? common::toRfc3339(*room->ended_at) : std::string()};
   }
   if (auto p = store.playback().last(room_id)) {
-    setup.playback = {p->playing, p->position_s, p->rate, p->at_server_ms, p->volume, p->muted,
-                      p->action, realtime::memberIdFor(p->by_principal), p->by_name};
+    setup.playback = {p->playing, p->position_s, p->rate,   p->at_server_ms,
+                      p->volume,  p->muted,      p->action, realtime::memberIdFor(p->by_principal),
+                      p->by_name};
   } else if (p.error().kind != ErrorKind::kNotFound) {
     return p.error();
   }
@@ -206,9 +209,10 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
   // of a room with no actor may both load it; the first to insert wins (the other's load only
   // reserved a block of seq numbers that nobody uses).
   std::uint64_t journal_at = 0;
-  auto setup = load(room_id, slug,
-                    lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{},
-                    journal_at);
+  auto setup =
+      load(room_id, slug,
+           lease ? storage::Fence{lease->name, lease->holder, lease->token} : storage::Fence{},
+           journal_at);
   if (!setup) return setup.error();
   auto actor = std::make_shared<RoomActor>(std::make_unique<RoomActor::Impl>(
       shared_, slug, std::move(setup).value(), lease, journal_at));
@@ -252,7 +256,8 @@ Result<std::shared_ptr<RoomLink>> RoomHub::acquire(std::int64_t room_id, const s
   return std::shared_ptr<RoomLink>(it->second);
 }
 
-std::shared_ptr<RoomLink> RoomHub::relayTo(std::int64_t room_id, const storage::LeaseRecord& lease) {
+std::shared_ptr<RoomLink> RoomHub::relayTo(std::int64_t room_id,
+                                           const storage::LeaseRecord& lease) {
   common::MutexLock lock(mu_);
   auto it = relays_.find(room_id);
   if (it == relays_.end() || !it->second->matches(lease)) {
@@ -268,7 +273,7 @@ bool RoomHub::release(std::int64_t room_id, const RoomActor* actor, bool force) 
   common::MutexLock lock(mu_);
   auto it = actors_.find(room_id);
   if (it == actors_.end() || it->second.get() != actor) return true;  // already gone
-  if (!force && actor->impl_->pending.load() > 0) return false;  // someone is about to connect
+  if (!force && actor->impl_->pending.load() > 0) return false;       // someone is about to connect
   actors_.erase(it);
   return true;
 }
@@ -287,7 +292,7 @@ void RoomHub::endRoom(std::int64_t room_id, RoomEnd how) {
   }
   if (!shared_->clustered()) return;
   // The room may run on another node: its owner ends it there (nobody runs it: nothing to do).
-  const ToOwner m{ToOwner::Kind::kEnd, shared_->node(), 0, {}, {}, {}, std::move(how)};
+  const ToOwner m{ToOwner::Kind::kEnd, shared_->node(), 0, {}, {}, {}, std::move(how), {}};
   if (auto r = shared_->options.cluster.bus->publish(roomInbox(room_id), encode(m)); !r) {
     log::warn("room_end_relay_failed", {{"room", room_id}, {"message", r.error().message}});
   }

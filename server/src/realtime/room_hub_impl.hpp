@@ -16,12 +16,14 @@
 #include "kino/realtime/cluster_wire.hpp"
 #include "kino/realtime/room_hub.hpp"
 #include "kino/realtime/store_reach.hpp"
+#include "relay_link.hpp"
 
 namespace kino::realtime {
 
 namespace asio = boost::asio;
 
 class RemoteRoom;
+class RelayOutlet;
 
 // Connection ids the owner gives connections relayed from other nodes: far above the ids this
 // node's own sockets get, so the two never meet.
@@ -32,9 +34,17 @@ struct RoomHub::Shared {
   Shared(RoomHub& h, asio::io_context& i, asio::thread_pool& w, storage::Store& st,
          rooms::PresenceRegistry& p, const common::Clock& c, HubOptions o,
          std::function<void(const std::string&)> empty)
-      : owner(h), io(i), workers(w), store(st), presence(p), clock(c), options(std::move(o)),
-        on_room_empty(std::move(empty)), people(c, options.core.limits),
-        reach(options.cluster.lease_ttl), heartbeat(i) {}
+      : owner(h),
+        io(i),
+        workers(w),
+        store(st),
+        presence(p),
+        clock(c),
+        options(std::move(o)),
+        on_room_empty(std::move(empty)),
+        people(c, options.core.limits),
+        reach(options.cluster.lease_ttl),
+        heartbeat(i) {}
 
   bool clustered() const { return options.cluster.bus != nullptr; }
   bus::Bus& bus() const { return *options.cluster.bus; }
@@ -70,7 +80,7 @@ struct RoomHub::Shared {
     std::weak_ptr<RemoteRoom> relay;
   };
   std::map<ConnId, EdgeConn> edge_outlets KINO_GUARDED_BY(edge_mu);
-  std::unique_ptr<bus::Subscription> node_inbox;  // set once in the constructor
+  std::unique_ptr<bus::Subscription> node_inbox;        // set once in the constructor
   std::unique_ptr<bus::Subscription> presence_reports;  // the other nodes' people counts
   asio::steady_timer heartbeat;  // renews this node's lease and reports its people counts
   // Runs the blocking journal calls: not the worker pool, whose threads may all be waiting for a
@@ -81,11 +91,19 @@ struct RoomHub::Shared {
 struct RoomActor::Impl {
   Impl(std::shared_ptr<RoomHub::Shared> h, std::string s, RoomSetup setup,
        std::optional<storage::LeaseRecord> held, std::uint64_t journal_at)
-      : hub(std::move(h)), room_id(setup.room_id), slug(std::move(s)),
-        strand(asio::make_strand(hub->io)), timer(strand), wake(strand),
+      : hub(std::move(h)),
+        room_id(setup.room_id),
+        slug(std::move(s)),
+        strand(asio::make_strand(hub->io)),
+        timer(strand),
+        wake(strand),
         core(std::move(setup), hub->clock, hub->people, hub->options.core),
-        lease(std::move(held)), store_wait(strand) {
-    if (hub->clustered()) journal = Journal{roomJournal(room_id), journal_at, {}};
+        lease(std::move(held)),
+        store_wait(strand) {
+    if (hub->clustered()) {
+      journal = Journal{roomJournal(room_id), journal_at, {}};
+      bus_reconnects = hub->options.cluster.bus->reconnects();
+    }
   }
 
   std::int64_t nowMs() const { return common::toUnixMillis(hub->clock.now()); }
@@ -118,15 +136,24 @@ struct RoomActor::Impl {
                      const Result<std::vector<storage::MessageRecord>>& result,
                      const std::shared_ptr<RoomActor>& self);
   void journalChat(const std::shared_ptr<RoomActor>& self);
+  void appendToJournal(const std::shared_ptr<RoomActor>& self);
+  void storeJournaling(const std::shared_ptr<RoomActor>& self);
   void journaled(std::uint64_t batch_id, const Result<std::uint64_t>& result,
                  const std::shared_ptr<RoomActor>& self);
   void flushJournal(const std::shared_ptr<RoomActor>& self);
   void trimJournal(const std::shared_ptr<RoomActor>& self);
-  bool chatIdle() const { return !chat_batch && !store_busy && (!journal || journal->unstored.empty()); }
+  bool chatIdle() const {
+    return !chat_batch && !store_busy && (!journal || journal->unstored.empty());
+  }
 
   // Cluster (owner side). All on `strand`.
   // Takes a relayed message for this room.
   void relayed(ToOwner m, const std::shared_ptr<RoomActor>& self);
+  // Passes a relayed frame, reject or link through the connection's numbering: whether to apply
+  // it now. A connection that lost messages for good is closed (its client resumes).
+  bool takeRelayed(ConnId conn, const ToOwner& m);
+  // Each tick: repairs what a reconnect of this node's bus may have lost, and open gaps.
+  void repairRelays();
   // Renews the room's lease and checks that the nodes relaying connections are alive; a lease
   // lost to another node ends this actor (its connections are told to reconnect).
   void checkLease(const std::shared_ptr<RoomActor>& self);
@@ -164,6 +191,8 @@ struct RoomActor::Impl {
   std::unique_ptr<bus::Subscription> inbox;
   std::map<std::pair<std::string, ConnId>, ConnId> relayed_conns;
   std::map<ConnId, std::string> relayed_from;
+  std::map<ConnId, std::shared_ptr<RelayOutlet>> relay_outlets;  // the same outlets, typed
+  std::uint64_t bus_reconnects = 0;  // the bus's count at the last repairRelays()
   bool checking_lease = false;
 
   // Chat on its way to durability (all on `strand`).
@@ -171,13 +200,16 @@ struct RoomActor::Impl {
     std::string subject;
     std::uint64_t position = 0;  // this owner's claim or last append: the next append goes after
     std::vector<storage::NewMessage> unstored;  // acknowledged from the journal, not stored yet
+    // An append is running. One at a time: each expects the position the one before left. It may
+    // outlive its batch (the store answered first); a batch that needs the journal meanwhile waits.
+    bool appending = false;
   };
   std::optional<Journal> journal;  // cluster only
   struct ChatBatch {
     std::uint64_t id = 0;
     std::vector<storage::NewMessage> messages;  // kept only when it may go to the journal
     std::size_t size = 0;                       // how many messages the core handed over
-    bool journaling = false;  // a journal append for it is running
+    bool journaling = false;  // it waits for the journal (its append is running or queued)
   };
   std::optional<ChatBatch> chat_batch;  // the batch RoomCore waits to hear about
   std::uint64_t next_batch_id = 1;      // 0 means "no batch": a flush of journaled messages
@@ -190,7 +222,8 @@ struct RoomActor::Impl {
 // it closes the connections with 1012 so browsers reconnect and resume, wherever the room goes.
 class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<RemoteRoom> {
  public:
-  RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id, storage::LeaseRecord owner);
+  RemoteRoom(std::shared_ptr<RoomHub::Shared> hub, std::int64_t room_id,
+             storage::LeaseRecord owner);
   ~RemoteRoom() override;
 
   void connect(Connect c, std::shared_ptr<Outlet> outlet) override;
@@ -203,8 +236,11 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
   void start();
   // Closes every connection relayed through here and stops (shutdown, owner gone).
   void closeAll(int code, const std::string& reason);
-  // A frame or close from the owner reached connection `conn`: it is alive.
-  void heard(ConnId conn);
+  // A message from the owner for connection `conn` (on the bus's delivery thread, in arrival
+  // order): whether to apply it to the socket now (the next in order). Marks the connection as
+  // answered, answers a link, asks again after a gap; closes (1012) a socket whose lost frames
+  // the owner no longer has.
+  bool fromOwner(const ToEdge& m);
   bool matches(const storage::LeaseRecord& owner) const;
   bool unused() const;  // no connections and no acquire() waiting
 
@@ -216,8 +252,13 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
     std::shared_ptr<Outlet> outlet;
     std::chrono::steady_clock::time_point sent;
     bool heard = false;
+    RelaySender<ToOwner> out;  // frames and rejects, numbered (relay_link.hpp)
+    RelayReceiver in;          // the owner's frames and closes
   };
   void publish(const ToOwner& m);
+  // Numbers a frame or reject of `conn` and publishes it (nothing once the connection is gone).
+  void send(ConnId conn, ToOwner m);
+  void link(ConnId conn, Relayed& r, bool resend, bool reply) KINO_REQUIRES(mu_);
   // Checks the owner's lease again after `wait` (at most kWatchEvery; sooner when the lease runs
   // out sooner, so a dead owner is noticed just after its lease expires, and every 200 ms while a
   // connect has no answer yet, which is then sent again).
@@ -231,6 +272,7 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
   mutable common::Mutex mu_;
   std::map<ConnId, Relayed> conns_ KINO_GUARDED_BY(mu_);
   bool gone_ KINO_GUARDED_BY(mu_) = false;
+  std::uint64_t reconnects_seen_ KINO_GUARDED_BY(mu_);    // the bus's count at the last check
   asio::strand<asio::io_context::executor_type> strand_;  // the timer is used only there
   asio::steady_timer timer_;
 };

@@ -70,6 +70,7 @@ TEST_F(NatsBusTest, ASubscriberKeepsReceivingAfterTheServerItWasConnectedToIsKil
   }
   auto pub_bus = open("pub-" + uniqueToken(), others);
   ASSERT_TRUE(pub_bus);
+  EXPECT_EQ(sub_bus->reconnects(), 0u);
 
   Numbers got;
   std::atomic<bool> probed{false};
@@ -106,6 +107,8 @@ TEST_F(NatsBusTest, ASubscriberKeepsReceivingAfterTheServerItWasConnectedToIsKil
             << " lost while reconnecting)\n";
   EXPECT_LE(lost, 200) << "the gap is short (at most 1 s of messages)";
   EXPECT_TRUE(sub_bus->healthy());
+  EXPECT_EQ(sub_bus->reconnects(), 1u) << "the loss window is known to whoever must repair it";
+  EXPECT_EQ(pub_bus->reconnects(), 0u);
   const int now = cluster_.serverOfConnection("kino-" + name);
   EXPECT_GE(now, 0);
   EXPECT_NE(now, victim);

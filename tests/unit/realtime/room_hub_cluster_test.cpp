@@ -60,7 +60,8 @@ struct RecordingOutlet : Outlet {
     for (const auto& f : all()) {
       if (f.at("type").as_string() != type) continue;
       if (field.empty()) return true;
-      if (const auto* v = f.if_contains(field); v && v->is_string() && v->as_string() == value) return true;
+      if (const auto* v = f.if_contains(field); v && v->is_string() && v->as_string() == value)
+        return true;
     }
     return false;
   }
@@ -78,6 +79,9 @@ class OutageStore final : public storage::Store {
   // While set, appendBatch waits; when cleared, the waiting calls fail (their connection died)
   // and later ones go through.
   void setChatStalled(bool stalled) { chat_stalled_ = stalled; }
+  // While set, appendBatch waits; when cleared, the waiting calls go through (a slow database).
+  void setChatSlow(bool slow) { chat_slow_ = slow; }
+  int slowCalls() const { return slow_calls_; }
   storage::UserRepository& users() override { return s_.users(); }
   storage::SessionRepository& sessions() override { return s_.sessions(); }
   storage::RoomRepository& rooms() override { return s_.rooms(); }
@@ -93,17 +97,21 @@ class OutageStore final : public storage::Store {
   Result<void> maintain(common::TimePoint now) override { return s_.maintain(now); }
 
  private:
-  static Error down() { return Error::make(ErrorKind::kUnavailable, "store_unavailable", "failover"); }
+  static Error down() {
+    return Error::make(ErrorKind::kUnavailable, "store_unavailable", "failover");
+  }
   struct Leases final : storage::LeaseRepository {
     explicit Leases(OutageStore& outer) : o(outer) {}
     storage::LeaseRepository& real() { return o.s_.leases(); }
-    Result<storage::LeaseRecord> acquire(std::string_view n, std::string_view h, common::TimePoint t,
+    Result<storage::LeaseRecord> acquire(std::string_view n, std::string_view h,
+                                         common::TimePoint t,
                                          std::chrono::milliseconds ttl) override {
       if (o.down_) return down();
       return real().acquire(n, h, t, ttl);
     }
     Result<storage::LeaseRecord> renew(std::string_view n, std::string_view h, std::int64_t token,
-                                       common::TimePoint t, std::chrono::milliseconds ttl) override {
+                                       common::TimePoint t,
+                                       std::chrono::milliseconds ttl) override {
       if (o.down_) return down();
       return real().renew(n, h, token, t, ttl);
     }
@@ -131,6 +139,10 @@ class OutageStore final : public storage::Store {
         while (o.chat_stalled_) std::this_thread::sleep_for(2ms);
         return down();
       }
+      if (o.chat_slow_) {
+        ++o.slow_calls_;
+        while (o.chat_slow_) std::this_thread::sleep_for(2ms);
+      }
       return real().appendBatch(batch, fence);
     }
     Result<std::vector<storage::MessageRecord>> page(std::int64_t room,
@@ -149,8 +161,75 @@ class OutageStore final : public storage::Store {
   storage::Store& s_;
   std::atomic<bool> down_{false};
   std::atomic<bool> chat_stalled_{false};
+  std::atomic<bool> chat_slow_{false};
+  std::atomic<int> slow_calls_{0};
   Leases leases_;
   Messages messages_;
+};
+
+// The shared bus, whose journal appends can be held back (JetStream electing a new leader), and
+// whose plain messages can be lost (a node reconnecting to another NATS server).
+class JournalGate final : public bus::Bus {
+ public:
+  explicit JournalGate(bus::Bus& b) : b_(b) {}
+  void setAppendsHeld(bool held) { held_ = held; }
+  int appends() const { return appends_; }
+  // Plain messages on subjects starting with `prefix` vanish (empty: none do).
+  void setLosing(std::string prefix) {
+    std::lock_guard lock(mu_);
+    losing_ = std::move(prefix);
+  }
+  int lost() const { return lost_; }
+  void reconnected() { ++reconnects_; }
+  Result<void> publish(std::string_view subject, std::string_view data) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!losing_.empty() && subject.starts_with(losing_)) {
+        ++lost_;
+        return {};
+      }
+    }
+    return b_.publish(subject, data);
+  }
+  Result<std::unique_ptr<bus::Subscription>> subscribe(std::string_view subject,
+                                                       bus::Handler handler) override {
+    return b_.subscribe(subject, std::move(handler));
+  }
+  Result<void> publishDurable(std::string_view subject, std::string_view data,
+                              std::chrono::milliseconds wait) override {
+    return b_.publishDurable(subject, data, wait);
+  }
+  Result<std::unique_ptr<bus::Subscription>> subscribeDurable(std::string_view subject,
+                                                              std::string_view consumer,
+                                                              bus::Handler handler) override {
+    return b_.subscribeDurable(subject, consumer, std::move(handler));
+  }
+  Result<JournalClaim> claimJournal(std::string_view subject,
+                                    std::chrono::milliseconds wait) override {
+    return b_.claimJournal(subject, wait);
+  }
+  Result<std::uint64_t> appendJournal(std::string_view subject, std::uint64_t after,
+                                      std::string_view data,
+                                      std::chrono::milliseconds wait) override {
+    ++appends_;
+    while (held_) std::this_thread::sleep_for(2ms);
+    return b_.appendJournal(subject, after, data, wait);
+  }
+  Result<void> trimJournal(std::string_view subject, std::uint64_t position,
+                           std::chrono::milliseconds wait) override {
+    return b_.trimJournal(subject, position, wait);
+  }
+  bool healthy() const override { return b_.healthy(); }
+  std::uint64_t reconnects() const override { return reconnects_; }
+
+ private:
+  bus::Bus& b_;
+  mutable std::mutex mu_;
+  std::string losing_;
+  std::atomic<int> lost_{0};
+  std::atomic<std::uint64_t> reconnects_{0};
+  std::atomic<bool> held_{false};
+  std::atomic<int> appends_{0};
 };
 
 // One node: its own threads, sharing the store, the bus and the clock with the others.
@@ -160,8 +239,8 @@ struct Node {
     thread = std::thread([this] { io.run(); });
     HubOptions options;
     options.release_after = 0ms;
-    options.cluster = {.bus = &bus, .node_id = std::move(id), .lease_ttl = 3000ms,
-                       .journal_after = 100ms};
+    options.cluster = {
+        .bus = &bus, .node_id = std::move(id), .lease_ttl = 3000ms, .journal_after = 100ms};
     hub = std::make_unique<RoomHub>(io, workers, store, presence, clock, options, nullptr);
   }
   // Dies without a goodbye: its threads stop; nothing is released or sent.
@@ -196,12 +275,14 @@ class RoomHubClusterTest : public ::testing::Test {
                 .value()
                 .id;
     shared_ = std::make_unique<OutageStore>(*store_);
-    a_ = std::make_unique<Node>("node-a", *shared_, *bus_, clock_);
-    b_ = std::make_unique<Node>("node-b", *shared_, *bus_, clock_);
+    a_ = std::make_unique<Node>("node-a", *shared_, *gate_, clock_);
+    b_ = std::make_unique<Node>("node-b", *shared_, *gate_, clock_);
   }
   void TearDown() override {
+    gate_->setAppendsHeld(false);
     a_.reset();
     b_.reset();
+    gate_.reset();
     bus_.reset();
     shared_.reset();
     store_.reset();
@@ -230,14 +311,17 @@ class RoomHubClusterTest : public ::testing::Test {
     return p;
   }
   static std::string chat(const std::string& id, const std::string& text) {
-    return boost::json::serialize(boost::json::object{{"type", "chat.send"}, {"id", id}, {"text", text}});
+    return boost::json::serialize(
+        boost::json::object{{"type", "chat.send"}, {"id", id}, {"text", text}});
   }
 
   fs::path dir_;
   kino::testing::FakeClock clock_;
   std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<OutageStore> shared_;  // what the nodes use: store_, with lease calls that can fail
+  std::unique_ptr<OutageStore>
+      shared_;  // what the nodes use: store_, with lease calls that can fail
   std::unique_ptr<bus::Bus> bus_ = bus::makeLocalBus();
+  std::unique_ptr<JournalGate> gate_ = std::make_unique<JournalGate>(*bus_);  // what the nodes use
   std::int64_t room_ = 0;
   std::unique_ptr<Node> a_, b_;
 };
@@ -266,7 +350,8 @@ TEST_F(RoomHubClusterTest, AConnectionOnAnotherNodeIsRelayedToTheRoomsOwnerAndBe
   ASSERT_TRUE(eventually([&] {
     for (const auto& f : bob->all()) {
       if (f.at("type").as_string() == "chat.message" &&
-          f.at("message").as_object().at("text").as_string() == "and back") return true;
+          f.at("message").as_object().at("text").as_string() == "and back")
+        return true;
     }
     return false;
   }));
@@ -277,7 +362,8 @@ TEST_F(RoomHubClusterTest, AConnectionOnAnotherNodeIsRelayedToTheRoomsOwnerAndBe
   EXPECT_EQ(a_->presence.participants("roomaaaaaa"), 2);
 
   (*on_b)->disconnect(1);
-  EXPECT_TRUE(eventually([&] { return ann->has("member.left"); })) << "Bob's leave reaches the owner";
+  EXPECT_TRUE(eventually([&] { return ann->has("member.left"); }))
+      << "Bob's leave reaches the owner";
   EXPECT_TRUE(eventually([&] { return b_->hub->relayCount() == 0; }));
 }
 
@@ -292,7 +378,7 @@ TEST_F(RoomHubClusterTest, WhenTheOwnerDiesRelayedSocketsReconnectAndTheRoomMove
   (*on_b)->receive(7, chat("b-1", "before the crash"));
   ASSERT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }));
 
-  a_->kill();  // node a is gone: no lease renewals, no goodbye
+  a_->kill();          // node a is gone: no lease renewals, no goodbye
   clock_.advance(4s);  // past the lease
   ASSERT_TRUE(eventually([&] { return bob->closeCode() == 1012; }))
       << "node b tells its socket to reconnect once the owner's lease has expired";
@@ -322,8 +408,10 @@ TEST_F(RoomHubClusterTest, EndingTheRoomOnANodeThatDoesNotRunItReachesEveryoneTh
   const auto bob = people.bob;
   ASSERT_TRUE(eventually([&] { return bob->has("hello"); }));
   b_->hub->endRoom(room_, {"owner_ended", "2026-12-07T12:00:00Z"});  // POST …/end reached node b
-  EXPECT_TRUE(eventually([&] { return ann->has("room.ended") && ann->closeCode() == kCloseRoomEnded; }));
-  EXPECT_TRUE(eventually([&] { return bob->has("room.ended") && bob->closeCode() == kCloseRoomEnded; }));
+  EXPECT_TRUE(
+      eventually([&] { return ann->has("room.ended") && ann->closeCode() == kCloseRoomEnded; }));
+  EXPECT_TRUE(
+      eventually([&] { return bob->has("room.ended") && bob->closeCode() == kCloseRoomEnded; }));
 }
 
 TEST_F(RoomHubClusterTest, ANodeShuttingDownHandsItsRoomsOverAtOnce) {
@@ -389,7 +477,8 @@ TEST_F(RoomHubClusterTest, AStoreOutageLongerThanTheLeaseMovesNoRoomAndDropsNoSo
   EXPECT_EQ(ann->closeCode(), 0);
   EXPECT_FALSE(ann->has("member.left")) << "the owner did not take node b for dead";
   people.on_b->receive(1, chat("b-1", "after the failover"));
-  EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
+  EXPECT_TRUE(
+      eventually([&] { return bob->has("chat.ack", "id", "b-1") && ann->has("chat.message"); }));
 }
 
 // Chat during a database failover: the owner acknowledges what the room's journal on the bus holds,
@@ -419,8 +508,9 @@ TEST_F(RoomHubClusterTest, ChatGoesOnThroughTheJournalWhileTheStoreStallsAndIsSt
   EXPECT_TRUE(store_->messages().page(room_, std::nullopt, 10)->empty()) << "the store is down";
 
   shared_->setChatStalled(false);
-  ASSERT_TRUE(eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 2; }))
-      << "written to the store once it answers";
+  ASSERT_TRUE(eventually([&] {
+    return store_->messages().page(room_, std::nullopt, 10)->size() == 2;
+  })) << "written to the store once it answers";
   for (const auto& f : ann->all()) {
     if (f.at("type").as_string() != "chat.message") continue;
     const auto& m = f.at("message").as_object();
@@ -429,9 +519,143 @@ TEST_F(RoomHubClusterTest, ChatGoesOnThroughTheJournalWhileTheStoreStallsAndIsSt
   }
   people.on_a->receive(1, chat("a-2", "and on we go"));
   EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-2"); }));
-  EXPECT_TRUE(eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 3; }));
+  EXPECT_TRUE(
+      eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 3; }));
   EXPECT_EQ(ann->closeCode(), 0);
   EXPECT_EQ(bob->closeCode(), 0);
+}
+
+// The store is slow, so a batch goes to the journal too, but the journal is slower still (its
+// leader is being elected): the store's answer acknowledges the chat, without waiting for the
+// journal, and the journal's late answer neither doubles the messages nor fences the owner.
+TEST_F(RoomHubClusterTest, ChatIsAcknowledgedByTheStoreWhileTheJournalIsStillElectingALeader) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
+
+  gate_->setAppendsHeld(true);
+  shared_->setChatSlow(true);
+  people.on_a->receive(1, chat("a-1", "slow store, slower journal"));
+  ASSERT_TRUE(eventually([&] { return gate_->appends() == 1; }, 3s)) << "past journal_after";
+  shared_->setChatSlow(false);
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-1"); }, 3s))
+      << "acknowledged by the store while the journal is held";
+  EXPECT_TRUE(eventually([&] { return bob->has("chat.message"); }, 3s));
+
+  gate_->setAppendsHeld(false);
+  people.on_b->receive(1, chat("b-1", "and after"));
+  EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }));
+  EXPECT_TRUE(
+      eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 2; }));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 2u) << "nothing doubled";
+  int messages = 0;
+  for (const auto& f : ann->all()) messages += f.at("type").as_string() == "chat.message" ? 1 : 0;
+  EXPECT_EQ(messages, 2);
+  EXPECT_EQ(ann->closeCode(), 0) << "the late append left the owner's journal position right";
+  EXPECT_EQ(bob->closeCode(), 0);
+
+  // The journal is still the owner's to write: a stalled store now is bridged by it as before.
+  shared_->setChatStalled(true);
+  people.on_a->receive(1, chat("a-2", "through the journal"));
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-2"); }, 3s));
+  shared_->setChatStalled(false);
+  EXPECT_TRUE(
+      eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 3; }));
+  EXPECT_EQ(ann->closeCode(), 0);
+}
+
+// After a store outage the journaled messages are being written back, slowly; a new batch finds
+// the store busy and goes to the journal, which is electing a leader. Once the store is free the
+// batch goes there too and is acknowledged from it, not after the election.
+TEST_F(RoomHubClusterTest, ABatchJournaledWhileTheStoreWasBusyIsStoredOnceTheStoreIsFree) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined"); }));
+  shared_->setChatStalled(true);
+  people.on_a->receive(1, chat("a-1", "journaled"));
+  ASSERT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-1"); }, 3s));
+
+  shared_->setChatSlow(true);
+  shared_->setChatStalled(false);  // the stalled call fails; the next tick's write-back is slow
+  ASSERT_TRUE(eventually([&] { return shared_->slowCalls() == 1; }, 3s));
+  gate_->setAppendsHeld(true);
+  const int appends = gate_->appends();
+  people.on_a->receive(1, chat("a-2", "while the store is busy"));
+  ASSERT_TRUE(eventually([&] { return gate_->appends() == appends + 1; }, 3s));
+  shared_->setChatSlow(false);
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-2"); }, 3s))
+      << "acknowledged once the store had it, while the journal is held";
+  EXPECT_TRUE(
+      eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 2; }));
+  gate_->setAppendsHeld(false);
+  people.on_a->receive(1, chat("a-3", "on we go"));
+  EXPECT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-3"); }));
+  EXPECT_TRUE(
+      eventually([&] { return store_->messages().page(room_, std::nullopt, 10)->size() == 3; }));
+  EXPECT_EQ(ann->closeCode(), 0);
+}
+
+// The texts of the chat messages a socket was sent, in order.
+std::vector<std::string> chatTexts(RecordingOutlet& o) {
+  std::vector<std::string> out;
+  for (const auto& f : o.all()) {
+    if (f.at("type").as_string() == "chat.message") {
+      out.emplace_back(f.at("message").as_object().at("text").as_string());
+    }
+  }
+  return out;
+}
+
+// A relayed chat send lost on its way to the owner is noticed by the owner at the next one (a
+// number skipped) and sent again by the edge: both are taken, in order, once.
+TEST_F(RoomHubClusterTest, AFrameLostOnItsWayToTheOwnerIsSentAgainWhenTheNextRevealsTheGap) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
+  gate_->setLosing("room.");
+  people.on_b->receive(1, chat("b-1", "first"));
+  ASSERT_TRUE(eventually([&] { return gate_->lost() == 1; }));
+  gate_->setLosing("");
+  people.on_b->receive(1, chat("b-2", "second"));
+  EXPECT_TRUE(eventually(
+      [&] { return bob->has("chat.ack", "id", "b-1") && bob->has("chat.ack", "id", "b-2"); }, 3s));
+  EXPECT_TRUE(eventually([&] { return chatTexts(*ann).size() == 2; }, 3s));
+  EXPECT_EQ(chatTexts(*ann), (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(chatTexts(*bob), (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(bob->closeCode(), 0);
+}
+
+// The last frames either way are lost while a node's bus reconnects, and nothing later reveals
+// it: after the reconnect the two ends compare how far they got and send the rest again.
+TEST_F(RoomHubClusterTest, WhatWasLostEitherWayWhileTheBusReconnectedArrivesOnceAfterwards) {
+  const auto people = annOnABobOnB();  // holds both links for the test
+  const auto ann = people.ann;
+  const auto bob = people.bob;
+  ASSERT_TRUE(eventually([&] { return ann->has("member.joined") && bob->has("hello"); }));
+  gate_->setLosing("node.");  // the owner's frames to node b's sockets
+  people.on_a->receive(1, chat("a-1", "from ann"));
+  ASSERT_TRUE(eventually([&] { return ann->has("chat.ack", "id", "a-1"); }));
+  gate_->setLosing("room.");  // node b's relayed frames to the owner
+  people.on_b->receive(1, chat("b-1", "from bob"));
+  ASSERT_TRUE(eventually([&] { return gate_->lost() >= 2; }));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(chatTexts(*bob).empty()) << "nothing revealed the loss yet";
+  EXPECT_FALSE(bob->has("chat.ack"));
+  gate_->setLosing("");
+  gate_->reconnected();
+  EXPECT_TRUE(eventually([&] { return bob->has("chat.ack", "id", "b-1"); }, 3s))
+      << "bob's send arrived";
+  EXPECT_TRUE(
+      eventually([&] { return chatTexts(*bob).size() == 2 && chatTexts(*ann).size() == 2; }, 3s));
+  EXPECT_EQ(chatTexts(*bob), (std::vector<std::string>{"from ann", "from bob"}))
+      << "in order, once";
+  EXPECT_EQ(chatTexts(*ann), (std::vector<std::string>{"from ann", "from bob"}));
+  EXPECT_EQ(store_->messages().page(room_, std::nullopt, 10)->size(), 2u);
+  EXPECT_EQ(bob->closeCode(), 0);
+  EXPECT_EQ(ann->closeCode(), 0);
 }
 
 // The owner dies while what it acknowledged is only in the journal: the next owner stores it

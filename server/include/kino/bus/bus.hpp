@@ -6,8 +6,9 @@
 // Two kinds of delivery:
 // - publish/subscribe: at most once, fast (~1-2 ms across NATS routes). Messages of one publisher
 //   on one subject arrive in the order published. A message published while a node's connection is
-//   being re-established may be lost: use it where the receiver recovers by itself (room frames are
-//   numbered and resumed from the store; chat sends are retried by the client with the same id).
+//   being re-established may be lost (reconnects() counts those moments): use it where the
+//   receiver recovers by itself (relayed connections number their messages and send again what
+//   was lost: realtime/relay_link.hpp; presence reports come again every heartbeat).
 // - publishDurable/subscribeDurable: at least once, stored (NATS JetStream, replicated) until every
 //   durable subscriber acknowledged it; survives the loss of a NATS node (publishing may then wait
 //   for a new stream leader, ~5-7 s). For what must not be lost (a session revoked, a room ended).
@@ -18,6 +19,7 @@
 // running and will not run again.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -76,7 +78,7 @@ class Bus {
     std::string data;            // never empty
   };
   struct JournalClaim {
-    std::uint64_t position = 0;  // where this claim stands: append after it
+    std::uint64_t position = 0;         // where this claim stands: append after it
     std::vector<JournalEntry> entries;  // everything appended before the claim, oldest first
   };
   // Fences every earlier claim of `subject`, then returns what the journal holds. Blocks up to
@@ -96,6 +98,10 @@ class Bus {
 
   // Whether the bus can deliver now (for /readyz).
   virtual bool healthy() const = 0;
+  // How many times this node's connection to the bus was re-established (always 0 on one node).
+  // Plain messages to and from this node may have been lost around each: a change is the cue to
+  // repair what depends on them.
+  virtual std::uint64_t reconnects() const = 0;
 };
 
 // Whether `subject` is well formed (tokens of [A-Za-z0-9_-]; `allow_wildcard`: a final ".>").

@@ -16,9 +16,20 @@
 
 namespace kino::realtime {
 
+// Both directions of a relayed connection are numbered (relay_link.hpp): `n` is the message's
+// number (0: not numbered: kConnect, kLeave, kEnd, kLink), `have` the sender's count of messages it
+// took in order from the other side. A kLink carries only that: with `resend`, "send again what
+// came after `have`"; with `reply` too, "and answer with a kLink of yours".
+struct LinkState {
+  std::uint64_t n = 0;
+  std::uint64_t have = 0;
+  bool resend = false;
+  bool reply = false;
+};
+
 // Edge → owner.
 struct ToOwner {
-  enum class Kind { kConnect, kFrame, kReject, kLeave, kEnd };
+  enum class Kind { kConnect, kFrame, kReject, kLeave, kEnd, kLink };
   Kind kind = Kind::kFrame;
   std::string node;  // the edge node (kEnd: the node that ended the room)
   ConnId conn = 0;   // the edge's id of the connection
@@ -26,16 +37,18 @@ struct ToOwner {
   std::string text;  // kFrame: the client's frame as received
   FrameError error;  // kReject
   RoomEnd end;       // kEnd
+  LinkState link;
 };
 
 // Owner → edge.
 struct ToEdge {
-  enum class Kind { kFrame, kClose };
+  enum class Kind { kFrame, kClose, kLink };
   Kind kind = Kind::kFrame;
   ConnId conn = 0;     // the edge's id of the connection
   std::string text;    // kFrame: a server frame for that connection
   int code = 1000;     // kClose
   std::string reason;  // kClose
+  LinkState link;
 };
 
 std::string encode(const ToOwner& m);
@@ -54,11 +67,11 @@ std::string encodeJournalBatch(const std::vector<storage::NewMessage>& batch);
 Result<std::vector<storage::NewMessage>> decodeJournalBatch(std::string_view text);
 
 // Bus subjects.
-std::string roomInbox(std::int64_t room_id);     // "room.<id>.in"
+std::string roomInbox(std::int64_t room_id);      // "room.<id>.in"
 std::string nodeInbox(std::string_view node_id);  // "node.<id>.out"
 std::string roomJournal(std::int64_t room_id);    // "durable.journal.room.<id>"
 // Lease names.
-std::string roomLease(std::int64_t room_id);     // "room:<id>"
+std::string roomLease(std::int64_t room_id);      // "room:<id>"
 std::string nodeLease(std::string_view node_id);  // "node:<id>"
 
 }  // namespace kino::realtime

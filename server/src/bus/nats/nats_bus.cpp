@@ -117,6 +117,7 @@ class NatsBus final : public Bus {
   }
 
   bool healthy() const override { return connection_->connected(); }
+  std::uint64_t reconnects() const override { return connection_->reconnects(); }
 
  private:
   static bool journalSubject(std::string_view subject) {

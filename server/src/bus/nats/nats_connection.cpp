@@ -116,6 +116,17 @@ bool Connection::connected() const {
   return natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED;
 }
 
+std::uint64_t Connection::reconnects() const {
+  natsStatistics* stats = nullptr;
+  if (natsStatistics_Create(&stats) != NATS_OK) return 0;
+  std::uint64_t n = 0;
+  if (natsConnection_GetStats(nc_, stats) == NATS_OK) {
+    natsStatistics_GetCounts(stats, nullptr, nullptr, nullptr, nullptr, &n);
+  }
+  natsStatistics_Destroy(stats);
+  return n;
+}
+
 void Connection::close() { natsConnection_Close(nc_); }
 
 }  // namespace kino::bus::nats

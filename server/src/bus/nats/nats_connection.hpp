@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,8 @@ class Connection {
   const NatsBusOptions& options() const { return options_; }
   // Whether a server is connected right now (not reconnecting, not closed).
   bool connected() const;
+  // How many times libnats re-established the connection (its statistics; 0 when unreadable).
+  std::uint64_t reconnects() const;
   // Ends the connection: publishing fails, subscriptions receive nothing more. Idempotent.
   void close();
 

@@ -45,9 +45,24 @@ describe('call session: joining', () => {
     expect(call.getView().status).toBe('joined');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(ch.of('media.join')).toHaveLength(waits.length + 1);
-    ch.frame({ type: 'media.closed', reason: 'media_server_lost' });
-    await vi.advanceTimersByTimeAsync(CALL.retryStepsMs[0]!);
+    ch.frame({ type: 'media.closed', reason: 'session_timeout' });
+    await vi.advanceTimersByTimeAsync(CALL.retryStepsMs[0]! - 1);
+    expect(ch.of('media.join')).toHaveLength(waits.length + 1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(ch.of('media.join')).toHaveLength(waits.length + 2);
+  });
+
+  it('media.closed because the media server was lost: media.join at once (the server places the call on another one)', async () => {
+    const { call, ch } = setup();
+    ch.hello();
+    ch.frame({ type: 'media.ready' });
+    expect(ch.of('media.join')).toHaveLength(1);
+    ch.frame({ type: 'media.closed', reason: 'media_server_lost' });
+    expect(call.getView().status).toBe('unavailable');
+    expect(ch.of('media.join')).toHaveLength(2);
+    ch.frame({ type: 'error', code: 'media_unavailable', message: 'no media server' });
+    await vi.advanceTimersByTimeAsync(CALL.retryStepsMs[0]!);
+    expect(ch.of('media.join')).toHaveLength(3); // a failed join is retried on the usual steps
   });
 
   it('media_disabled: says video chat is off and never polls', async () => {

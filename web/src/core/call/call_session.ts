@@ -357,7 +357,14 @@ export function createCallSession(opts: CallSessionOptions): CallSession {
         return;
       }
       case 'media.closed':
-        unavailable();
+        if (f.reason === 'media_server_lost') {
+          // The server places the call on another media server at the next join: join at once.
+          teardown();
+          store.set({ status: 'unavailable' });
+          join();
+        } else {
+          unavailable();
+        }
         return;
       case 'error':
         onError(str(f.code) ? f.code : '');
