@@ -8,7 +8,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
 .PHONY: help deps build server web run cluster test test-unit test-asan test-tsan test-integration test-web test-e2e test-cluster test-fuzz \
-        fuzz bench format lint clean
+        fuzz bench bench-load format lint clean
 
 help:
 	@echo "make run    build and start Kino on http://127.0.0.1:8080"
@@ -75,6 +75,10 @@ test-fuzz: deps
 
 fuzz: deps
 	@tools/run-fuzzers 300
+
+# The realtime load generator against one Kino (LOAD_SCENARIO=quick|seed|stress|idle; see the script).
+bench-load: build
+	@bash -c 'ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)"; exec node bench/load.bench.mjs'
 
 bench: build
 	@build/bin/kino_store_bench
