@@ -74,8 +74,15 @@ try {
       }
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kino_load exited ${code}`))));
+    child.on('exit', (code) => {
+      if (code !== 0) console.log(`# kino_load exited ${code} (some people could not join or connect: see above)`);
+      resolve(out);
+    });
   });
+  console.log('');
+  for (const l of lines.filter((x) => x.phase === 'connect')) {
+    console.log(`connect: ${l.sockets} sockets (${l.sockets_failed} failed) in ${l.join_s} s of joins + ${l.connect_s} s of sockets; Kino RSS ${Math.round(l.kino_rss_kib / 1024)} MiB`);
+  }
   console.log('\n| chat/s/room | sockets | frames/s | p50 / p99 / max ms | lost / dup | Kino CPU µs/frame user + system | Kino RSS | generator CPU |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const l of lines.filter((x) => x.phase === 'chat')) {

@@ -268,6 +268,8 @@ class Driver {
       }
     }
     boost::system::error_code ec;
+    asio::steady_timer until_end(io_, end);  // an idle phase has no loops but lasts as long
+    co_await until_end.async_wait(asio::redirect_error(kAwait, ec));
     if (running > 0) co_await done.async_wait(asio::redirect_error(kAwait, ec));
     const auto sent_end = Clock::now();
     asio::steady_timer settle(io_, std::chrono::duration_cast<Clock::duration>(
