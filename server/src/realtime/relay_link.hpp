@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "kino/realtime/cluster_wire.hpp"
+
 namespace kino::realtime {
 
 // Messages kept per direction of a relayed connection, at most: ample for the seconds a lost
@@ -89,6 +91,82 @@ class RelayReceiver {
   std::uint64_t have_ = 0;
   std::uint64_t unanswered_ = 0;
   std::optional<std::uint64_t> asked_at_;
+};
+
+// One end of a relayed connection (the owner's RelayOutlet and the edge's RemoteRoom each hold one
+// per connection): the link rules above in one place; the holder publishes what they say.
+template <class T>
+class RelayEnd {
+ public:
+  struct Step {
+    bool take = false;  // apply the message now
+    bool gap = false;   // a number was skipped (worth a log line)
+    bool lost = false;  // the other end asked for what is no longer kept: close the socket (1012)
+    std::vector<std::pair<std::uint64_t, T>> resend;  // publish these again, with again()
+    std::optional<LinkState> link;                    // publish a kLink carrying this
+  };
+
+  // A message from the other end carrying `l`; `is_link`: a kLink, never applied.
+  Step onMessage(const LinkState& l, bool is_link) {
+    Step s;
+    out_.acked(l.have);
+    if (is_link) {
+      if (l.resend) {
+        if (auto again = out_.after(l.have)) {
+          s.resend = std::move(*again);
+        } else {
+          s.lost = true;
+        }
+      }
+      if (l.reply) s.link = ask(/*resend=*/true, /*reply=*/false);
+      return s;
+    }
+    if (l.n == 0) {  // not numbered: a node from before the numbering, or a last word
+      s.take = true;
+      return s;
+    }
+    switch (in_.take(l.n)) {
+      case RelayReceiver::Verdict::kTake:
+        s.take = true;
+        if (in_.owesAck()) s.link = ask(false, false);
+        break;
+      case RelayReceiver::Verdict::kGap:
+        s.gap = true;
+        s.link = ask(/*resend=*/true, /*reply=*/false);
+        break;
+      case RelayReceiver::Verdict::kDuplicate:
+      case RelayReceiver::Verdict::kGapAsked:
+        break;
+    }
+    return s;
+  }
+  // Numbers and keeps a message going out; what it carries.
+  LinkState send(T message) { return again(out_.add(std::move(message))); }
+  // What message `n` carries when it is published (again).
+  LinkState again(std::uint64_t n) {
+    in_.answered();
+    return {n, in_.have(), false, false};
+  }
+  // On each look: after this node's bus reconnected, ask for the other end's tail and for its
+  // `have`; else ask again about a gap that did not close. Nothing to send otherwise.
+  std::optional<LinkState> repair(bool reconnected) {
+    if (reconnected) {
+      in_.askedAgain();
+      return ask(/*resend=*/true, /*reply=*/true);
+    }
+    if (in_.stuck()) return ask(/*resend=*/true, /*reply=*/false);
+    return std::nullopt;
+  }
+  std::uint64_t have() const { return in_.have(); }
+
+ private:
+  LinkState ask(bool resend, bool reply) {
+    in_.answered();
+    return {0, in_.have(), resend, reply};
+  }
+
+  RelaySender<T> out_;
+  RelayReceiver in_;
 };
 
 }  // namespace kino::realtime

@@ -16,23 +16,15 @@ void RelayOutlet::close(int code, std::string reason) {
 
 void RelayOutlet::send(const Sent& s) {
   common::MutexLock lock(mu_);
-  const std::uint64_t n = out_.add(s);
-  publish(n, s);  // under the lock: published in the order numbered
+  publish(message(s, end_.send(s)));  // under the lock: published in the order numbered
 }
 
-void RelayOutlet::publish(std::uint64_t n, const Sent& s) {
-  ToEdge m{s.kind, edge_conn_, s.frame ? *s.frame : std::string(), s.code, s.reason, {}};
-  m.link = {n, in_.have(), false, false};
-  in_.answered();
+ToEdge RelayOutlet::message(const Sent& s, const LinkState& link) const {
+  return {s.kind, edge_conn_, s.frame ? *s.frame : std::string(), s.code, s.reason, link};
+}
+
+void RelayOutlet::publish(const ToEdge& m) {
   // A message lost here is noticed by the edge (a gap, or its bus reconnecting) and sent again.
-  if (auto r = bus_.publish(subject_, encode(m)); !r) {
-    log::debug("relay_publish_failed", {{"subject", subject_}, {"message", r.error().message}});
-  }
-}
-
-void RelayOutlet::link(bool resend, bool reply) {
-  ToEdge m{ToEdge::Kind::kLink, edge_conn_, {}, 1000, {}, {0, in_.have(), resend, reply}};
-  in_.answered();
   if (auto r = bus_.publish(subject_, encode(m)); !r) {
     log::debug("relay_publish_failed", {{"subject", subject_}, {"message", r.error().message}});
   }
@@ -40,43 +32,21 @@ void RelayOutlet::link(bool resend, bool reply) {
 
 bool RelayOutlet::fromEdge(const ToOwner& m) {
   common::MutexLock lock(mu_);
-  out_.acked(m.link.have);
-  if (m.kind == ToOwner::Kind::kLink) {
-    if (m.link.resend) {
-      auto again = out_.after(m.link.have);
-      if (!again) {
-        lost_ = true;
-        return false;
-      }
-      for (const auto& [n, s] : *again) publish(n, s);
-    }
-    if (m.link.reply) link(/*resend=*/true, /*reply=*/false);
-    return false;
+  auto step = end_.onMessage(m.link, m.kind == ToOwner::Kind::kLink);
+  if (step.gap) {
+    log::info("relay_gap",
+              {{"subject", subject_}, {"have", static_cast<std::int64_t>(end_.have())}});
   }
-  if (m.link.n == 0) return true;  // not numbered (a node from before the numbering)
-  switch (in_.take(m.link.n)) {
-    case RelayReceiver::Verdict::kTake:
-      if (in_.owesAck()) link(false, false);
-      return true;
-    case RelayReceiver::Verdict::kGap:
-      log::info("relay_gap",
-                {{"subject", subject_}, {"have", static_cast<std::int64_t>(in_.have())}});
-      link(/*resend=*/true, /*reply=*/false);
-      return false;
-    case RelayReceiver::Verdict::kDuplicate:
-    case RelayReceiver::Verdict::kGapAsked:
-      return false;
-  }
-  return false;
+  if (step.lost) lost_ = true;
+  for (const auto& [n, s] : step.resend) publish(message(s, end_.again(n)));
+  if (step.link) publish({ToEdge::Kind::kLink, edge_conn_, {}, 1000, {}, *step.link});
+  return step.take;
 }
 
 void RelayOutlet::repair(bool reconnected) {
   common::MutexLock lock(mu_);
-  if (reconnected) {
-    in_.askedAgain();
-    link(/*resend=*/true, /*reply=*/true);
-  } else if (in_.stuck()) {
-    link(/*resend=*/true, /*reply=*/false);
+  if (auto link = end_.repair(reconnected)) {
+    publish({ToEdge::Kind::kLink, edge_conn_, {}, 1000, {}, *link});
   }
 }
 
@@ -84,11 +54,12 @@ void RelayOutlet::abandon() {
   common::MutexLock lock(mu_);
   if (!lost_) return;
   log::warn("relay_lost", {{"subject", subject_}, {"conn", static_cast<std::int64_t>(edge_conn_)}});
-  ToEdge m{ToEdge::Kind::kClose, edge_conn_, {}, kCloseRoomMoved, "messages lost", {}};
-  m.link.have = in_.have();
-  if (auto r = bus_.publish(subject_, encode(m)); !r) {
-    log::debug("relay_publish_failed", {{"subject", subject_}, {"message", r.error().message}});
-  }
+  publish({ToEdge::Kind::kClose,
+           edge_conn_,
+           {},
+           kCloseRoomMoved,
+           "messages lost",
+           {0, end_.have(), false, false}});
 }
 
 bool RelayOutlet::lost() const {

@@ -41,15 +41,14 @@ class RelayOutlet final : public Outlet {
     std::string reason;
   };
   void send(const Sent& s);
-  void publish(std::uint64_t n, const Sent& s) KINO_REQUIRES(mu_);
-  void link(bool resend, bool reply) KINO_REQUIRES(mu_);
+  ToEdge message(const Sent& s, const LinkState& link) const;
+  void publish(const ToEdge& m) KINO_REQUIRES(mu_);
 
   bus::Bus& bus_;
   const std::string subject_;
   const ConnId edge_conn_;
   mutable common::Mutex mu_;
-  RelaySender<Sent> out_ KINO_GUARDED_BY(mu_);
-  RelayReceiver in_ KINO_GUARDED_BY(mu_);
+  RelayEnd<Sent> end_ KINO_GUARDED_BY(mu_);
   bool lost_ KINO_GUARDED_BY(mu_) = false;
 };
 

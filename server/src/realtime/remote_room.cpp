@@ -53,7 +53,7 @@ void RemoteRoom::connect(Connect c, std::shared_ptr<Outlet> outlet) {
     }
     const ConnId conn = c.conn;
     conns_[conn] =
-        Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false, {}, {}};
+        Relayed{std::move(c), std::move(outlet), std::chrono::steady_clock::now(), false, {}};
   }
   publish(m);
   watch(kWatchWhileUnheard);  // until the owner answers
@@ -90,18 +90,12 @@ void RemoteRoom::send(ConnId conn, ToOwner m) {
   common::MutexLock lock(mu_);
   auto it = conns_.find(conn);
   if (it == conns_.end()) return;  // closing
-  Relayed& r = it->second;
-  const std::uint64_t n = r.out.add(m);
-  m.link = {n, r.in.have(), false, false};
-  r.in.answered();
+  m.link = it->second.link.send(m);
   publish(m);  // under the lock: published in the order numbered
 }
 
-void RemoteRoom::link(ConnId conn, Relayed& r, bool resend, bool reply) {
-  ToOwner m{ToOwner::Kind::kLink,           hub_->node(), conn, {}, {}, {}, {},
-            {0, r.in.have(), resend, reply}};
-  r.in.answered();
-  publish(m);
+void RemoteRoom::publishLink(ConnId conn, const LinkState& link) {
+  publish({ToOwner::Kind::kLink, hub_->node(), conn, {}, {}, {}, {}, link});
 }
 
 bool RemoteRoom::fromOwner(const ToEdge& m) {
@@ -113,38 +107,18 @@ bool RemoteRoom::fromOwner(const ToEdge& m) {
     if (it == conns_.end()) return false;
     Relayed& r = it->second;
     r.heard = true;
-    r.out.acked(m.link.have);
-    if (m.kind == ToEdge::Kind::kLink) {
-      if (m.link.resend) {
-        if (auto again = r.out.after(m.link.have)) {
-          for (const auto& [n, sent] : *again) {
-            ToOwner copy = sent;
-            copy.link = {n, r.in.have(), false, false};
-            publish(copy);
-          }
-        } else {
-          lost = r.outlet;
-        }
-      }
-      if (m.link.reply) link(m.conn, r, /*resend=*/true, /*reply=*/false);
-    } else if (m.link.n == 0) {
-      take = true;  // not numbered: an owner from before the numbering, or its last word
-    } else {
-      switch (r.in.take(m.link.n)) {
-        case RelayReceiver::Verdict::kTake:
-          take = true;
-          if (r.in.owesAck()) link(m.conn, r, false, false);
-          break;
-        case RelayReceiver::Verdict::kGap:
-          log::info("relay_gap",
-                    {{"room", room_id_}, {"have", static_cast<std::int64_t>(r.in.have())}});
-          link(m.conn, r, /*resend=*/true, /*reply=*/false);
-          break;
-        case RelayReceiver::Verdict::kDuplicate:
-        case RelayReceiver::Verdict::kGapAsked:
-          break;
-      }
+    auto step = r.link.onMessage(m.link, m.kind == ToEdge::Kind::kLink);
+    if (step.gap) {
+      log::info("relay_gap",
+                {{"room", room_id_}, {"have", static_cast<std::int64_t>(r.link.have())}});
     }
+    for (auto& [n, sent] : step.resend) {
+      sent.link = r.link.again(n);
+      publish(sent);
+    }
+    if (step.link) publishLink(m.conn, *step.link);
+    if (step.lost) lost = r.outlet;
+    take = step.take;
   }
   if (lost) {
     log::warn("relay_lost", {{"room", room_id_}, {"conn", static_cast<std::int64_t>(m.conn)}});
@@ -225,11 +199,8 @@ void RemoteRoom::checked(bool owner_alive, std::chrono::milliseconds next_wait) 
       log::info("relay_repair",
                 {{"room", room_id_}, {"connections", static_cast<std::int64_t>(conns_.size())}});
     for (auto& [conn, r] : conns_) {
-      if (r.heard && reconnected) {
-        r.in.askedAgain();
-        link(conn, r, /*resend=*/true, /*reply=*/true);
-      } else if (r.heard && r.in.stuck()) {
-        link(conn, r, /*resend=*/true, /*reply=*/false);
+      if (r.heard) {
+        if (auto link = r.link.repair(reconnected)) publishLink(conn, *link);
       }
       if (!r.heard) next_wait = std::min(next_wait, std::chrono::milliseconds(kWatchWhileUnheard));
       if (r.heard || now - r.sent < kResendConnectAfter) continue;

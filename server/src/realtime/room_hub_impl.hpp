@@ -252,13 +252,12 @@ class RemoteRoom final : public RoomLink, public std::enable_shared_from_this<Re
     std::shared_ptr<Outlet> outlet;
     std::chrono::steady_clock::time_point sent;
     bool heard = false;
-    RelaySender<ToOwner> out;  // frames and rejects, numbered (relay_link.hpp)
-    RelayReceiver in;          // the owner's frames and closes
+    RelayEnd<ToOwner> link;  // our frames and rejects out, the owner's frames and closes in
   };
   void publish(const ToOwner& m);
   // Numbers a frame or reject of `conn` and publishes it (nothing once the connection is gone).
   void send(ConnId conn, ToOwner m);
-  void link(ConnId conn, Relayed& r, bool resend, bool reply) KINO_REQUIRES(mu_);
+  void publishLink(ConnId conn, const LinkState& link);
   // Checks the owner's lease again after `wait` (at most kWatchEvery; sooner when the lease runs
   // out sooner, so a dead owner is noticed just after its lease expires, and every 200 ms while a
   // connect has no answer yet, which is then sent again).

@@ -63,5 +63,37 @@ TEST(RelayLinkTest, TheReceiverOwesAnAckAfterALongRunWithoutAnswering) {
   EXPECT_FALSE(in.owesAck());
 }
 
+TEST(RelayLinkTest, AnEndAsksAboutAGapSendsAgainWhatIsAskedForAndSaysWhenItCannot) {
+  RelayEnd<std::string> a;  // sends "x", "y", "z"
+  RelayEnd<std::string> b;
+  const LinkState x = a.send("x");
+  a.send("y");  // lost on the way
+  const LinkState z = a.send("z");
+  EXPECT_TRUE(b.onMessage(x, false).take);
+  auto gap = b.onMessage(z, false);
+  EXPECT_FALSE(gap.take);
+  ASSERT_TRUE(gap.link);
+  EXPECT_TRUE(gap.link->resend);
+  EXPECT_EQ(gap.link->have, 1u);
+  auto answer = a.onMessage(*gap.link, /*is_link=*/true);
+  ASSERT_EQ(answer.resend.size(), 2u);
+  EXPECT_EQ(answer.resend[0].second, "y");
+  EXPECT_TRUE(b.onMessage(a.again(answer.resend[0].first), false).take);
+  EXPECT_TRUE(b.onMessage(a.again(answer.resend[1].first), false).take);
+  EXPECT_EQ(b.have(), 3u);
+
+  auto reconnect = b.repair(/*reconnected=*/true);
+  ASSERT_TRUE(reconnect);
+  EXPECT_TRUE(reconnect->reply);
+  auto reply = a.onMessage(*reconnect, true);
+  EXPECT_TRUE(reply.resend.empty()) << "b had everything: all of it acknowledged";
+  ASSERT_TRUE(reply.link) << "and a says how far it got in turn";
+  EXPECT_TRUE(b.onMessage({0, 0, true, false}, true).resend.empty()) << "b sent nothing";
+  a.send("w");
+  EXPECT_TRUE(a.onMessage({0, 0, true, false}, true).lost)
+      << "asked from the start, but x, y, z were acknowledged and forgotten";
+  EXPECT_EQ(a.onMessage({0, 3, true, false}, true).resend.size(), 1u) << "w is still kept";
+}
+
 }  // namespace
 }  // namespace kino::realtime
